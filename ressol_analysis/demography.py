@@ -1,0 +1,291 @@
+"""Demographic indicators: population, growth, density, age structure.
+
+Every function is pure: DataFrames in, a DataFrame out, one row per area. Areas are those of a
+*membership* table (``territoire_code``, ``territoire``, ``niveau``, ``ordre``, ``CODGEO``).
+Counts are added up over communes; a missing commune value makes the area's total missing
+(never summed as zero), except when the commune did not exist at that census and its
+population is counted in its former commune of the same area (``<col>_INCLUS_DANS``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import RessolError, list_codes
+
+AREA_COLUMNS = ["territoire_code", "territoire", "niveau", "ordre"]
+AGE_BANDS = {
+    "POP0014": "moins_15_ans",
+    "POP1529": "15_29_ans",
+    "POP3044": "30_44_ans",
+    "POP4559": "45_59_ans",
+    "POP6074": "60_74_ans",
+    "POP7589": "75_89_ans",
+    "POP90P": "90_ans_plus",
+}
+AGE_LABELS = {
+    "POP0014": "0-14 ans",
+    "POP1529": "15-29 ans",
+    "POP3044": "30-44 ans",
+    "POP4559": "45-59 ans",
+    "POP6074": "60-74 ans",
+    "POP7589": "75-89 ans",
+    "POP90P": "90 ans ou plus",
+}
+INCLUDED_SUFFIX = "_INCLUS_DANS"
+
+
+def aggregate_counts(
+    communes: pd.DataFrame, membership: pd.DataFrame, columns: Sequence[str]
+) -> pd.DataFrame:
+    """Add up commune counts over each area.
+
+    Parameters
+    ----------
+    communes : DataFrame
+        One row per commune: ``CODGEO``, the count ``columns`` and optionally, for a column
+        ``X``, ``X_INCLUS_DANS`` giving the former commune that held a missing value.
+    membership : DataFrame
+        Areas and their communes (``territoire_code``, ``territoire``, ``niveau``, ``ordre``,
+        ``CODGEO``).
+    columns : sequence of str
+        Count columns to add up.
+
+    Returns
+    -------
+    DataFrame
+        One row per area with the area columns, ``n_communes``, each summed column, and
+        ``manquants_<col>``: communes of the area whose value is missing and not explained.
+        A sum with unexplained missing communes is NaN.
+
+    Raises
+    ------
+    RessolError
+        If communes of an area have no row in ``communes`` (data do not cover the area).
+    """
+    absent = membership.loc[~membership["CODGEO"].isin(communes["CODGEO"]), "CODGEO"]
+    if not absent.empty:
+        raise RessolError(
+            f"Les données démographiques ne couvrent pas {absent.nunique()} commune(s) des "
+            f"zones demandées ({list_codes(absent)}). Les données embarquées couvrent la "
+            "Normandie : choisissez un territoire normand ou ajoutez les fichiers Insee de "
+            "votre région dans data/raw."
+        )
+    extra = [c + INCLUDED_SUFFIX for c in columns if c + INCLUDED_SUFFIX in communes.columns]
+    merged = membership.merge(communes[["CODGEO", *columns, *extra]], on="CODGEO", how="left")
+    pairs = set(zip(merged["territoire_code"], merged["CODGEO"], strict=True))
+    grouped = merged.groupby(AREA_COLUMNS, sort=False)
+    result = grouped.size().rename("n_communes").reset_index()
+    for column in columns:
+        missing = merged[column].isna()
+        if column + INCLUDED_SUFFIX in merged.columns:
+            parents = merged[column + INCLUDED_SUFFIX]
+            explained = pd.Series(
+                [
+                    pd.notna(p) and (area, p) in pairs
+                    for area, p in zip(merged["territoire_code"], parents, strict=True)
+                ],
+                index=merged.index,
+            )
+            missing &= ~explained
+        sums = grouped[column].sum(min_count=0).to_numpy()
+        unexplained = missing.groupby([merged[c] for c in AREA_COLUMNS], sort=False).sum()
+        result[column] = np.where(unexplained.to_numpy() > 0, np.nan, sums)
+        result[f"manquants_{column}"] = unexplained.to_numpy().astype(int)
+    return result.sort_values("ordre").reset_index(drop=True)
+
+
+def annual_growth_rate(start: pd.Series, end: pd.Series, years: int) -> pd.Series:
+    """Average annual growth rate in percent: ``100 × ((end / start) ** (1 / years) − 1)``."""
+    return 100 * ((end / start) ** (1 / years) - 1)
+
+
+def population_indicators(totals: pd.DataFrame, census_years: Sequence[int]) -> pd.DataFrame:
+    """Population at each census, annual growth rates, area and density.
+
+    Parameters
+    ----------
+    totals : DataFrame
+        Output of :func:`aggregate_counts` with ``POP`` (latest census), ``POP_<year>`` for
+        earlier censuses and ``SUPERF`` (km²).
+    census_years : sequence of int
+        Census years, most recent first (e.g. ``[2022, 2016, 2011]``).
+
+    Returns
+    -------
+    DataFrame
+        Area columns and ``population``, ``population_<year>`` (earlier censuses),
+        ``taux_evolution_annuel_<y0>_<y1>`` for each consecutive pair (percent per year),
+        ``superficie_km2`` and ``densite_hab_km2``.
+    """
+    latest, *earlier = census_years
+    out = totals[AREA_COLUMNS].copy()
+    out["population"] = totals["POP"]
+    columns = {latest: "POP"} | {y: f"POP_{y}" for y in earlier}
+    for year in earlier:
+        out[f"population_{year}"] = totals[columns[year]]
+    ordered = sorted(census_years)
+    for start, end in zip(ordered[:-1], ordered[1:], strict=True):
+        out[f"taux_evolution_annuel_{start}_{end}"] = annual_growth_rate(
+            totals[columns[start]], totals[columns[end]], end - start
+        )
+    out["superficie_km2"] = totals["SUPERF"]
+    out["densite_hab_km2"] = totals["POP"] / totals["SUPERF"]
+    return out
+
+
+def age_structure(totals: pd.DataFrame) -> pd.DataFrame:
+    """Shares of the census age bands, 60+ and 75+ shares, and an ageing index.
+
+    Parameters
+    ----------
+    totals : DataFrame
+        Output of :func:`aggregate_counts` with the seven band columns ``POP0014`` …
+        ``POP90P`` (INSEE weighted counts).
+
+    Returns
+    -------
+    DataFrame
+        Area columns and, in percent of the sum of the bands: ``part_moins_15_ans``,
+        ``part_15_29_ans`` … ``part_90_ans_plus``, ``part_60_ans_plus``,
+        ``part_75_ans_plus``; and ``indice_de_vieillissement`` = 100 × (60 years or more) /
+        (under 15). INSEE's usual index (65+ / under 20) cannot be computed from these bands.
+    """
+    bands = totals[list(AGE_BANDS)]
+    total = bands.sum(axis=1, min_count=len(AGE_BANDS))
+    out = totals[AREA_COLUMNS].copy()
+    for column, key in AGE_BANDS.items():
+        out[f"part_{key}"] = 100 * bands[column] / total
+    senior = bands[["POP6074", "POP7589", "POP90P"]].sum(axis=1, min_count=3)
+    out["part_60_ans_plus"] = 100 * senior / total
+    out["part_75_ans_plus"] = 100 * bands[["POP7589", "POP90P"]].sum(axis=1, min_count=2) / total
+    out["indice_de_vieillissement"] = 100 * senior / bands["POP0014"]
+    return out
+
+
+def whole_departement_areas(membership: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
+    """Areas made of whole départements, with their départements.
+
+    Parameters
+    ----------
+    membership : DataFrame
+        Areas and their communes.
+    communes : DataFrame
+        ``CODGEO`` and ``DEP`` of every commune of the data.
+
+    Returns
+    -------
+    DataFrame
+        ``territoire_code`` and ``DEP``, one row per département of each area that consists
+        exactly of whole départements (estimates exist only for those).
+    """
+    dep_of = communes.set_index("CODGEO")["DEP"]
+    per_dep = communes.groupby("DEP")["CODGEO"].agg(frozenset)
+    rows = []
+    for area, codes in membership.groupby("territoire_code", sort=False)["CODGEO"]:
+        deps = sorted(set(dep_of.reindex(codes).dropna()))
+        if frozenset(codes) == frozenset().union(*(per_dep[d] for d in deps)):
+            rows.extend((area, d) for d in deps)
+    return pd.DataFrame(rows, columns=["territoire_code", "DEP"], dtype="string")
+
+
+def estimated_age_shares(
+    estimates: pd.DataFrame, areas: pd.DataFrame, year: int
+) -> pd.DataFrame:
+    """Under-20, 60+ and 75+ shares from INSEE population estimates, for whole-département areas.
+
+    Parameters
+    ----------
+    estimates : DataFrame
+        ``annee``, ``DEP``, ``pop_0_19``, ``pop_60_plus``, ``pop_75_plus``, ``pop_totale``.
+    areas : DataFrame
+        Output of :func:`whole_departement_areas`.
+    year : int
+        Year of the estimates (population at 1 January).
+
+    Returns
+    -------
+    DataFrame
+        ``territoire_code``, ``part_moins_20_ans``, ``part_60_ans_plus_estimations``,
+        ``part_75_ans_plus_estimations``, ``population_estimee`` (percent, persons). An area
+        with a département lacking estimates that year gets missing values.
+    """
+    counts = ["pop_0_19", "pop_60_plus", "pop_75_plus", "pop_totale"]
+    selected = estimates.loc[estimates["annee"] == year, ["DEP", *counts]]
+    merged = areas.merge(selected, on="DEP", how="left")
+    sums = merged.groupby("territoire_code", sort=False)[counts].sum(min_count=1)
+    incomplete = merged[counts].isna().groupby(merged["territoire_code"], sort=False).any()
+    sums = sums.mask(incomplete)
+    return pd.DataFrame(
+        {
+            "territoire_code": sums.index.astype("string"),
+            "part_moins_20_ans": (100 * sums["pop_0_19"] / sums["pop_totale"]).to_numpy(),
+            "part_60_ans_plus_estimations": (
+                100 * sums["pop_60_plus"] / sums["pop_totale"]
+            ).to_numpy(),
+            "part_75_ans_plus_estimations": (
+                100 * sums["pop_75_plus"] / sums["pop_totale"]
+            ).to_numpy(),
+            "population_estimee": sums["pop_totale"].to_numpy(),
+        }
+    )
+
+
+def estimated_series(estimates: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """Population estimates at 1 January of every year for whole-département areas.
+
+    Parameters
+    ----------
+    estimates : DataFrame
+        ``annee``, ``DEP``, ``pop_totale``.
+    areas : DataFrame
+        Output of :func:`whole_departement_areas`.
+
+    Returns
+    -------
+    DataFrame
+        ``territoire_code``, ``annee``, ``population_estimee`` (missing for a year where a
+        département of the area has no usable estimate).
+    """
+    merged = areas.merge(estimates[["annee", "DEP", "pop_totale"]], on="DEP", how="left")
+    grouped = merged.groupby(["territoire_code", "annee"], sort=True)["pop_totale"]
+    series = grouped.sum(min_count=1).where(~grouped.apply(lambda s: s.isna().any()))
+    return series.rename("population_estimee").reset_index()
+
+
+def commune_table(communes: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
+    """Per-commune population, density and 60+ share for the communes of an area.
+
+    Parameters
+    ----------
+    communes : DataFrame
+        Commune table of ``data/processed``.
+    codes : sequence of str
+        Communes to keep.
+
+    Returns
+    -------
+    DataFrame
+        ``CODGEO``, ``LIBELLE``, ``EPCI_NOM``, ``population``, ``superficie_km2``,
+        ``densite_hab_km2``, ``part_60_ans_plus``, sorted by decreasing population.
+    """
+    table = communes[communes["CODGEO"].isin(codes)]
+    bands = table[list(AGE_BANDS)].sum(axis=1)
+    senior = table[["POP6074", "POP7589", "POP90P"]].sum(axis=1)
+    out = pd.DataFrame(
+        {
+            "CODGEO": table["CODGEO"],
+            "LIBELLE": table["LIBELLE"],
+            "EPCI_NOM": table["EPCI_NOM"],
+            "population": table["POP"],
+            "superficie_km2": table["SUPERF"],
+            "densite_hab_km2": table["POP"] / table["SUPERF"],
+            "part_60_ans_plus": 100 * senior / bands,
+        }
+    )
+    return out.sort_values(["population", "CODGEO"], ascending=[False, True]).reset_index(
+        drop=True
+    )
