@@ -170,6 +170,9 @@ def write_csv_atomic(table: pd.DataFrame, path: Path) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             table.to_csv(stream, index=False)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp creates 0600 files
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

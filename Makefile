@@ -1,0 +1,52 @@
+# ressol-analysis — la porte d'entrée. `make help` liste les cibles.
+# Sur une machine neuve avec Python 3.11 : `make report` puis `make test`.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+TERRITOIRE ?= centre-manche
+STAMP := $(VENV)/.installe
+
+.DEFAULT_GOAL := help
+.PHONY: help install data report test lint format lab clean
+
+help: ## Liste les cibles disponibles
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 introuvable ($(PYTHON)). Installez-le ou lancez : make PYTHON=/chemin/vers/python3.11 report"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Crée l'environnement .venv et installe le paquet
+
+data: $(STAMP) ## Vérifie data/raw (sha256) et reconstruit data/processed
+	$(BIN)/ressol data check
+	$(BIN)/ressol data build
+
+report: $(STAMP) ## Produit le rapport HTML du territoire (TERRITOIRE=centre-manche)
+	$(BIN)/ressol data check
+	$(BIN)/ressol data build
+	$(BIN)/ressol report --territory $(TERRITOIRE)
+
+test: $(STAMP) ## Lance tous les tests
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## Vérifie le style du code (ruff)
+	$(BIN)/ruff check ressol_analysis tests benchmarks
+	$(BIN)/ruff format --check ressol_analysis tests benchmarks
+
+format: $(STAMP) ## Met en forme le code (ruff)
+	$(BIN)/ruff format ressol_analysis tests benchmarks
+	$(BIN)/ruff check --fix ressol_analysis tests benchmarks
+
+lab: $(STAMP) ## Ouvre JupyterLab sur notebooks/ avec le noyau du projet
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ressol-analysis)"
+	$(BIN)/jupyter lab notebooks/
+
+clean: ## Supprime data/processed et les rapports produits (pas data/raw)
+	find data/processed -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+	find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -1,0 +1,97 @@
+"""French number formats for tables, charts and text: ``12 345``, ``8,7 %``, ``61,2 hab./km²``."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from html import escape
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+
+NBSP = "\u00a0"  # no-break space: thousands separator and before units
+MISSING = "n.d."
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value: object, decimals: int = 0) -> str:
+    """Format a number the French way (``12 345,6``); missing values read ``n.d.``.
+
+    Parameters
+    ----------
+    value : number or None
+        Value to format.
+    decimals : int
+        Digits after the decimal comma.
+
+    Returns
+    -------
+    str
+        The formatted number, with no-break spaces between thousands.
+    """
+    if _is_missing(value):
+        return MISSING
+    rounded = round(float(value), decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
+    text = f"{rounded:,.{decimals}f}"
+    return text.replace(",", NBSP).replace(".", ",").replace("-", "−")
+
+
+def percent(value: object, decimals: int = 1) -> str:
+    """Format a percentage given in 0–100 (``16,3 %``)."""
+    return MISSING if _is_missing(value) else f"{number(value, decimals)}{NBSP}%"
+
+
+def signed_percent(value: object, decimals: int = 2) -> str:
+    """Format a rate of change with its sign (``+0,05 %``, ``−0,12 %``)."""
+    if _is_missing(value):
+        return MISSING
+    sign = "+" if float(value) > 0 else ""
+    return f"{sign}{number(value, decimals)}{NBSP}%"
+
+
+def with_unit(value: object, unit: str, decimals: int = 0) -> str:
+    """Format a number followed by its unit (``75,3 hab./km²``)."""
+    return MISSING if _is_missing(value) else f"{number(value, decimals)}{NBSP}{unit}"
+
+
+def html_table(
+    table: pd.DataFrame,
+    formats: Mapping[str, Callable[[object], str]],
+    title: str,
+    source: str,
+    note: str | None = None,
+) -> str:
+    """An HTML table with French formats, a title above and its source line below.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Table to show; column names are displayed as they are.
+    formats : mapping
+        Column → formatting function (e.g. :func:`percent`); other columns are shown as text.
+    title : str
+        Title shown above the table.
+    source : str
+        Source line shown under the table (``Source : …``).
+    note : str, optional
+        A note shown under the source (definitions, missing values).
+
+    Returns
+    -------
+    str
+        An HTML fragment (``<figure class="ressol-table">``).
+    """
+    styler = table.style.format({c: f for c, f in formats.items() if c in table.columns})
+    styler = styler.hide(axis="index")
+    numeric = [c for c in formats if c in table.columns]
+    styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
+    uuid = hashlib.sha256(title.encode()).hexdigest()[:8]
+    body = styler.to_html(table_uuid=uuid)
+    note_html = f'<p class="note">{escape(note)}</p>' if note else ""
+    return (
+        f'<figure class="ressol-table"><figcaption>{escape(title)}</figcaption>{body}'
+        f'<p class="source">Source : {escape(source)}</p>{note_html}</figure>'
+    )

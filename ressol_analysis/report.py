@@ -1,0 +1,181 @@
+"""Execute the chapter notebooks with papermill and export them as HTML for the board.
+
+A run writes into a temporary folder next to its destination and is moved into place only when
+every chapter succeeded: a failing chapter never replaces the previous good report.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import nbformat
+import papermill
+from nbconvert import HTMLExporter
+from papermill.exceptions import PapermillExecutionError
+
+from .context import load
+from .errors import RessolError
+from .indicators import write_csv_atomic
+from .paths import ProjectPaths
+
+TEMPLATES = Path(__file__).parent / "templates"
+CHAPTERS = (("01_demographie", "Démographie"),)
+REPORT_CSS = """
+<style>
+body { font-family: "DejaVu Sans", Arial, sans-serif; max-width: 1000px; margin: 0 auto;
+       padding: 0 1rem; color: #1f2328; line-height: 1.45; }
+.jp-Notebook { padding: 0 !important; }
+figure.ressol-table { margin: 1rem 0 1.5rem; overflow-x: auto; }
+figure.ressol-table figcaption { font-weight: bold; margin-bottom: .4rem; }
+figure.ressol-table table { border-collapse: collapse; font-size: .9rem; }
+figure.ressol-table th, figure.ressol-table td { border-bottom: 1px solid #d0d7de;
+       padding: .3rem .6rem; }
+figure.ressol-table thead th { background: #f3f5f7; }
+figure.ressol-table td:first-child, figure.ressol-table th:first-child { text-align: left; }
+p.source, p.note { font-size: .8rem; color: #555; margin: .3rem 0; }
+figure.ressol-figure { margin: 1rem 0; }
+@media print { figure { break-inside: avoid; } h2 { break-after: avoid; } }
+</style>
+"""
+
+
+@dataclass(frozen=True)
+class ChapterResult:
+    """One executed chapter: its name, HTML file and duration."""
+
+    name: str
+    html: Path
+    seconds: float
+
+
+def _exporter() -> HTMLExporter:
+    exporter = HTMLExporter(
+        template_name="ressol", extra_template_basedirs=[str(TEMPLATES)]
+    )
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    return exporter
+
+
+def _strip_stderr(notebook: nbformat.NotebookNode) -> list[str]:
+    """Remove warnings printed by the kernel from the notebook, returning them."""
+    messages = []
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                messages.append(output.get("text", ""))
+            else:
+                kept.append(output)
+        cell["outputs"] = kept
+    return messages
+
+
+def _failure(error: PapermillExecutionError, chapter: str) -> RessolError:
+    return RessolError(
+        f"Le chapitre « {chapter} » a échoué (cellule {error.exec_count}) : "
+        f"{error.ename} : {error.evalue}. Le rapport précédent est conservé. Corrigez la cause "
+        "indiquée (données ou paramètres) puis relancez."
+    )
+
+
+def export_html(notebook_path: Path, html_path: Path, title: str) -> list[str]:
+    """Export an executed notebook as HTML without code; return the stripped warnings."""
+    notebook = nbformat.read(notebook_path, as_version=4)
+    warnings = _strip_stderr(notebook)
+    notebook.metadata["title"] = title
+    body, _ = _exporter().from_notebook_node(notebook)
+    body = body.replace("<html>", '<html lang="fr">', 1).replace("</head>", REPORT_CSS + "</head>")
+    html_path.write_text(body, encoding="utf-8")
+    return warnings
+
+
+def run_name(info: dict) -> str:
+    """Folder name of a run: date and data vintages (``2026-11-26_rp2022_cog2026``)."""
+    return f"{date.today().isoformat()}_rp{info['millesimes']['rp']}_cog{info['cog']}"
+
+
+def run_report(
+    paths: ProjectPaths, territory: str, output: Path | None = None, log=print
+) -> Path:
+    """Produce the report of a territory.
+
+    Parameters
+    ----------
+    paths : ProjectPaths
+        Project folders.
+    territory : str
+        Territory id or YAML path.
+    output : Path, optional
+        Folder of reports (default ``reports/``); the run goes to
+        ``<output>/<territory>/<run>/``.
+    log : callable
+        Receives one line per chapter (progress on the terminal).
+
+    Returns
+    -------
+    Path
+        Folder of the run, with one HTML page per chapter, the executed notebooks and
+        ``indicateurs.csv``.
+
+    Raises
+    ------
+    RessolError
+        If the inputs are invalid or a chapter fails; the previous report is left untouched.
+    """
+    diag = load(territory, str(paths.root))  # validates data and territory before any work
+    root = (output or paths.reports) / diag.territory.id
+    root.mkdir(parents=True, exist_ok=True)
+    final = root / run_name(diag.data.info)
+    staging = root / f".{final.name}.en-cours"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+    try:
+        for name, title in CHAPTERS:
+            started = time.monotonic()
+            executed = staging / f"{name}.ipynb"
+            try:
+                papermill.execute_notebook(
+                    str(paths.notebooks / f"{name}.ipynb"),
+                    str(executed),
+                    parameters={"territoire": str(diag.territory.source),
+                                "racine": str(paths.root)},
+                    kernel_name="python3",
+                    progress_bar=False,
+                    cwd=str(paths.notebooks),
+                )
+            except PapermillExecutionError as error:
+                raise _failure(error, title) from None
+            warnings = export_html(executed, staging / f"{name}.html",
+                                   f"{title} — {diag.territory.name}")
+            for message in warnings:
+                print(f"  avertissement ({title}) : {message.strip()}", file=sys.stderr)
+            log(f"  {title} : {time.monotonic() - started:.1f} s")
+        write_csv_atomic(diag.indicators, staging / "indicateurs.csv")
+        (staging / "run.json").write_text(
+            json.dumps({"territoire": diag.territory.id, "donnees": diag.data.info},
+                       indent=2, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    previous = root / f".{final.name}.ancien"
+    shutil.rmtree(previous, ignore_errors=True)
+    if final.exists():
+        final.rename(previous)
+    staging.rename(final)
+    shutil.rmtree(previous, ignore_errors=True)
+    return final

@@ -1,0 +1,117 @@
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from ressol_analysis.errors import RessolError
+from ressol_analysis.geography import build_passage
+from ressol_analysis.territory import Geography, load_territory, resolve
+
+COMMUNES = pd.DataFrame(
+    {
+        "CODGEO": ["50001", "50002", "50003", "14001", "61001"],
+        "LIBELLE": ["A", "B", "C", "D", "E"],
+        "DEP": ["50", "50", "50", "14", "61"],
+        "REG": ["28", "28", "28", "28", "28"],
+        "EPCI": ["200000001", "200000001", "200000002", "200000003", "200000004"],
+        "EPCI_NOM": ["CC Un", "CC Un", "CC Deux", "CC Trois", "CC Quatre"],
+    },
+    dtype="string",
+)
+MOVES = pd.DataFrame(
+    [("32", "2017-01-01", "COM", "50999", "COM", "50001")],
+    columns=["MOD", "DATE_EFF", "TYPECOM_AV", "COM_AV", "TYPECOM_AP", "COM_AP"],
+    dtype="string",
+)
+GEO = Geography(
+    communes=COMMUNES,
+    departements=pd.DataFrame({"DEP": ["14", "50", "61"], "LIBELLE": ["Calvados", "Manche", "Orne"]}),
+    regions=pd.DataFrame({"REG": ["28"], "LIBELLE": ["Normandie"]}),
+    passage=build_passage(MOVES, date(1943, 1, 1)),
+    year=2026,
+)
+
+
+def write(tmp_path, text):
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_real_centre_manche_file(root):
+    territory = load_territory("centre-manche", root / "territoires")
+    assert territory.perimeter.codes == ("200066389", "200067023", "200067031")
+    assert [c.code for c in territory.comparisons] == ["dep-50", "basse-normandie", "reg-28"]
+    assert territory.comparisons[1].codes == ("14", "50", "61")
+
+
+def test_five_line_epci_territory_gets_its_departement_and_region(tmp_path):
+    path = write(
+        tmp_path,
+        'id: cc-un\nnom: CC Un\nmillesime_geographie: 2026\nperimetre:\n  epci: ["200000001"]\n',
+    )
+    areas = resolve(load_territory(path, tmp_path), GEO)
+    summary = areas.groupby(["ordre", "territoire_code", "territoire", "niveau"]).size()
+    assert summary.to_dict() == {
+        (0, "cc-un", "CC Un", "territoire"): 2,
+        (1, "dep-50", "Manche", "comparaison"): 3,
+        (2, "reg-28", "Normandie", "comparaison"): 5,
+    }
+
+
+def test_epcis_of_a_multi_epci_territory_are_areas(tmp_path):
+    path = write(
+        tmp_path,
+        'id: t\nnom: T\nperimetre:\n  epci: ["200000001", "200000002"]\ncomparaisons:\n'
+        '  - id: bn\n    nom: Basse\n    departements: ["14", "50", "61"]\n',
+    )
+    areas = resolve(load_territory(path, tmp_path), GEO)
+    names = areas.drop_duplicates("territoire_code").set_index("territoire_code")["territoire"]
+    assert names.to_dict() == {"t": "T", "epci-200000001": "CC Un", "epci-200000002": "CC Deux",
+                               "bn": "Basse"}
+    assert sorted(areas.loc[areas["territoire_code"] == "bn", "CODGEO"]) == [
+        "14001", "50001", "50002", "50003", "61001"]
+
+
+def test_old_commune_codes_are_moved_to_the_current_cog(tmp_path):
+    path = write(tmp_path, 'id: t\nnom: T\nperimetre:\n  communes: ["50999", "50003"]\n')
+    areas = resolve(load_territory(path, tmp_path), GEO)
+    assert sorted(areas.loc[areas["territoire_code"] == "t", "CODGEO"]) == ["50001", "50003"]
+
+
+def test_unknown_commune_codes_are_listed(tmp_path):
+    path = write(tmp_path, 'id: t\nnom: T\nperimetre:\n  communes: ["50001", "50777", "1234"]\n')
+    with pytest.raises(RessolError, match=r"inconnu.*1234, 50777"):
+        resolve(load_territory(path, tmp_path), GEO)
+
+
+def test_unknown_epci_is_named(tmp_path):
+    path = write(tmp_path, 'id: t\nnom: T\nperimetre:\n  epci: ["200000001", "123456789"]\n')
+    with pytest.raises(RessolError, match=r"t\.yaml, EPCI\(s\) inconnu\(s\).*123456789.*SIREN"):
+        resolve(load_territory(path, tmp_path), GEO)
+
+
+def test_unquoted_codes_are_refused(tmp_path):
+    path = write(tmp_path, "id: t\nnom: T\nperimetre:\n  communes: [01001, 50002]\n")
+    with pytest.raises(RessolError, match=r"sans guillemets.*entre guillemets"):
+        load_territory(path, tmp_path)
+
+
+def test_unknown_territory_lists_the_available_ones(root):
+    with pytest.raises(RessolError, match=r"« pays-inconnu » introuvable.*centre-manche"):
+        load_territory("pays-inconnu", root / "territoires")
+
+
+def test_wrong_geography_vintage(tmp_path):
+    path = write(tmp_path, 'id: t\nnom: T\nmillesime_geographie: 2024\nperimetre:\n  epci: ["200000001"]\n')
+    with pytest.raises(RessolError, match=r"géographie 2024.*COG 2026"):
+        resolve(load_territory(path, tmp_path), GEO)
+
+
+def test_unknown_key_and_bad_perimeter(tmp_path):
+    path = write(tmp_path, 'id: t\nnom: T\nperimetre:\n  epci: ["200000001"]\nterritoir: x\n')
+    with pytest.raises(RessolError, match=r"clé\(s\) inconnue\(s\) : territoir"):
+        load_territory(path, tmp_path)
+    path = write(tmp_path, 'id: t\nnom: T\nperimetre:\n  epci: ["200000001"]\n  communes: ["50001"]\n')
+    with pytest.raises(RessolError, match=r"exactement un périmètre.*epci, communes"):
+        load_territory(path, tmp_path)
