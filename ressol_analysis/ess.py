@@ -1,0 +1,806 @@
+"""ESS indicators from SIRENE establishments: pure functions, DataFrame in, DataFrame out.
+
+The rules (``docs/methode_ess.md``):
+
+1. establishments in scope are active (``etatAdministratifEtablissement == 'A'``);
+2. they are located in their current commune (old codes moved by the reader);
+3. an establishment is an employer when its headcount band is present and not ``NN``;
+4. it is ESS when its legal unit has ``economieSocialeSolidaireUniteLegale == 'O'`` (legal
+   perimeter of the 2014 law, default), or — statistical perimeter, as an option — when its
+   catégorie juridique belongs to one of the four historic families and its activity is not
+   excluded;
+5. its family comes from its catégorie juridique through ``reference/familles_ess.csv``;
+6. its salaried jobs are estimated from its band (low, central, high) through
+   ``reference/tranches_effectifs.csv``;
+7. shares compare ESS employers with all employers of the same area.
+
+Reference tables are applied with joins; an unknown code raises :class:`RessolError`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import RessolError, list_codes
+from .sources.tables import require_columns
+
+FAMILIES = ("associations", "cooperatives", "mutuelles", "fondations", "autres")
+HISTORIC_FAMILIES = FAMILIES[:4]
+PERIMETERS = ("loi", "statistique")
+NATURAL_PERSON = "1000"
+UNCLASSIFIED_SECTOR = "ZZ"
+UNCLASSIFIED_LABEL = "Non classé (ancienne nomenclature ou code provisoire)"
+SECRET_MIN_COUNT = 3
+SECRET_DOMINANCE = 0.85
+
+CLASSIFIED_COLUMNS = (
+    "employeur",
+    "effectif_bas",
+    "effectif_central",
+    "effectif_haut",
+    "famille",
+    "ess",
+)
+INDICATOR_COLUMNS = [
+    "territoire_code",
+    "territoire",
+    "indicateur",
+    "valeur",
+    "unite",
+    "source",
+    "millesime",
+]
+UNIT_ESTABLISHMENTS = "établissements"
+UNIT_JOBS = "emplois salariés (estimation par tranche)"
+UNIT_PERCENT = "%"
+
+
+def _reference(name: str) -> pd.DataFrame:
+    text = resources.files("ressol_analysis").joinpath("reference", name)
+    with resources.as_file(text) as path:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+@cache
+def _bands() -> pd.DataFrame:
+    table = _reference("tranches_effectifs.csv")
+    table["ordre"] = table["ordre"].astype(int)
+    table["employeur"] = table["employeur"].eq("oui")
+    for column in ("effectif_bas", "effectif_central", "effectif_haut"):
+        table[column] = table[column].astype(float)
+    return table
+
+
+@cache
+def _families() -> pd.DataFrame:
+    return _reference("familles_ess.csv")
+
+
+@cache
+def _exclusions() -> pd.DataFrame:
+    return _reference("exclusions_perimetre_statistique.csv")
+
+
+def bands_table() -> pd.DataFrame:
+    """Headcount bands of SIRENE with the low, central and high job estimates.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``tranche`` (code, string), ``ordre``, ``libelle``, ``employeur`` (bool),
+        ``effectif_bas``, ``effectif_central``, ``effectif_haut`` (floats).
+    """
+    return _bands().copy()
+
+
+def families_table() -> pd.DataFrame:
+    """Catégorie juridique (niveau III) → ESS family, with the label and the justification.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``categorie_juridique``, ``libelle``, ``famille``, ``justification``; one row
+        per code of INSEE's nomenclature (September 2022).
+    """
+    return _families().copy()
+
+
+def statistical_exclusions() -> pd.DataFrame:
+    """NAF prefixes excluded from INSEE's statistical perimeter of the social economy.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``prefixe_naf``, ``libelle``, ``justification``.
+    """
+    return _exclusions().copy()
+
+
+def check_bands(codes: pd.Series, where: str) -> None:
+    """Raise if a headcount band code is not in the band table (empty codes are allowed).
+
+    Parameters
+    ----------
+    codes : Series of str
+        Values of ``trancheEffectifsEtablissement``.
+    where : str
+        File and column named in the message.
+
+    Raises
+    ------
+    RessolError
+        Listing the unknown codes.
+    """
+    unknown = codes[codes.notna() & ~codes.isin(_bands()["tranche"])]
+    if not unknown.empty:
+        raise RessolError(
+            f"Dans {where}, code(s) de tranche d'effectifs inconnu(s) : {list_codes(unknown)}. "
+            f"Codes attendus : {list_codes(_bands()['tranche'])} (deux caractères, zéro "
+            "initial compris). Le fichier a peut-être été ouvert dans un tableur qui a "
+            "supprimé les zéros : restaurez le fichier officiel."
+        )
+
+
+def check_legal_categories(codes: pd.Series, where: str) -> None:
+    """Raise if a catégorie juridique is absent from the family table.
+
+    Parameters
+    ----------
+    codes : Series of str
+        Values of ``categorieJuridiqueUniteLegale``.
+    where : str
+        File and column named in the message.
+
+    Raises
+    ------
+    RessolError
+        Listing the unknown codes (empty codes included).
+    """
+    unknown = codes[~codes.isin(_families()["categorie_juridique"]).fillna(False)]
+    if not unknown.empty:
+        raise RessolError(
+            f"Dans {where}, catégorie(s) juridique(s) inconnue(s) de la nomenclature Insee "
+            f"(septembre 2022) : {list_codes(unknown.fillna('(vide)'))}. Vérifiez que ce sont "
+            "des codes à 4 chiffres ; si l'Insee a créé une catégorie depuis, ajoutez-la avec "
+            "sa famille et sa justification dans ressol_analysis/reference/familles_ess.csv."
+        )
+
+
+def _ess_legal(table: pd.DataFrame) -> pd.Series:
+    return table["economieSocialeSolidaireUniteLegale"].eq("O").fillna(False).astype(bool)
+
+
+def _ess_statistical(table: pd.DataFrame) -> pd.Series:
+    naf = table["activitePrincipaleEtablissement"].fillna("")
+    excluded = pd.Series(False, index=table.index)
+    for prefix in _exclusions()["prefixe_naf"]:
+        excluded |= naf.str.startswith(prefix)
+    return table["famille"].isin(HISTORIC_FAMILIES) & ~excluded
+
+
+ESS_RULES = {"loi": _ess_legal, "statistique": _ess_statistical}
+
+
+def classify(establishments: pd.DataFrame, perimetre: str = "loi") -> pd.DataFrame:
+    """Apply the rules: employer, estimated jobs, family and ESS membership.
+
+    Parameters
+    ----------
+    establishments : DataFrame
+        Output of :func:`ressol_analysis.sources.sirene.read_sirene` (or any table with its
+        columns ``etatAdministratifEtablissement``, ``trancheEffectifsEtablissement``,
+        ``categorieJuridiqueUniteLegale``, ``economieSocialeSolidaireUniteLegale``,
+        ``activitePrincipaleEtablissement``).
+    perimetre : {"loi", "statistique"}
+        ``loi`` (default): ESS flag of the legal unit (law 2014-856). ``statistique``: INSEE's
+        social economy — the four historic families by catégorie juridique, minus the
+        activities of ``reference/exclusions_perimetre_statistique.csv``.
+
+    Returns
+    -------
+    DataFrame
+        Active establishments only, with added columns ``employeur`` (bool),
+        ``effectif_bas``, ``effectif_central``, ``effectif_haut`` (floats, 0 for
+        non-employers), ``famille`` (one of :data:`FAMILIES`) and ``ess`` (bool).
+
+    Raises
+    ------
+    RessolError
+        On a missing column, an unknown band or catégorie juridique.
+    ValueError
+        On an unknown ``perimetre``.
+    """
+    if perimetre not in ESS_RULES:
+        raise ValueError(f"perimetre must be one of {PERIMETERS}, not {perimetre!r}")
+    require_columns(
+        Path("établissements SIRENE"),
+        list(establishments.columns),
+        [
+            "etatAdministratifEtablissement",
+            "trancheEffectifsEtablissement",
+            "categorieJuridiqueUniteLegale",
+            "economieSocialeSolidaireUniteLegale",
+            "activitePrincipaleEtablissement",
+        ],
+    )
+    table = establishments[establishments["etatAdministratifEtablissement"].eq("A").fillna(False)]
+    check_bands(table["trancheEffectifsEtablissement"], "les établissements SIRENE")
+    check_legal_categories(table["categorieJuridiqueUniteLegale"], "les unités légales SIRENE")
+    bands = _bands().set_index("tranche")
+    band = table["trancheEffectifsEtablissement"]
+    employer = band.map(bands["employeur"]).fillna(False).astype(bool)
+    result = table.assign(employeur=employer)
+    for column in ("effectif_bas", "effectif_central", "effectif_haut"):
+        result[column] = band.map(bands[column]).fillna(0.0).astype(float).where(employer, 0.0)
+    families = _families().set_index("categorie_juridique")["famille"]
+    result["famille"] = table["categorieJuridiqueUniteLegale"].map(families).astype("string")
+    result["ess"] = ESS_RULES[perimetre](result).astype(bool)
+    return result.reset_index(drop=True)
+
+
+def _by_area(classified: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
+    require_columns(
+        Path("membership"),
+        list(membership.columns),
+        ["territoire_code", "territoire", "CODGEO"],
+    )
+    return membership[["territoire_code", "territoire", "CODGEO"]].merge(
+        classified, on="CODGEO", how="inner"
+    )
+
+
+def _areas(membership: pd.DataFrame) -> pd.DataFrame:
+    return membership[["territoire_code", "territoire"]].drop_duplicates("territoire_code")
+
+
+def select_area(
+    classified: pd.DataFrame, membership: pd.DataFrame, territoire_code: str
+) -> pd.DataFrame:
+    """Return the establishments located in one area of ``membership``.
+
+    Parameters
+    ----------
+    classified : DataFrame
+        Output of :func:`classify`.
+    membership : DataFrame
+        Columns ``territoire_code``, ``territoire``, ``CODGEO``.
+    territoire_code : str
+        The area, e.g. ``centre-manche``.
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``classified`` whose ``CODGEO`` belongs to the area.
+    """
+    communes = membership.loc[membership["territoire_code"] == territoire_code, "CODGEO"]
+    return classified[classified["CODGEO"].isin(set(communes))].reset_index(drop=True)
+
+
+def _share(part: pd.Series, whole: pd.Series) -> pd.Series:
+    return (100 * part / whole.where(whole > 0)).astype(float)
+
+
+def _area_sums(by_area: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    employers = by_area[by_area["employeur"]]
+    ess = employers[employers["ess"]]
+    sums = pd.DataFrame(
+        {
+            "etablissements_employeurs": employers.groupby("territoire_code").size(),
+            "ess_etablissements_employeurs": ess.groupby("territoire_code").size(),
+            "effectif_salarie_estime": employers.groupby("territoire_code")[
+                "effectif_central"
+            ].sum(),
+            "ess_effectif_salarie_estime": ess.groupby("territoire_code")["effectif_central"].sum(),
+            "ess_effectif_salarie_estime_bas": ess.groupby("territoire_code")["effectif_bas"].sum(),
+            "ess_effectif_salarie_estime_haut": ess.groupby("territoire_code")[
+                "effectif_haut"
+            ].sum(),
+        }
+    )
+    for family in FAMILIES:
+        of_family = ess[ess["famille"] == family].groupby("territoire_code")
+        sums[f"ess_etablissements_employeurs_{family}"] = of_family.size()
+        sums[f"ess_effectif_salarie_estime_{family}"] = of_family["effectif_central"].sum()
+    return sums.reindex(areas["territoire_code"]).fillna(0.0).astype(float)
+
+
+def _with_shares(sums: pd.DataFrame) -> pd.DataFrame:
+    return sums.assign(
+        part_ess_etablissements_employeurs=_share(
+            sums["ess_etablissements_employeurs"], sums["etablissements_employeurs"]
+        ),
+        part_ess_effectif_salarie_estime=_share(
+            sums["ess_effectif_salarie_estime"], sums["effectif_salarie_estime"]
+        ),
+    )
+
+
+def indicator_units() -> dict[str, str]:
+    """Return the indicator keys of the ESS chapter, in report order, with their unit.
+
+    Returns
+    -------
+    dict of str to str
+        Key → unit.
+    """
+    units = {
+        "etablissements_employeurs": UNIT_ESTABLISHMENTS,
+        "ess_etablissements_employeurs": UNIT_ESTABLISHMENTS,
+        "part_ess_etablissements_employeurs": UNIT_PERCENT,
+        "effectif_salarie_estime": UNIT_JOBS,
+        "ess_effectif_salarie_estime": UNIT_JOBS,
+        "ess_effectif_salarie_estime_bas": UNIT_JOBS,
+        "ess_effectif_salarie_estime_haut": UNIT_JOBS,
+        "part_ess_effectif_salarie_estime": UNIT_PERCENT,
+    }
+    for family in FAMILIES:
+        units[f"ess_etablissements_employeurs_{family}"] = UNIT_ESTABLISHMENTS
+    for family in FAMILIES:
+        units[f"ess_effectif_salarie_estime_{family}"] = UNIT_JOBS
+    return units
+
+
+def _tidy(values: pd.DataFrame, areas: pd.DataFrame, source: str, millesime: str) -> pd.DataFrame:
+    units = indicator_units()
+    long = (
+        values[list(units)]
+        .rename_axis("territoire_code")
+        .reset_index()
+        .melt(id_vars="territoire_code", var_name="indicateur", value_name="valeur")
+    )
+    long["ordre"] = long["indicateur"].map({k: i for i, k in enumerate(units)})
+    long = areas.merge(long, on="territoire_code", how="left", sort=False)
+    long["area_order"] = long["territoire_code"].map(
+        {c: i for i, c in enumerate(areas["territoire_code"])}
+    )
+    long = long.sort_values(["area_order", "ordre"], kind="stable")
+    long["unite"] = long["indicateur"].map(units)
+    long["source"] = source
+    long["millesime"] = millesime
+    long["valeur"] = long["valeur"].astype(float)
+    return long[INDICATOR_COLUMNS].reset_index(drop=True)
+
+
+def ess_indicators(
+    classified: pd.DataFrame, membership: pd.DataFrame, source: str, millesime: str
+) -> pd.DataFrame:
+    """Tidy ESS indicators for every area of ``membership``.
+
+    Parameters
+    ----------
+    classified : DataFrame
+        Output of :func:`classify`.
+    membership : DataFrame
+        Columns ``territoire_code``, ``territoire``, ``CODGEO``, one row per (area, commune).
+    source : str
+        Source line, e.g. ``Insee, Sirene (stock), estimation par tranche d'effectifs``.
+    millesime : str
+        Vintage, e.g. ``Stock Sirene au 31/03/2026``.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`INDICATOR_COLUMNS`, one row per area and key of
+        :func:`indicator_units` (families with no establishment have a zero row). Shares are
+        in percent and missing when the area has no employer.
+    """
+    areas = _areas(membership)
+    sums = _with_shares(_area_sums(_by_area(classified, membership), areas))
+    return _tidy(sums, areas, source, millesime)
+
+
+def apply_official_table(
+    indicators: pd.DataFrame,
+    official: pd.DataFrame,
+    membership: pd.DataFrame,
+    source: str,
+    millesime: str,
+) -> pd.DataFrame:
+    """Replace the band-based ESS figures by an official table of ESS jobs by commune × family.
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        Output of :func:`ess_indicators`.
+    official : DataFrame
+        Output of :func:`ressol_analysis.sources.sirene.read_official_ess_jobs`, with current
+        commune codes.
+    membership : DataFrame
+        Columns ``territoire_code``, ``territoire``, ``CODGEO``.
+    source, millesime : str
+        Source line and vintage of the official table, written on the replaced rows.
+
+    Returns
+    -------
+    DataFrame
+        ``indicators`` where every ``ess_*`` row (establishments, jobs, low/high = the
+        official count, families) comes from the official table, and both shares are
+        recomputed with the SIRENE denominators. An area sum that involves a secret cell is
+        missing.
+    """
+    merged = membership[["territoire_code", "CODGEO"]].merge(official, on="CODGEO")
+    areas = _areas(membership)
+
+    def total(frame: pd.DataFrame, column: str) -> pd.Series:
+        grouped = frame.groupby("territoire_code")[column]
+        sums = grouped.sum().where(grouped.count() == grouped.size())
+        return sums.reindex(areas["territoire_code"], fill_value=0.0).astype(float)
+
+    values = {
+        "ess_etablissements_employeurs": total(merged, "etablissements"),
+        "ess_effectif_salarie_estime": total(merged, "effectifs"),
+    }
+    values["ess_effectif_salarie_estime_bas"] = values["ess_effectif_salarie_estime"]
+    values["ess_effectif_salarie_estime_haut"] = values["ess_effectif_salarie_estime"]
+    for family in FAMILIES:
+        of_family = merged[merged["famille"] == family]
+        values[f"ess_etablissements_employeurs_{family}"] = total(of_family, "etablissements")
+        values[f"ess_effectif_salarie_estime_{family}"] = total(of_family, "effectifs")
+    wide = indicators.pivot(index="territoire_code", columns="indicateur", values="valeur")
+    replaced = pd.DataFrame(values)
+    for key, value in replaced.items():
+        wide[key] = value
+    wide = _with_shares(wide.reindex(areas["territoire_code"]))
+    result = _tidy(wide, areas, "", "")
+    original = indicators.set_index(["territoire_code", "indicateur"])
+    key = list(zip(result["territoire_code"], result["indicateur"], strict=True))
+    result["source"] = original.loc[key, "source"].to_numpy()
+    result["millesime"] = original.loc[key, "millesime"].to_numpy()
+    official_keys = [*replaced.columns, "part_ess_etablissements_employeurs"]
+    official_keys.append("part_ess_effectif_salarie_estime")
+    is_official = result["indicateur"].isin(official_keys)
+    result.loc[is_official, "source"] = source
+    result.loc[is_official, "millesime"] = millesime
+    return result
+
+
+def _sector_codes(classified: pd.DataFrame, naf: pd.DataFrame, level: str) -> pd.DataFrame:
+    lookup = naf[["sous_classe", level, f"libelle_{level}"]].drop_duplicates("sous_classe")
+    code = classified["activitePrincipaleEtablissement"].where(
+        classified["nomenclatureActivitePrincipaleEtablissement"].eq("NAFRev2").fillna(False)
+    )
+    mapped = pd.DataFrame({"sous_classe": code}).merge(lookup, on="sous_classe", how="left")
+    mapped.index = classified.index
+    return pd.DataFrame(
+        {
+            level: mapped[level].fillna(UNCLASSIFIED_SECTOR).astype("string"),
+            "libelle": mapped[f"libelle_{level}"].fillna(UNCLASSIFIED_LABEL).astype("string"),
+        },
+        index=classified.index,
+    )
+
+
+def ess_by_sector(
+    classified: pd.DataFrame, membership: pd.DataFrame, naf: pd.DataFrame, level: str = "A21"
+) -> pd.DataFrame:
+    """Employer establishments and estimated jobs by sector, ESS and all, per area.
+
+    Parameters
+    ----------
+    classified : DataFrame
+        Output of :func:`classify`.
+    membership : DataFrame
+        Columns ``territoire_code``, ``territoire``, ``CODGEO``.
+    naf : DataFrame
+        NAF reference table (:func:`ressol_analysis.sources.naf.read_naf`): columns
+        ``sous_classe``, ``<level>``, ``libelle_<level>``.
+    level : {"A21", "A38", "A88", "A17", "A10"}
+        Aggregation level. Establishments whose activity is not a NAF rév. 2 code go to
+        sector ``ZZ`` (not classified).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``territoire_code``, ``territoire``, ``<level>``, ``libelle``,
+        ``etablissements_employeurs``, ``ess_etablissements_employeurs``,
+        ``part_ess_etablissements_employeurs`` (ESS share within the sector, %),
+        ``effectif_salarie_estime``, ``ess_effectif_salarie_estime``,
+        ``part_ess_effectif_salarie_estime`` (%), ``part_secteur_dans_ess`` (share of the
+        area's ESS jobs in this sector, %). One row per sector with at least one employer.
+    """
+    employers = classified[classified["employeur"]]
+    employers = employers.join(_sector_codes(employers, naf, level))
+    by_area = _by_area(employers, membership)
+    by_area = by_area.assign(
+        ess_n=by_area["ess"].astype(int),
+        ess_jobs=by_area["effectif_central"].where(by_area["ess"], 0.0),
+    )
+    keys = ["territoire_code", "territoire", level, "libelle"]
+    table = by_area.groupby(keys, as_index=False, sort=True).agg(
+        etablissements_employeurs=("siret", "size"),
+        ess_etablissements_employeurs=("ess_n", "sum"),
+        effectif_salarie_estime=("effectif_central", "sum"),
+        ess_effectif_salarie_estime=("ess_jobs", "sum"),
+    )
+    ess_total = table.groupby("territoire_code")["ess_effectif_salarie_estime"].transform("sum")
+    table = table.assign(
+        part_ess_etablissements_employeurs=_share(
+            table["ess_etablissements_employeurs"], table["etablissements_employeurs"]
+        ),
+        part_ess_effectif_salarie_estime=_share(
+            table["ess_effectif_salarie_estime"], table["effectif_salarie_estime"]
+        ),
+        part_secteur_dans_ess=_share(table["ess_effectif_salarie_estime"], ess_total),
+    )
+    order = {c: i for i, c in enumerate(_areas(membership)["territoire_code"])}
+    table = table.sort_values([level], kind="stable").sort_values(
+        "territoire_code", key=lambda s: s.map(order), kind="stable"
+    )
+    columns = [
+        *keys,
+        "etablissements_employeurs",
+        "ess_etablissements_employeurs",
+        "part_ess_etablissements_employeurs",
+        "effectif_salarie_estime",
+        "ess_effectif_salarie_estime",
+        "part_ess_effectif_salarie_estime",
+        "part_secteur_dans_ess",
+    ]
+    return table[columns].reset_index(drop=True)
+
+
+def ess_by_band(classified: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
+    """Employer establishments by headcount band, ESS and all, per area.
+
+    Parameters
+    ----------
+    classified : DataFrame
+        Output of :func:`classify`.
+    membership : DataFrame
+        Columns ``territoire_code``, ``territoire``, ``CODGEO``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``territoire_code``, ``territoire``, ``tranche``, ``libelle``,
+        ``etablissements_employeurs``, ``ess_etablissements_employeurs``,
+        ``ess_effectif_salarie_estime``, ``part_ess_etablissements_employeurs`` (%); one row
+        per area and employer band (zero rows included), in band order.
+    """
+    bands = _bands()[_bands()["employeur"]][["tranche", "libelle", "ordre"]]
+    by_area = _by_area(classified[classified["employeur"]], membership)
+    by_area = by_area.assign(
+        ess_n=by_area["ess"].astype(int),
+        ess_jobs=by_area["effectif_central"].where(by_area["ess"], 0.0),
+    )
+    counts = by_area.groupby(
+        ["territoire_code", "trancheEffectifsEtablissement"], as_index=False
+    ).agg(
+        etablissements_employeurs=("siret", "size"),
+        ess_etablissements_employeurs=("ess_n", "sum"),
+        ess_effectif_salarie_estime=("ess_jobs", "sum"),
+    )
+    counts = counts.rename(columns={"trancheEffectifsEtablissement": "tranche"})
+    grid = _areas(membership).merge(bands, how="cross")
+    table = grid.merge(counts, on=["territoire_code", "tranche"], how="left")
+    for column in (
+        "etablissements_employeurs",
+        "ess_etablissements_employeurs",
+        "ess_effectif_salarie_estime",
+    ):
+        table[column] = table[column].fillna(0).astype(float)
+    table["part_ess_etablissements_employeurs"] = _share(
+        table["ess_etablissements_employeurs"], table["etablissements_employeurs"]
+    )
+    return table.drop(columns="ordre").reset_index(drop=True)
+
+
+def primary_secret(count: pd.Series, value: pd.Series, largest: pd.Series) -> pd.Series:
+    """Cells under primary statistical secrecy.
+
+    A cell is secret when it has 1 or 2 contributors, or when its largest contributor makes
+    more than 85 % of its value. Empty cells (no contributor) are not secret.
+
+    Parameters
+    ----------
+    count : Series
+        Number of contributing establishments.
+    value : Series
+        Value of the cell.
+    largest : Series
+        Value of the largest contributor.
+
+    Returns
+    -------
+    Series of bool
+    """
+    few = (count > 0) & (count < SECRET_MIN_COUNT)
+    dominant = (value > 0) & (largest > SECRET_DOMINANCE * value)
+    return (few | dominant).astype(bool)
+
+
+def secondary_secret(
+    masked: pd.Series, value: pd.Series, count: pd.Series, group: pd.Series
+) -> pd.Series:
+    """Add secondary secrecy so that published group totals do not reveal a secret cell.
+
+    In each group holding exactly one secret cell, the unmasked cell with contributors and the
+    smallest value (ties broken by position) is masked too. Cells without contributors are
+    never chosen: their value is known to be zero.
+
+    Parameters
+    ----------
+    masked : Series of bool
+        Primary secrecy.
+    value, count : Series
+        Value and number of contributors of each cell.
+    group : Series
+        Group whose total is published (e.g. the EPCI of each commune).
+
+    Returns
+    -------
+    Series of bool
+        Primary and secondary secrecy.
+    """
+    result = masked.copy()
+    for _, index in group.groupby(group, sort=True).groups.items():
+        if int(result.loc[index].sum()) != 1:
+            continue
+        candidates = value.loc[index][~result.loc[index] & (count.loc[index] > 0)]
+        if not candidates.empty:
+            result.loc[candidates.sort_values(kind="stable").index[0]] = True
+    return result
+
+
+def commune_table(classified: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
+    """ESS employers and estimated jobs by commune, with statistical secrecy.
+
+    Parameters
+    ----------
+    classified : DataFrame
+        Output of :func:`classify`.
+    communes : DataFrame
+        The communes of the territory, one row each: ``CODGEO`` and ``groupe`` (the
+        sub-area whose total is published, e.g. the EPCI); other columns (names) are kept.
+
+    Returns
+    -------
+    DataFrame
+        ``communes`` with ``etablissements_employeurs``, ``effectif_salarie_estime``,
+        ``ess_etablissements_employeurs``, ``ess_effectif_salarie_estime``,
+        ``part_ess_effectif_salarie_estime`` (%), and ``secret_ess``, ``secret_total``
+        (bool). Secret values are missing: jobs are masked when the commune has 1 or 2
+        contributing establishments or one makes more than 85 % of the jobs, with secondary
+        masking within each ``groupe``; the share is masked when either of its terms is.
+        Counts of establishments are not masked. Area totals come from
+        :func:`ess_indicators`, unmasked.
+    """
+    require_columns(Path("communes"), list(communes.columns), ["CODGEO", "groupe"])
+    employers = classified[classified["employeur"] & classified["CODGEO"].isin(communes["CODGEO"])]
+    ess = employers[employers["ess"]]
+
+    def stats(frame: pd.DataFrame) -> pd.DataFrame:
+        grouped = frame.groupby("CODGEO")["effectif_central"]
+        return pd.DataFrame({"n": grouped.size(), "value": grouped.sum(), "top": grouped.max()})
+
+    table = communes.reset_index(drop=True).copy()
+    for prefix, frame in (("total", employers), ("ess", ess)):
+        s = stats(frame).reindex(table["CODGEO"]).fillna(0.0)
+        s.index = table.index
+        primary = primary_secret(s["n"], s["value"], s["top"])
+        table[f"secret_{prefix}"] = secondary_secret(primary, s["value"], s["n"], table["groupe"])
+        table[f"_{prefix}_n"] = s["n"]
+        table[f"_{prefix}_value"] = s["value"]
+    table["etablissements_employeurs"] = table.pop("_total_n").astype(int)
+    table["effectif_salarie_estime"] = table.pop("_total_value").mask(table["secret_total"])
+    table["ess_etablissements_employeurs"] = table.pop("_ess_n").astype(int)
+    table["ess_effectif_salarie_estime"] = table.pop("_ess_value").mask(table["secret_ess"])
+    share = _share(table["ess_effectif_salarie_estime"], table["effectif_salarie_estime"])
+    table["part_ess_effectif_salarie_estime"] = share.mask(
+        table["secret_ess"] | table["secret_total"]
+    )
+    ordered = [c for c in table.columns if not c.startswith("secret_")]
+    return table[[*ordered, "secret_ess", "secret_total"]]
+
+
+def ess_directory(classified: pd.DataFrame, naf: pd.DataFrame) -> pd.DataFrame:
+    """Directory of ESS employer establishments, for the consultant.
+
+    Units that are partially diffusible (``statutDiffusionEtablissement`` or
+    ``statutDiffusionUniteLegale`` equal to ``P``) and natural persons (catégorie juridique
+    ``1000``) are never listed; they stay counted in every indicator.
+
+    Parameters
+    ----------
+    classified : DataFrame
+        Output of :func:`classify`, restricted to the territory (:func:`select_area`).
+    naf : DataFrame
+        NAF reference table with ``sous_classe``, ``A21``, ``libelle_A21``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``siret``, ``nom``, ``enseigne``, ``CODGEO``, ``activite``, ``A21``,
+        ``secteur``, ``famille``, ``tranche``, ``tranche_libelle``; sorted by commune and
+        name. ``attrs["non_listes"]`` counts the ESS employers left out.
+    """
+    ess = classified[classified["employeur"] & classified["ess"]]
+    hidden = (
+        ess["statutDiffusionEtablissement"].eq("P").fillna(False)
+        | ess["statutDiffusionUniteLegale"].eq("P").fillna(False)
+        | ess["categorieJuridiqueUniteLegale"].eq(NATURAL_PERSON).fillna(False)
+    )
+    listed = ess[~hidden]
+    sectors = _sector_codes(listed, naf, "A21")
+    labels = _bands().set_index("tranche")["libelle"]
+    enseigne = listed.get("denominationUsuelleEtablissement", pd.Series(pd.NA, index=listed.index))
+    if "enseigne1Etablissement" in listed:
+        enseigne = enseigne.fillna(listed["enseigne1Etablissement"])
+    name = listed["denominationUniteLegale"]
+    if "sigleUniteLegale" in listed:
+        name = name.fillna(listed["sigleUniteLegale"])
+    directory = pd.DataFrame(
+        {
+            "siret": listed["siret"],
+            "nom": name.fillna("(sans dénomination)"),
+            "enseigne": enseigne,
+            "CODGEO": listed["CODGEO"],
+            "activite": listed["activitePrincipaleEtablissement"],
+            "A21": sectors["A21"],
+            "secteur": sectors["libelle"],
+            "famille": listed["famille"],
+            "tranche": listed["trancheEffectifsEtablissement"],
+            "tranche_libelle": listed["trancheEffectifsEtablissement"].map(labels),
+        }
+    ).astype("string")
+    directory = directory.sort_values(["CODGEO", "nom", "siret"]).reset_index(drop=True)
+    directory.attrs["non_listes"] = int(hidden.sum())
+    return directory
+
+
+def family_shares(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Share of each family in ESS estimated jobs, per area, from tidy indicators.
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        Output of :func:`ess_indicators`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``territoire_code``, ``famille``, ``ess_effectif_salarie_estime``, ``part``
+        (%), one row per area and family.
+    """
+    wide = indicators.pivot(index="territoire_code", columns="indicateur", values="valeur")
+    areas = indicators["territoire_code"].drop_duplicates()
+    rows = [
+        {
+            "territoire_code": area,
+            "famille": family,
+            "ess_effectif_salarie_estime": wide.at[area, f"ess_effectif_salarie_estime_{family}"],
+        }
+        for area in areas
+        for family in FAMILIES
+    ]
+    table = pd.DataFrame(rows)
+    total = table["territoire_code"].map(wide["ess_effectif_salarie_estime"])
+    table["part"] = _share(table["ess_effectif_salarie_estime"].astype(float), total)
+    return table
+
+
+__all__ = [
+    "FAMILIES",
+    "PERIMETERS",
+    "apply_official_table",
+    "bands_table",
+    "check_bands",
+    "check_legal_categories",
+    "classify",
+    "commune_table",
+    "ess_by_band",
+    "ess_by_sector",
+    "ess_directory",
+    "ess_indicators",
+    "families_table",
+    "family_shares",
+    "indicator_units",
+    "primary_secret",
+    "secondary_secret",
+    "select_area",
+    "statistical_exclusions",
+]

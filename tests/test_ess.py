@@ -1,0 +1,327 @@
+"""ESS rules and indicators on the hand-built SIRENE fixture.
+
+Fixture establishments in Centre Manche (50502 Saint-Lô and 50431 Remilly Les Marais in
+EPCI A, 50147 Coutances in EPCI B), after the reader (closed ones and Caen dropped):
+
+siret suffix | commune | band | central | CJ   | ESS flag | family       | note
+…100011      | 50502   | 12   | 34.5    | 9220 | O        | associations |
+…200012      | 50502   | 01   | 1.5     | 9220 | O        | associations |
+…400013      | 50502   | 03   | 7.5     | 8210 | O        | mutuelles    |
+…700014      | 50502   | 11   | 14.5    | 5710 | N        | -            |
+…1000015     | 50502   | 32   | 374.5   | 7210 | N        | -            | public
+…800016      | 50502   | NN   | 0       | 1000 | N        | -            | non-employer, P
+…900017      | 50502   | 02   | 4       | 9220 | O        | associations | unit P
+…1400018     | 50502   | 02   | 4       | 6596 | O        | cooperatives |
+…1100020     | 50502   | (vide)| 0      | 5499 | (vide)   | -            | non-employer
+…300021      | 50119→50431 | 21 | 74.5 | 6317 | O        | cooperatives | old code
+…1200022     | 50431   | 01   | 1.5     | 1000 | O        | autres       | natural person
+…1100023     | 50431   | 00   | 0       | 5499 | (vide)   | -            |
+…500024      | 50147   | 11   | 14.5    | 9300 | O        | fondations   |
+…600025      | 50147   | 01   | 1.5     | 5710 | O        | autres       |
+…1400026     | 50147   | 02   | 4       | 6596 | O        | cooperatives | establishment P
+…200027      | 50147   | 00   | 0       | 9220 | O        | associations |
+…700028      | 50147   | 12   | 34.5    | 5710 | N        | -            |
+…200032      | 50147   | 01   | 1.5     | 9220 | O        | associations | NAF rév. 1
+…1300033     | 50147   | 01   | 1.5     | 9220 | O        | associations | NAF 94.91Z
+Manche adds 50129: …100029 band 22 (149.5, 9220, O) and …1100030 band 03 (7.5, 5499).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_sirene import FIXTURE, make_membership, make_passage
+
+from ressol_analysis import ess
+from ressol_analysis.errors import RessolError
+from ressol_analysis.sources.sirene import read_sirene
+
+NAF = pd.DataFrame(
+    [
+        ("88.10A", "Q", "Santé humaine et action sociale"),
+        ("88.91A", "Q", "Santé humaine et action sociale"),
+        ("87.10A", "Q", "Santé humaine et action sociale"),
+        ("93.12Z", "R", "Arts, spectacles et activités récréatives"),
+        ("65.12Z", "K", "Activités financières et d'assurance"),
+        ("64.19Z", "K", "Activités financières et d'assurance"),
+        ("45.20A", "G", "Commerce ; réparation d'automobiles et de motocycles"),
+        ("45.11Z", "G", "Commerce ; réparation d'automobiles et de motocycles"),
+        ("47.24Z", "G", "Commerce ; réparation d'automobiles et de motocycles"),
+        ("47.11B", "G", "Commerce ; réparation d'automobiles et de motocycles"),
+        ("84.11Z", "O", "Administration publique"),
+        ("10.51A", "C", "Industrie manufacturière"),
+        ("10.71C", "C", "Industrie manufacturière"),
+        ("96.02A", "S", "Autres activités de services"),
+        ("94.91Z", "S", "Autres activités de services"),
+        ("02.20Z", "A", "Agriculture, sylviculture et pêche"),
+    ],
+    columns=["sous_classe", "A21", "libelle_A21"],
+    dtype="string",
+)
+
+
+@pytest.fixture(scope="module")
+def establishments() -> pd.DataFrame:
+    return read_sirene(FIXTURE, make_membership(), make_passage())
+
+
+@pytest.fixture(scope="module")
+def classified(establishments) -> pd.DataFrame:
+    return ess.classify(establishments)
+
+
+def wide(indicators: pd.DataFrame) -> pd.DataFrame:
+    return indicators.pivot(index="indicateur", columns="territoire_code", values="valeur")
+
+
+def test_employer_rule(classified):
+    by_siret = classified.set_index("siret")
+    assert not by_siret.loc["10000000800016", "employeur"]  # NN
+    assert not by_siret.loc["10000001100020", "employeur"]  # empty band
+    assert by_siret.loc["10000001100023", "employeur"]  # 00: employer with 0 jobs
+    assert by_siret.loc["10000001100023", "effectif_central"] == 0.0
+
+
+def test_indicators_of_the_territory(classified):
+    values = wide(ess.ess_indicators(classified, make_membership(), "src", "2026"))
+    centre = values["centre-manche"]
+    # Employers: 19 active rows in the 3 communes minus NN (…16) and empty band (…20) = 17.
+    assert centre["etablissements_employeurs"] == 17
+    # ESS (flag O) employers: …11, 12, 13, 17, 18, 21, 22, 24, 25, 26, 27, 32, 33 = 13.
+    assert centre["ess_etablissements_employeurs"] == 13
+    assert centre["part_ess_etablissements_employeurs"] == pytest.approx(100 * 13 / 17)
+    # All central jobs: 34.5+1.5+7.5+14.5+374.5+4+4+74.5+1.5+0+14.5+1.5+4+0+34.5+1.5+1.5 = 574
+    assert centre["effectif_salarie_estime"] == 574
+    # ESS central: 34.5+1.5+7.5+4+4+74.5+1.5+14.5+1.5+4+0+1.5+1.5 = 150.5
+    assert centre["ess_effectif_salarie_estime"] == 150.5
+    # ESS low: 20+1+6+3+3+50+1+10+1+3+0+1+1 = 100 ; high: 49+2+9+5+5+99+2+19+2+5+0+2+2 = 201
+    assert centre["ess_effectif_salarie_estime_bas"] == 100
+    assert centre["ess_effectif_salarie_estime_haut"] == 201
+    assert centre["part_ess_effectif_salarie_estime"] == pytest.approx(100 * 150.5 / 574)
+
+
+def test_indicators_by_family(classified):
+    centre = wide(ess.ess_indicators(classified, make_membership(), "src", "2026"))["centre-manche"]
+    # associations …11, 12, 17, 27, 32, 33: 34.5+1.5+4+0+1.5+1.5 = 43
+    # cooperatives …18, 21, 26: 4+74.5+4 = 82.5 ; mutuelles …13: 7.5 ; fondations …24: 14.5
+    # autres …22 (CJ 1000 flagged O), …25 (SAS flagged O): 1.5+1.5 = 3
+    expected = {
+        "associations": (6, 43.0),
+        "cooperatives": (3, 82.5),
+        "mutuelles": (1, 7.5),
+        "fondations": (1, 14.5),
+        "autres": (2, 3.0),
+    }
+    for family, (count, jobs) in expected.items():
+        assert centre[f"ess_etablissements_employeurs_{family}"] == count
+        assert centre[f"ess_effectif_salarie_estime_{family}"] == jobs
+
+
+def test_zero_rows_are_present(classified):
+    indicators = ess.ess_indicators(classified, make_membership(), "src", "2026")
+    epci_a = indicators[indicators["territoire_code"] == "epci-a"].set_index("indicateur")
+    # EPCI A has no fondation: the row is there, with 0.
+    assert epci_a.loc["ess_etablissements_employeurs_fondations", "valeur"] == 0
+    assert epci_a.loc["ess_effectif_salarie_estime_fondations", "valeur"] == 0
+    assert len(indicators) == 4 * 18
+    assert list(indicators.columns) == ess.INDICATOR_COLUMNS
+    assert set(indicators["source"]) == {"src"}
+    assert indicators.loc[indicators["indicateur"].str.startswith("part_"), "unite"].eq("%").all()
+
+
+def test_comparison_area_and_epci(classified):
+    values = wide(ess.ess_indicators(classified, make_membership(), "src", "2026"))
+    # Manche adds 50129: employers 17+2 = 19, ESS 13+1 = 14, central 574+149.5+7.5 = 731.
+    assert values.loc["etablissements_employeurs", "dep-50"] == 19
+    assert values.loc["ess_etablissements_employeurs", "dep-50"] == 14
+    assert values.loc["effectif_salarie_estime", "dep-50"] == 731
+    assert values.loc["ess_effectif_salarie_estime", "dep-50"] == 300
+    # EPCI A = 50502 + 50431: ESS central 34.5+1.5+7.5+4+4+74.5+1.5 = 127.5
+    assert values.loc["ess_effectif_salarie_estime", "epci-a"] == 127.5
+    assert values.loc["ess_effectif_salarie_estime", "epci-b"] == 23
+
+
+def test_area_without_employer_has_missing_shares(classified):
+    membership = pd.DataFrame(
+        {"territoire_code": ["vide"], "territoire": ["Vide"], "CODGEO": ["61001"]}
+    )
+    values = wide(ess.ess_indicators(classified, membership, "src", "2026"))["vide"]
+    assert values["etablissements_employeurs"] == 0
+    assert np.isnan(values["part_ess_etablissements_employeurs"])
+
+
+def test_statistical_perimeter(establishments):
+    stat = ess.classify(establishments, perimetre="statistique")
+    centre = wide(ess.ess_indicators(stat, make_membership(), "src", "2026"))["centre-manche"]
+    # Legal perimeter minus CJ 1000 (…22), SAS (…25) and the religious association in
+    # NAF 94.91Z (…33): 13-3 = 10 employers, 150.5-1.5-1.5-1.5 = 146 jobs.
+    assert centre["ess_etablissements_employeurs"] == 10
+    assert centre["ess_effectif_salarie_estime"] == 146
+    assert centre["ess_etablissements_employeurs_autres"] == 0
+
+
+def test_unknown_perimeter(establishments):
+    with pytest.raises(ValueError, match="perimetre"):
+        ess.classify(establishments, perimetre="large")
+
+
+def test_unknown_codes_in_classify(establishments):
+    bad = establishments.copy()
+    bad.loc[0, "categorieJuridiqueUniteLegale"] = "1234"
+    with pytest.raises(RessolError, match="1234"):
+        ess.classify(bad)
+    bad = establishments.copy()
+    bad.loc[0, "trancheEffectifsEtablissement"] = "99"
+    with pytest.raises(RessolError, match="tranche.*99"):
+        ess.classify(bad)
+
+
+def test_by_sector(classified):
+    table = ess.ess_by_sector(classified, make_membership(), NAF, "A21")
+    centre = table[table["territoire_code"] == "centre-manche"].set_index("A21")
+    # Q: …11 (34.5), …17 (4), …24 (14.5): all ESS, 53 jobs.
+    assert centre.loc["Q", "etablissements_employeurs"] == 3
+    assert centre.loc["Q", "ess_effectif_salarie_estime"] == 53
+    assert centre.loc["Q", "part_ess_effectif_salarie_estime"] == 100
+    # G: …14 (14.5), …23 (0), …28 (34.5): no ESS.
+    assert centre.loc["G", "effectif_salarie_estime"] == 49
+    assert centre.loc["G", "part_ess_etablissements_employeurs"] == 0
+    # NAF rév. 1 code of …32 goes to ZZ.
+    assert centre.loc["ZZ", "ess_effectif_salarie_estime"] == 1.5
+    # C: coop dairy 74.5 of 150.5 ESS jobs.
+    assert centre.loc["C", "part_secteur_dans_ess"] == pytest.approx(100 * 74.5 / 150.5)
+    assert centre["ess_effectif_salarie_estime"].sum() == 150.5
+    assert centre["effectif_salarie_estime"].sum() == 574
+
+
+def test_by_band(classified):
+    table = ess.ess_by_band(classified, make_membership())
+    centre = table[table["territoire_code"] == "centre-manche"].set_index("tranche")
+    assert len(centre) == 15  # every employer band, zeros included
+    # band 01: …12, …22, …25, …32, …33, all ESS: 5 × 1.5 = 7.5 jobs
+    assert centre.loc["01", "etablissements_employeurs"] == 5
+    assert centre.loc["01", "ess_effectif_salarie_estime"] == 7.5
+    assert centre.loc["32", "ess_etablissements_employeurs"] == 0
+    assert centre.loc["53", "etablissements_employeurs"] == 0
+
+
+def test_directory_never_lists_partial_diffusion_nor_natural_persons(classified):
+    centre = ess.select_area(classified, make_membership(), "centre-manche")
+    directory = ess.ess_directory(centre, NAF)
+    listed = set(directory["siret"])
+    # 13 ESS employers minus …17 (unit P), …26 (establishment P), …22 (CJ 1000) = 10.
+    assert len(directory) == 10
+    assert directory.attrs["non_listes"] == 3
+    assert not listed & {"10000000900017", "10000001400026", "10000001200022"}
+    flagged = classified.set_index("siret").loc[list(listed)]
+    assert not flagged["statutDiffusionEtablissement"].eq("P").any()
+    assert not flagged["statutDiffusionUniteLegale"].eq("P").any()
+    assert not flagged["categorieJuridiqueUniteLegale"].eq("1000").any()
+    assert "[ND]" not in set(directory["nom"])
+    row = directory.set_index("siret").loc["10000000100011"]
+    assert row["nom"] == "AIDE A DOMICILE DU BOCAGE"
+    assert row["enseigne"] == "SERVICE D'AIDE SAINT-LO"
+    assert row["famille"] == "associations"
+    assert row["A21"] == "Q"
+    assert row["tranche_libelle"] == "20 à 49 salariés"
+
+
+def test_primary_secret_by_hand():
+    count = pd.Series([0, 1, 2, 3, 3, 4])
+    value = pd.Series([0.0, 10.0, 5.0, 100.0, 100.0, 40.0])
+    # largest: 85.0 is not above 85 % of 100 (=85), 85.5 is.
+    largest = pd.Series([0.0, 10.0, 4.0, 85.0, 85.5, 10.0])
+    result = ess.primary_secret(count, value, largest)
+    assert result.tolist() == [False, True, True, False, True, False]
+
+
+def test_secondary_secret_by_hand():
+    masked = pd.Series([True, False, False, False, False, True, True, False])
+    value = pd.Series([5.0, 30.0, 12.0, 0.0, 50.0, 3.0, 4.0, 9.0])
+    count = pd.Series([1, 5, 4, 0, 6, 2, 1, 3])
+    group = pd.Series(["a", "a", "a", "a", "b", "c", "c", "c"])
+    result = ess.secondary_secret(masked, value, count, group)
+    # group a: one secret → the smallest cell with contributors (12.0, not the empty 0.0)
+    # group b: no secret; group c: already two secrets → nothing added.
+    assert result.tolist() == [True, False, True, False, False, True, True, False]
+
+
+def test_commune_table_secrecy(classified):
+    communes = pd.DataFrame(
+        {"CODGEO": ["50502", "50431", "50147"], "groupe": ["epci-a", "epci-a", "epci-b"]}
+    )
+    table = ess.commune_table(classified, communes).set_index("CODGEO")
+    # ESS: 50431 has 2 establishments (74.5 and 1.5) → primary; 50502 (5 establishments,
+    # top 34.5 of 51.5 = 67 %) is masked as secondary in EPCI A; 50147 (6, top 14.5 of 23)
+    # is published.
+    assert table["secret_ess"].tolist() == [True, True, False]
+    assert table.loc["50147", "ess_effectif_salarie_estime"] == 23
+    assert pd.isna(table.loc["50502", "ess_effectif_salarie_estime"])
+    # Counts are not masked.
+    assert table["ess_etablissements_employeurs"].tolist() == [5, 2, 6]
+    # All employers: 50502 top 374.5 of 440.5 = 85.02 % > 85 % → secret; 50431 top 74.5 of
+    # 76 → secret; 50147 (7, top 34.5 of 57.5) published.
+    assert table["secret_total"].tolist() == [True, True, False]
+    assert table.loc["50147", "effectif_salarie_estime"] == 57.5
+    assert table.loc["50147", "part_ess_effectif_salarie_estime"] == pytest.approx(40.0)
+    assert pd.isna(table.loc["50431", "part_ess_effectif_salarie_estime"])
+
+
+def test_official_table_replaces_estimate(classified):
+    membership = make_membership()
+    indicators = ess.ess_indicators(classified, membership, "Sirene", "2026")
+    official = pd.DataFrame(
+        {
+            "CODGEO": ["50502", "50502", "50147", "50431"],
+            "famille": ["associations", "mutuelles", "fondations", "cooperatives"],
+            "etablissements": [10.0, 1.0, 1.0, 2.0],
+            "effectifs": [200.0, 20.0, 30.0, np.nan],
+        }
+    )
+    result = ess.apply_official_table(indicators, official, membership, "Commande", "2024")
+    values = wide(result)
+    # Centre: establishments 10+1+1+2 = 14; jobs involve a secret cell (50431) → missing.
+    assert values.loc["ess_etablissements_employeurs", "centre-manche"] == 14
+    assert np.isnan(values.loc["ess_effectif_salarie_estime", "centre-manche"])
+    # EPCI B: 30 jobs, all fondations; share 30 / 57.5 (SIRENE denominator).
+    assert values.loc["ess_effectif_salarie_estime", "epci-b"] == 30
+    assert values.loc["ess_effectif_salarie_estime_fondations", "epci-b"] == 30
+    assert values.loc["ess_effectif_salarie_estime_associations", "epci-b"] == 0
+    assert values.loc["part_ess_effectif_salarie_estime", "epci-b"] == pytest.approx(
+        100 * 30 / 57.5
+    )
+    assert values.loc["effectif_salarie_estime", "epci-b"] == 57.5
+    rows = result.set_index(["territoire_code", "indicateur"])
+    assert rows.loc[("epci-b", "ess_effectif_salarie_estime"), "source"] == "Commande"
+    assert rows.loc[("epci-b", "effectif_salarie_estime"), "source"] == "Sirene"
+
+
+def test_family_table_matches_insee_labels():
+    from pathlib import Path
+
+    raw = Path(__file__).resolve().parents[1] / "data" / "raw" / "cj_septembre_2022.xls"
+    insee = pd.read_excel(raw, sheet_name="Niveau III", header=3, dtype=str, engine="calamine")
+    insee = insee.apply(lambda c: c.str.strip().str.replace(r"\s+", " ", regex=True))
+    table = ess.families_table()
+    assert table["categorie_juridique"].tolist() == insee["Code"].tolist()
+    assert table["libelle"].tolist() == insee["Libellé"].tolist()
+    assert set(table["famille"]) == set(ess.FAMILIES)
+    assert table["justification"].str.len().gt(20).all()
+    # Every label saying coopérative is a coopérative, except the documented public or
+    # health-cooperation bodies.
+    coop = table[table["libelle"].str.contains("coopérative", case=False)]
+    assert set(coop.loc[coop["famille"] != "cooperatives", "categorie_juridique"]) == set()
+    assert table.set_index("categorie_juridique").loc["9970", "famille"] == "autres"
+    assert table.set_index("categorie_juridique").loc["5195", "famille"] == "cooperatives"
+
+
+def test_band_table():
+    bands = ess.bands_table().set_index("tranche")
+    assert bands.loc["01", ["effectif_bas", "effectif_central", "effectif_haut"]].tolist() == [
+        1.0,
+        1.5,
+        2.0,
+    ]
+    assert bands.loc["00", "employeur"] and not bands.loc["NN", "employeur"]
+    assert bands.loc["53", "effectif_haut"] == 10000
