@@ -1,0 +1,275 @@
+"""The synthesis page and the XLSX export, on a tiny hand-made indicator table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from ressol_analysis.browser import external_urls
+from ressol_analysis.errors import RessolError
+from ressol_analysis.formatting import NBSP
+from ressol_analysis.sources.manifest import RawFile
+from ressol_analysis.synthesis import (
+    SYNTHETIC_MARK,
+    _text_to_html,
+    comparison_2013_table,
+    key_figures_table,
+    load_reference_2013,
+    synthesis_findings,
+    synthesis_page,
+    write_xlsx,
+)
+
+RP = "Insee, RP 2022"
+SIRENE = "Insee, base Sirene (stock), estimation par tranche"
+# (code, name, population, density, <15, 60+, 75+, growth, ESS establishments, ESS jobs)
+AREAS = [
+    ("tc", "Terre du Centre", 1000, 50.0, 15.0, 33.5, 12.0, -0.20, 12.0, 15.0),
+    ("epci-1", "CC Nord", 600, 80.0, 16.0, 25.0, 10.0, 0.10, 11.0, 14.0),
+    ("epci-2", "CC Sud", 400, 30.0, 13.5, 37.5, 15.0, -0.60, 13.5, 16.5),
+    ("dep-99", "Département", 10000, 100.0, 17.0, 28.0, 11.0, 0.30, 10.0, 12.0),
+    ("reg-99", "Région (trois départements)", 100000, 120.0, 18.0, 26.0, 9.0, 0.40, 9.0, 11.0),
+]
+
+
+def tidy_fixture(with_ess: bool = True) -> pd.DataFrame:
+    rows = []
+    for code, name, pop, dens, young, old, older, growth, ess_e, ess_j in AREAS:
+        values = [
+            ("population", pop, "habitants", RP, "RP 2022"),
+            ("densite_hab_km2", dens, "hab./km²", RP, "RP 2022"),
+            ("part_moins_15_ans", young, "%", RP, "RP 2022"),
+            ("part_60_ans_plus", old, "%", RP, "RP 2022"),
+            ("part_75_ans_plus", older, "%", RP, "RP 2022"),
+            ("taux_evolution_annuel_2016_2022", growth, "% par an", RP, "RP 2016 et RP 2022"),
+        ]
+        if with_ess:
+            values += [
+                ("part_ess_etablissements_employeurs", ess_e, "%", SIRENE, "Sirene 2026"),
+                ("part_ess_effectif_salarie_estime", ess_j, "%", SIRENE, "Sirene 2026"),
+            ]
+        rows += [
+            dict(
+                territoire_code=code,
+                territoire=name,
+                indicateur=k,
+                valeur=v,
+                unite=u,
+                source=s,
+                millesime=m,
+            )
+            for k, v, u, s, m in values
+        ]
+    return pd.DataFrame(rows)
+
+
+def entry(key: str) -> RawFile:
+    return RawFile(
+        key=key,
+        path=Path(f"/raw/{key}.csv"),
+        title=f"Fichier {key}",
+        publisher="Insee",
+        source="insee.fr — page",
+        origin="",
+        licence="Licence Ouverte",
+        vintage="RP 2022",
+        geography="COG 2025",
+        citation="Insee",
+        usage="tests",
+        sha256="ab" * 32,
+    )
+
+
+def page(synthetic: bool = False, table: pd.DataFrame | None = None) -> str:
+    return synthesis_page(
+        tidy_fixture() if table is None else table,
+        "tc",
+        "Terre du Centre",
+        [("Démographie", "01_demographie.html"), ("Économie", "02_economie.html")],
+        [entry("rp"), entry("sirene")],
+        "Règles :\n\n- une\n  suite\n- deux",
+        synthetic,
+        {
+            "territoire": "tc",
+            "donnees": {
+                "cog": 2026,
+                "millesimes": {"rp": 2022},
+                "anomalies_sources": ["Corrèze écartée."],
+            },
+        },
+    )
+
+
+def plain(text: str) -> str:
+    return text.replace(NBSP, " ")
+
+
+def test_key_figures_table_shows_french_figures_for_territory_and_comparisons():
+    html = plain(key_figures_table(tidy_fixture(), "tc"))
+    # territory, then comparison areas (département, région); EPCIs are not comparison areas
+    assert html.index("Terre du Centre") < html.index("Département") < html.index("Région")
+    assert "CC Nord" not in html
+    for text in (
+        "1 000",
+        "10 000",
+        "100 000",
+        "50,0",
+        "120,0",
+        "15,0 %",
+        "33,5 %",
+        "12,0 %",
+        "9,0 %",
+        "11,0 %",
+    ):
+        assert text in html
+    assert "Sources :" in html and RP in html and SIRENE in html
+
+
+def test_key_figures_skip_missing_keys():
+    html = key_figures_table(tidy_fixture(with_ess=False), "tc")
+    assert "ESS :" not in html
+    assert "Emplois situés" not in html  # absent from the table: skipped, not an error
+    assert "Habitants" in html
+
+
+def test_epci_table_lists_the_epcis():
+    page_html = plain(page())
+    assert "Terre du Centre et ses intercommunalités" in page_html
+    assert "CC Nord" in page_html and "CC Sud" in page_html
+
+
+def test_findings_are_generated_from_the_numbers():
+    findings = [plain(f) for f in synthesis_findings(tidy_fixture(), "tc", "Terre du Centre")]
+    assert 5 <= len(findings) <= 8
+    text = " ".join(findings)
+    assert "Terre du Centre compte 1 000 habitants" in text
+    assert "50,0 habitants par km²" in text
+    assert "moins densément peuplé que toutes ses zones de comparaison" in text
+    assert "a diminué de 0,20 % par an" in text
+    # 33,5 % aged 60+: about one in three (100 / 3 = 33,3), more than every comparison area
+    assert "Environ un habitant sur trois a 60 ans ou plus (33,5 %)" in text
+    assert "plus que dans toutes les zones de comparaison" in text
+    assert (
+        "CC Nord est la plus dense (80,0 hab./km²), CC Sud la moins dense (30,0 hab./km²)" in text
+    )
+    assert "CC Sud (37,5 %)" in text
+    assert "CC Sud a perdu des habitants entre 2016 et 2022" in text
+    assert "12,0 % des établissements employeurs" in text
+    assert "environ 15,0 % des emplois salariés" in text
+
+
+def test_findings_follow_the_data_not_fixed_text():
+    table = tidy_fixture()
+    table.loc[
+        (table.territoire_code == "tc") & (table.indicateur == "densite_hab_km2"), "valeur"
+    ] = 150.0
+    text = plain(" ".join(synthesis_findings(table, "tc", "Terre du Centre")))
+    assert "150,0 habitants par km²" in text
+    assert "plus densément peuplé que toutes ses zones de comparaison" in text
+
+
+def test_page_is_self_contained_french_and_links_the_report():
+    html = page()
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<html lang="fr">' in html
+    assert "<script" not in html.lower()
+    assert external_urls(html) == []
+    assert 'name="viewport"' in html and "@media print" in html and "@media (max-width" in html
+    for link in ("01_demographie.html", "02_economie.html", "indicateurs.csv", "indicateurs.xlsx"):
+        assert f'href="{link}"' in html
+    assert SYNTHETIC_MARK not in html
+
+
+def test_appendix_lists_every_source_with_checksum_and_rules():
+    html = page()
+    appendix = html[html.index('id="sources"') :]
+    for field in (
+        "Fichier rp",
+        "Fichier sirene",
+        "Insee",
+        "RP 2022",
+        "COG 2025",
+        "Licence Ouverte",
+        "ab" * 32,
+    ):
+        assert field in appendix
+    assert "<li>une suite</li>" in appendix  # the ESS rules, continuation joined
+    assert "Corrèze écartée." in appendix
+    assert "Aucune : tous les chiffres" in appendix
+
+
+def test_synthetic_mark_on_every_part_built_from_sirene():
+    html = page(synthetic=True)
+    # banner, the two ESS rows of each of the two tables, the ESS finding, the appendix
+    assert html.count(SYNTHETIC_MARK) >= 1 + 4 + 1 + 1
+    figures = html[html.index('id="chiffres-cles"') : html.index('id="sources"')]
+    for row in figures.split("<tr>")[1:]:
+        marked = SYNTHETIC_MARK in row
+        assert marked == ("ESS :" in row), row[:80]
+
+
+def test_bad_table_is_refused_with_a_french_message():
+    with pytest.raises(RessolError, match="colonnes source"):
+        key_figures_table(tidy_fixture().drop(columns="source"), "tc")
+    with pytest.raises(RessolError, match="« inconnu » n'a aucune ligne"):
+        synthesis_findings(tidy_fixture(), "inconnu", "Inconnu")
+
+
+def test_2013_figures_are_data_with_today_side_by_side():
+    reference = load_reference_2013()
+    assert reference["source"] == "Diagnostic RESSOL 2013"
+    published = {c["libelle"]: c["valeur"] for c in reference["chiffres"]}
+    assert published["Habitants"] == 148000 and published["Habitants par km²"] == 70
+    reference = {**reference, "territoire": "tc"}
+    html = plain(comparison_2013_table(tidy_fixture(), "tc", reference))
+    assert "148 000" in html and "70</td>" in html and "24 %" in html and "14,3 %" in html
+    assert "2 points de plus que la région (Basse-Normandie)" in html
+    assert "Basse-Normandie : 12,4 %" in html and "Basse-Normandie : 10,1 %" in html
+    assert "Diagnostic RESSOL 2013" in html
+    # today's value of the closest indicator, with its source
+    assert "1 000" in html and f"Source : {RP}" in html and f"Source : {SIRENE}" in html
+    assert "Indicateur retenu : Part des moins de 15 ans" in html
+    assert "Définitions différentes" in html
+
+
+def test_2013_table_only_for_its_territory():
+    assert comparison_2013_table(tidy_fixture(), "tc", load_reference_2013()) == ""
+    assert "2013 et aujourd'hui" not in page()
+
+
+def test_rules_text_lists_and_inline_code():
+    html = _text_to_html("Intro `code` **fort**\n\n1. un\n   suite\n2. deux\n   - a\n   - b")
+    assert html == (
+        "<p>Intro <code>code</code> <strong>fort</strong></p>"
+        "<ol><li>un suite</li><li>deux<ul><li>a</li><li>b</li></ul></li></ol>"
+    )
+
+
+def test_write_xlsx_keeps_codes_as_text(tmp_path):
+    table = pd.DataFrame(
+        {
+            "territoire_code": ["01001", "dep-01"],
+            "territoire": ["L'Abergement", "Ain"],
+            "indicateur": ["population", "population"],
+            "valeur": [832.0, float("nan")],
+            "unite": ["habitants"] * 2,
+            "source": ["Insee"] * 2,
+            "millesime": ["2022", "2022"],
+        }
+    )
+    path = write_xlsx(table, tmp_path / "indicateurs.xlsx")
+    sheet = openpyxl.load_workbook(path)["indicateurs"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == tuple(table.columns)
+    assert rows[1] == ("01001", "L'Abergement", "population", 832.0, "habitants", "Insee", "2022")
+    assert rows[2][3] is None
+    assert sheet["A2"].number_format == "@"
+    assert not list(tmp_path.glob(".indicateurs.xlsx.*"))
+
+
+def test_write_xlsx_refuses_missing_folder(tmp_path):
+    with pytest.raises(RessolError, match="n'existe pas"):
+        write_xlsx(tidy_fixture(), tmp_path / "absent" / "indicateurs.xlsx")
