@@ -24,14 +24,16 @@ import shapely
 
 from .errors import RessolError, list_codes
 from .geography import build_passage, move_codes
+from .synthetic import write_synthetic_stock
 from .paths import ProjectPaths
-from .sources import cog, insee
+from .sources import cog, comparateur, insee
 from .sources.manifest import RawFile, load_manifest, raw_file, sha256_of
 from .territory import Geography
 
 BUILD_INFO = "build.json"
 # Raw files whose content enters the processed tables (their checksums decide staleness).
 BUILD_INPUTS = (
+    "itdd",
     "rp_ages",
     "comparateur",
     "cog_communes",
@@ -43,6 +45,8 @@ BUILD_INPUTS = (
     "estimations_quinquennales",
 )
 COUNT_COLUMNS_SUFFIX = "_INCLUS_DANS"
+SIRENE_DEMO = "sirene_demo"  # synthetic SIRENE extract (official format) for the embedded demo
+ECONOMY_TABLE = "economie_communes.csv"
 # Codes typed by a user (territory files) may come from any vintage: the whole history is used,
 # and codes that are still current are kept as they are.
 HISTORY_START = date(1943, 1, 1)
@@ -58,6 +62,21 @@ class ProcessedData:
     moved: pd.DataFrame
     info: dict
     sources: dict[str, RawFile]
+    economy: pd.DataFrame
+    sirene_demo: Path
+    movements: pd.DataFrame
+
+    @property
+    def census_years(self) -> list[int]:
+        """Years of the census populations, most recent first (``[2022, 2016, 2011]``)."""
+        years = self.info["millesimes"]
+        earlier = (v for k, v in years.items() if k.startswith("rp_") and k[3:].isdigit())
+        return [years["rp"], *sorted(earlier, reverse=True)]
+
+    @property
+    def age_census_year(self) -> int:
+        """Census year of the age bands (may differ from the populations' after an update)."""
+        return int(self.info["millesimes"].get("rp_ages", self.info["millesimes"]["rp"]))
 
 
 def _census_date(year: int) -> date:
@@ -142,6 +161,31 @@ def _read_geometry(codes: pd.Series) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, crs="EPSG:4326").sort_values("CODGEO").reset_index(drop=True)
 
 
+def _economy_table(path: Path, passage: pd.DataFrame, current: pd.Index) -> pd.DataFrame:
+    """The comparateur's economic columns, moved to the current COG.
+
+    Counts of merged communes add up (strictly: one missing part makes the sum missing);
+    medians and rates cannot be combined and become missing for a merged commune.
+    """
+    read = comparateur.read_comparateur(path)
+    table = read.table
+    flags = [c for c in table.columns if c.endswith("_secret")]
+    not_additive = [c for c in ("revenu_median", "taux_pauvrete", "part_menages_imposes")
+                    if c in table.columns]
+    moved = _to_current(
+        table.drop(columns=flags + not_additive), passage, current, str(path)
+    )
+    merged = set(moved["CODGEO"]) - set(table["CODGEO"]) | set(
+        table.loc[table["CODGEO"].duplicated(keep=False), "CODGEO"]
+    )
+    kept = table[["CODGEO", *not_additive, *flags]].copy()
+    kept.loc[kept["CODGEO"].isin(merged), not_additive] = None
+    moved = moved.merge(kept.drop_duplicates("CODGEO"), on="CODGEO", how="left")
+    moved = moved.sort_values("CODGEO").reset_index(drop=True)
+    moved.attrs["vintages"] = read.vintages
+    return moved
+
+
 def _inputs_fingerprint(sources: dict[str, RawFile]) -> str:
     digest = hashlib.sha256()
     for key in BUILD_INPUTS:
@@ -184,8 +228,11 @@ def build_processed(paths: ProjectPaths) -> None:
     legal = _to_current(legal, passage, current, str(sources["populations_legales"].path))
     epci = epci.assign(
         CODGEO=move_codes(
-            epci["CODGEO"], build_passage(movements, epci_date), current,
-            what=str(sources["epci"].path), split_rule="refuse",
+            epci["CODGEO"],
+            build_passage(movements, epci_date),
+            current,
+            what=str(sources["epci"].path),
+            split_rule="refuse",
         )
     )
     conflicts = epci.groupby("CODGEO")["EPCI"].nunique()
@@ -210,8 +257,11 @@ def build_processed(paths: ProjectPaths) -> None:
     table = (
         communes.merge(population, on="CODGEO", how="inner")
         .merge(ages, on="CODGEO", how="left")
-        .merge(legal.rename(columns={"PMUN": "PMUN_LEGALE"})[["CODGEO", "PMUN_LEGALE"]],
-               on="CODGEO", how="left")
+        .merge(
+            legal.rename(columns={"PMUN": "PMUN_LEGALE"})[["CODGEO", "PMUN_LEGALE"]],
+            on="CODGEO",
+            how="left",
+        )
         .merge(epci, on="CODGEO", how="left")
     )
     for column in [c for c in table.columns if c.startswith("POP_")]:
@@ -220,18 +270,21 @@ def build_processed(paths: ProjectPaths) -> None:
         table[column + COUNT_COLUMNS_SUFFIX] = parent.where(table[column].isna())
     table = table.sort_values("CODGEO").reset_index(drop=True)
 
-    estimates, anomalies = insee.read_estimates_five_year(
-        sources["estimations_quinquennales"].path
-    )
+    estimates, anomalies = insee.read_estimates_five_year(sources["estimations_quinquennales"].path)
     estimates = estimates.merge(
         cog.read_departements(raw_file(paths.raw, "cog_departements").path)[["DEP", "REG"]],
         on="DEP",
         how="left",
     )
-    moved = passage[passage["code_ancien"].isin(
-        pd.concat([ages["CODGEO"], population["CODGEO"], epci["CODGEO"]])
-    )]
-    vintages = age_vintages | pop_vintages
+    moved = passage[
+        passage["code_ancien"].isin(
+            pd.concat([ages["CODGEO"], population["CODGEO"], epci["CODGEO"]])
+        )
+    ]
+    # The age bands may come from another census edition than the populations (after a
+    # partial update): both years are kept, under their own keys.
+    vintages = {f"{k}_ages" if k == "rp" else k: v for k, v in age_vintages.items()}
+    vintages |= {k: v for k, v in pop_vintages.items()}
     info = {
         "cog": year,
         "geographie_donnees": data_geography.isoformat(),
@@ -243,6 +296,8 @@ def build_processed(paths: ProjectPaths) -> None:
         "empreinte_entrees": _inputs_fingerprint(sources),
     }
     geometry = _read_geometry(table["CODGEO"])
+    economy = _economy_table(sources["comparateur"].path, passage, current)
+    info["comparateur"] = economy.attrs["vintages"]
 
     paths.processed.parent.mkdir(parents=True, exist_ok=True)
     staging = paths.processed.with_name(paths.processed.name + ".en-cours")
@@ -252,6 +307,14 @@ def build_processed(paths: ProjectPaths) -> None:
     estimates.to_csv(staging / "estimations_departements.csv", index=False)
     moved.to_csv(staging / "codes_deplaces.csv", index=False)
     geometry.to_file(staging / "communes.geojson", driver="GeoJSON", COORDINATE_PRECISION=6)
+    economy.to_csv(staging / ECONOMY_TABLE, index=False)
+    demo_passage = build_passage(movements, date(2016, 1, 1))
+    write_synthetic_stock(
+        staging / SIRENE_DEMO,
+        sources["comparateur"].path,
+        sources["itdd"].path,
+        passage=demo_passage[~demo_passage["code_ancien"].isin(current)],
+    )
     (staging / BUILD_INFO).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n")
     old = paths.processed.with_name(paths.processed.name + ".ancien")
     shutil.rmtree(old, ignore_errors=True)
@@ -262,8 +325,14 @@ def build_processed(paths: ProjectPaths) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-STRING_COLUMNS = {"CODGEO": "string", "LIBELLE": "string", "DEP": "string", "REG": "string",
-                  "EPCI": "string", "EPCI_NOM": "string"}
+STRING_COLUMNS = {
+    "CODGEO": "string",
+    "LIBELLE": "string",
+    "DEP": "string",
+    "REG": "string",
+    "EPCI": "string",
+    "EPCI_NOM": "string",
+}
 
 
 def is_up_to_date(paths: ProjectPaths) -> bool:
@@ -302,7 +371,8 @@ def load_processed(paths: ProjectPaths, rebuild: bool = True) -> ProcessedData:
         )
     info = json.loads((folder / BUILD_INFO).read_text(encoding="utf-8"))
     dtypes = STRING_COLUMNS | {
-        c: "string" for c in pd.read_csv(folder / "communes.csv", nrows=0).columns
+        c: "string"
+        for c in pd.read_csv(folder / "communes.csv", nrows=0).columns
         if c.endswith(COUNT_COLUMNS_SUFFIX)
     }
     communes = pd.read_csv(folder / "communes.csv", dtype=dtypes)
@@ -310,6 +380,11 @@ def load_processed(paths: ProjectPaths, rebuild: bool = True) -> ProcessedData:
         folder / "estimations_departements.csv", dtype={"DEP": "string", "REG": "string"}
     )
     moved = pd.read_csv(folder / "codes_deplaces.csv", dtype="string")
+    economy = pd.read_csv(
+        folder / ECONOMY_TABLE,
+        dtype={"CODGEO": "string", "revenu_median_secret": "boolean",
+               "taux_pauvrete_secret": "boolean"},
+    )
     sources = load_manifest(paths.raw)
     departements = cog.read_departements(sources["cog_departements"].path)
     regions = cog.read_regions(sources["cog_regions"].path)
@@ -321,7 +396,9 @@ def load_processed(paths: ProjectPaths, rebuild: bool = True) -> ProcessedData:
         passage=build_passage(movements, HISTORY_START),
         year=int(info["cog"]),
     )
-    return ProcessedData(communes, estimates, geo, moved, info, sources)
+    return ProcessedData(
+        communes, estimates, geo, moved, info, sources, economy, folder / SIRENE_DEMO, movements
+    )
 
 
 def load_geometry(paths: ProjectPaths) -> gpd.GeoDataFrame:

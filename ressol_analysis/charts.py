@@ -51,7 +51,13 @@ def add_source(fig: Figure, source: str, synthetic: bool = False) -> None:
     fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=7.5, color="#444444", wrap=True)
     if synthetic:
         fig.text(
-            0.99, 0.99, SYNTHETIC_MARK, ha="right", va="top", fontsize=9, color="#b00020",
+            0.99,
+            0.99,
+            SYNTHETIC_MARK,
+            ha="right",
+            va="top",
+            fontsize=9,
+            color="#b00020",
             fontweight="bold",
         )
 
@@ -84,8 +90,13 @@ def age_structure(ages: pd.DataFrame, source: str) -> Figure:
     height = 0.8 / n
     for i, (_, row) in enumerate(ages.iterrows()):
         positions = [b + (n - 1 - i) * height - 0.4 + height / 2 for b in range(len(keys))]
-        ax.barh(positions, [row[k] for k in keys], height=height, color=PALETTE[i % 7],
-                label=row["territoire"])
+        ax.barh(
+            positions,
+            [row[k] for k in keys],
+            height=height,
+            color=PALETTE[i % 7],
+            label=row["territoire"],
+        )
     ax.set_yticks(range(len(keys)), labels)
     ax.invert_yaxis()
     percent_axis(ax.xaxis)
@@ -121,12 +132,21 @@ def growth_rates(population: pd.DataFrame, source: str) -> Figure:
     for j, period in enumerate(periods):
         start, end = period.rsplit("_", 2)[-2:]
         values = population[period]
-        bars = ax.bar([i - 0.4 + width * (j + 0.5) for i in x], values, width=width,
-                      color=PALETTE[j], label=f"{start}-{end}")
+        bars = ax.bar(
+            [i - 0.4 + width * (j + 0.5) for i in x],
+            values,
+            width=width,
+            color=PALETTE[j],
+            label=f"{start}-{end}",
+        )
         for bar, value in zip(bars, values, strict=True):
-            ax.annotate(formatting.signed_percent(value, 2), (bar.get_x() + bar.get_width() / 2,
-                        bar.get_height()), ha="center",
-                        va="bottom" if value >= 0 else "top", fontsize=7)
+            ax.annotate(
+                formatting.signed_percent(value, 2),
+                (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                ha="center",
+                va="bottom" if value >= 0 else "top",
+                fontsize=7,
+            )
     ax.axhline(0, color="#333333", linewidth=0.8)
     ax.set_xticks(list(x), [textwrap.fill(t, 16) for t in population["territoire"]], fontsize=8)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.signed_percent(v, 2)))
@@ -160,8 +180,13 @@ def estimated_population(series: pd.DataFrame, names: dict[str, str], source: st
     for i, (code, group) in enumerate(series.groupby("territoire_code", sort=False)):
         group = group.sort_values("annee")
         base = group["population_estimee"].iloc[0]
-        ax.plot(group["annee"], 100 * group["population_estimee"] / base, color=PALETTE[i + 4],
-                label=names.get(code, code), linewidth=2)
+        ax.plot(
+            group["annee"],
+            100 * group["population_estimee"] / base,
+            color=PALETTE[i + 4],
+            label=names.get(code, code),
+            linewidth=2,
+        )
     first = int(series["annee"].min())
     ax.axhline(100, color="#999999", linewidth=0.8, linestyle="--")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v, 0)))

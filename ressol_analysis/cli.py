@@ -83,13 +83,18 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
 
     report = commands.add_parser("report", help="produire le rapport HTML d'un territoire")
-    report.add_argument("--territory", "--territoire", default="centre-manche",
-                        help="id du territoire ou chemin de son YAML (défaut : centre-manche)")
+    report.add_argument(
+        "--territory",
+        "--territoire",
+        default="centre-manche",
+        help="id du territoire ou chemin de son YAML (défaut : centre-manche)",
+    )
     report.add_argument("--output", "--sortie", help="dossier des rapports (défaut : reports/)")
 
     indicators = commands.add_parser("indicators", help="écrire les indicateurs en CSV")
-    indicators.add_argument("--territory", "--territoire", required=True,
-                            help="id du territoire ou chemin de son YAML")
+    indicators.add_argument(
+        "--territory", "--territoire", required=True, help="id du territoire ou chemin de son YAML"
+    )
     indicators.add_argument("--output", "--sortie", required=True, help="fichier CSV à écrire")
 
     data = commands.add_parser("data", help="données brutes et préparées")

@@ -1,19 +1,38 @@
 """Everything a chapter needs about one territory, loaded in one call.
 
-Notebooks start with ``diag = context.load(territoire, racine)``: the processed data (built
-if needed), the territory, its areas and the demographic indicators in the tidy contract.
+Notebooks start with ``diag = context.load(territoire, racine, sirene)``: the processed data
+(built if needed), the territory, its areas, the SIRENE establishments of the areas (real stock
+files or the synthetic demonstration extract) and every indicator in the tidy contract.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from pathlib import Path
 
 import pandas as pd
 
+from . import economy, ess
 from .build import ProcessedData, load_geometry, load_processed
-from .indicators import demography_indicators
+from .errors import RessolError
+from .geography import build_passage
+from .indicators import TIDY_COLUMNS, demography_indicators
 from .paths import ProjectPaths, project_paths
+from .sources import naf
+from .sources.sirene import read_sirene
 from .territory import Territory, load_territory, resolve
+
+SIRENE_CODES_SINCE = date(2000, 1, 1)
+SYNTHETIC_SOURCE = (
+    "Données synthétiques de démonstration au format du stock Sirene (Insee), calées sur le "
+    "comparateur de territoires 2025 et l'ITDD — ce ne sont pas des établissements réels"
+)
+REAL_SOURCE = (
+    "Insee, base Sirene des entreprises et de leurs établissements (stock), établissements "
+    "actifs ; effectifs estimés d'après la tranche d'effectifs salariés"
+)
 
 
 @dataclass
@@ -24,7 +43,9 @@ class Diagnostic:
     data: ProcessedData
     territory: Territory
     membership: pd.DataFrame
-    indicators: pd.DataFrame
+    sirene_dir: Path
+    synthetic: bool
+    perimeter: str = "loi"
 
     @property
     def areas(self) -> pd.DataFrame:
@@ -37,6 +58,55 @@ class Diagnostic:
         """Area code → area name."""
         return dict(zip(self.areas["territoire_code"], self.areas["territoire"], strict=True))
 
+    @cached_property
+    def naf(self) -> pd.DataFrame:
+        """NAF rév. 2 sous-classes with their aggregated levels and labels."""
+        return naf.read_naf(self.paths.raw)
+
+    @cached_property
+    def establishments(self) -> pd.DataFrame:
+        """Active SIRENE establishments of the areas, classified (employer, jobs, family, ESS)."""
+        # SIRENE carries the commune code in force at the establishment's last update: the
+        # movements since SIRENE_CODES_SINCE are applied (communes nouvelles since 2015 and
+        # earlier mergers), and a code that is still a current commune is never moved.
+        passage = build_passage(self.data.movements, SIRENE_CODES_SINCE)
+        passage = passage[~passage["code_ancien"].isin(self.data.geo.communes["CODGEO"])]
+        found = read_sirene(self.sirene_dir, self.membership, passage)
+        return ess.classify(found, perimetre=self.perimeter)
+
+    @property
+    def sirene_source(self) -> str:
+        """Source line of every SIRENE-based figure (says plainly when it is synthetic)."""
+        return SYNTHETIC_SOURCE if self.synthetic else REAL_SOURCE
+
+    @property
+    def sirene_vintage(self) -> str:
+        """Vintage of the SIRENE stock used."""
+        if self.synthetic:
+            return "Données synthétiques (démonstration)"
+        files = ", ".join(sorted(p.name for p in self.sirene_dir.glob("Stock*")))
+        return f"Stock Sirene ({files})"
+
+    @cached_property
+    def indicators(self) -> pd.DataFrame:
+        """Every indicator of every area, in the tidy contract (see ``docs/indicateurs.md``)."""
+        frames = [
+            demography_indicators(self.data, self.membership),
+            economy.comparateur_indicators(
+                self.data.economy, self.membership, self.data.info["comparateur"]
+            ),
+            ess.ess_indicators(
+                self.establishments, self.membership, self.sirene_source, self.sirene_vintage
+            ),
+        ]
+        table = pd.concat([f[TIDY_COLUMNS] for f in frames], ignore_index=True)
+        geo = f"géographie au 01/01/{self.data.info['cog']}"
+        needs_geo = ~table["source"].str.contains("géographie au", regex=False)
+        table.loc[needs_geo, "source"] = table.loc[needs_geo, "source"] + f" — {geo}"
+        order = {code: i for i, code in enumerate(self.areas["territoire_code"])}
+        table = table.assign(_a=table["territoire_code"].map(order))
+        return table.sort_values("_a", kind="stable").drop(columns="_a").reset_index(drop=True)
+
     def wide(self, keys: list[str] | None = None) -> pd.DataFrame:
         """Indicators as one row per area (in display order) and one column per key."""
         table = self.indicators
@@ -44,12 +114,16 @@ class Diagnostic:
             table = table[table["indicateur"].isin(keys)]
         wide = table.pivot(index="territoire_code", columns="indicateur", values="valeur")
         wide = self.areas.set_index("territoire_code").join(wide).reset_index()
-        return wide[["territoire_code", "territoire", "niveau", "ordre", *(keys or [])]] if keys \
-            else wide
+        if keys is None:
+            return wide
+        return wide.reindex(columns=["territoire_code", "territoire", "niveau", "ordre", *keys])
 
     def source(self, key: str) -> str:
         """Source line of an indicator key (identical for every area)."""
-        return str(self.indicators.loc[self.indicators["indicateur"] == key, "source"].iloc[0])
+        rows = self.indicators.loc[self.indicators["indicateur"] == key, "source"]
+        if rows.empty:
+            raise RessolError(f"Indicateur inconnu : « {key} » (voir docs/indicateurs.md).")
+        return str(rows.iloc[0])
 
     def communes(self, area: str | None = None) -> list[str]:
         """Commune codes of an area (the territory by default)."""
@@ -63,7 +137,12 @@ class Diagnostic:
         return shapes.merge(self.data.communes[["CODGEO", "EPCI", "EPCI_NOM"]], on="CODGEO")
 
 
-def load(territory: str, root: str | None = None) -> Diagnostic:
+def load(
+    territory: str,
+    root: str | None = None,
+    sirene: str | None = None,
+    perimeter: str = "loi",
+) -> Diagnostic:
     """Load the diagnostic of a territory.
 
     Parameters
@@ -72,14 +151,28 @@ def load(territory: str, root: str | None = None) -> Diagnostic:
         Territory id (``centre-manche``) or path of its YAML file.
     root : str, optional
         Project root (defaults to the checkout).
+    sirene : str, optional
+        Folder of the official SIRENE stock files. Defaults to the territory's ``sirene`` key,
+        then to the synthetic demonstration extract built in ``data/processed``.
+    perimeter : {"loi", "statistique"}
+        ESS perimeter: the legal one (ESS flag of the 2014 law) or INSEE's statistical one.
 
     Returns
     -------
     Diagnostic
-        Data, territory, areas and indicators.
+        Data, territory, areas and (lazily) establishments and indicators.
     """
     paths = project_paths(root)
     data = load_processed(paths)
     spec = load_territory(territory, paths.territories)
     membership = resolve(spec, data.geo)
-    return Diagnostic(paths, data, spec, membership, demography_indicators(data, membership))
+    folder = Path(sirene) if sirene else spec.sirene
+    synthetic = folder is None
+    if folder is None:
+        folder = data.sirene_demo
+    elif not folder.is_dir():
+        raise RessolError(
+            f"Le dossier Sirene {folder} n'existe pas. Indiquez le dossier qui contient les "
+            "fichiers StockEtablissement et StockUniteLegale (Parquet, CSV ou zip officiels)."
+        )
+    return Diagnostic(paths, data, spec, membership, folder, synthetic, perimeter)

@@ -192,9 +192,7 @@ def whole_departement_areas(membership: pd.DataFrame, communes: pd.DataFrame) ->
     return pd.DataFrame(rows, columns=["territoire_code", "DEP"], dtype="string")
 
 
-def estimated_age_shares(
-    estimates: pd.DataFrame, areas: pd.DataFrame, year: int
-) -> pd.DataFrame:
+def estimated_age_shares(estimates: pd.DataFrame, areas: pd.DataFrame, year: int) -> pd.DataFrame:
     """Under-20, 60+ and 75+ shares from INSEE population estimates, for whole-département areas.
 
     Parameters
@@ -286,6 +284,4 @@ def commune_table(communes: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
             "part_60_ans_plus": 100 * senior / bands,
         }
     )
-    return out.sort_values(["population", "CODGEO"], ascending=[False, True]).reset_index(
-        drop=True
-    )
+    return out.sort_values(["population", "CODGEO"], ascending=[False, True]).reset_index(drop=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from html import escape
 from collections.abc import Callable, Mapping
+from html import escape
 
 import pandas as pd
 

@@ -10,8 +10,11 @@ Rules (also in ``docs/indicateurs.md``):
   chains are followed (a commune merged in 2016 whose commune nouvelle merged again in 2019
   lands in the 2019 commune).
 * A merger moves the old code to the commune nouvelle: values add up.
-* A split (rétablissement, ``MOD 21``) sends one old code to several communes. Counts cannot
-  be divided without other data, so by default a split code is refused with a clear message;
+* A split (rétablissement, ``MOD 21``) carves the restored commune out of its parent: a code
+  that had merged into the parent earlier follows the parent, unless it is the restored
+  commune's own code. Data coded with the parent's code from the time it included the restored
+  commune are truly ambiguous: counts cannot be divided without other data, so by default such
+  a code is refused with a clear message;
   the documented alternative (``split_rule="keep_code"``) keeps the old code when it is one of
   the current communes (the commune that kept the code), which is what INSEE does for
   establishments whose address was not re-coded.
@@ -36,7 +39,7 @@ def build_passage(movements: pd.DataFrame, since: date) -> pd.DataFrame:
     ----------
     movements : DataFrame
         INSEE movements of communes with string columns ``MOD``, ``DATE_EFF`` (ISO date),
-        ``COM_AV`` and ``COM_AP``, ``TYPECOM_AP``.
+        ``TYPECOM_AV``, ``COM_AV``, ``TYPECOM_AP`` and ``COM_AP``.
     since : date
         Geography date of the data: movements effective on or before it are already in the
         data's codes and are ignored.
@@ -47,8 +50,12 @@ def build_passage(movements: pd.DataFrame, since: date) -> pd.DataFrame:
         Columns ``code_ancien`` and ``code_actuel`` (strings), one row per pair, only for codes
         that change or split (a code mapped to itself alone is omitted). Sorted.
     """
+    # Only rows describing a commune (COM → COM) say where its territory goes; rows of
+    # communes déléguées or associées (COMD/COMA → COM) describe the fate of a former
+    # commune's code already moved when it merged, and would fake splits if mixed in.
     after = movements.loc[
         (pd.to_datetime(movements["DATE_EFF"]) > pd.Timestamp(since))
+        & (movements["TYPECOM_AV"] == "COM")
         & (movements["TYPECOM_AP"] == "COM")
     ]
     state: dict[str, set[str]] = {}
@@ -61,7 +68,15 @@ def build_passage(movements: pd.DataFrame, since: date) -> pd.DataFrame:
         for origin, targets in state.items():
             moved: set[str] = set()
             for target in targets:
-                moved |= edges.get(target, {target})
+                goes = edges.get(target, {target})
+                if len(goes) > 1 and origin != target:
+                    # A rétablissement carves the restored commune out of ``target``: a code
+                    # merged earlier into ``target`` stays with it unless it is the restored one.
+                    if origin in goes:
+                        goes = {origin}
+                    elif target in goes:
+                        goes = {target}
+                moved |= goes
             state[origin] = moved
     rows = [
         (origin, target)
@@ -138,8 +153,10 @@ def move_codes(
                 f"le code : {list_codes(unresolved)}. Impossible de les rattacher ; retirez "
                 "ces lignes ou fournissez un fichier dans la géographie en vigueur."
             )
-    single = targets.map(lambda t: t[0] if len(t) == 1 else None).dropna()
-    moved = codes.map(single).fillna(codes).astype("string")
+    mapping = {old: new[0] for old, new in targets.items() if len(new) == 1}
+    moved = pd.Series(
+        [mapping.get(c, c) for c in codes], index=codes.index, dtype="string", name=codes.name
+    )
     unknown = moved[~moved.isin(current) & moved.notna()]
     if not unknown.empty:
         raise RessolError(

@@ -18,8 +18,15 @@ from . import demography
 from .build import ProcessedData
 from .errors import RessolError
 
-TIDY_COLUMNS = ["territoire_code", "territoire", "indicateur", "valeur", "unite", "source",
-                "millesime"]
+TIDY_COLUMNS = [
+    "territoire_code",
+    "territoire",
+    "indicateur",
+    "valeur",
+    "unite",
+    "source",
+    "millesime",
+]
 UNITS = {
     "population": "habitants",
     "population_legale": "habitants",
@@ -78,9 +85,7 @@ def tidy(
     long["territoire"] = long["territoire_code"].map(names)
     long["unite"] = long["indicateur"].map(_unit)
     long["source"] = source
-    long["millesime"] = (
-        long["indicateur"].map(vintage) if isinstance(vintage, Mapping) else vintage
-    )
+    long["millesime"] = long["indicateur"].map(vintage) if isinstance(vintage, Mapping) else vintage
     return long[TIDY_COLUMNS].reset_index(drop=True)
 
 
@@ -99,18 +104,25 @@ def demography_indicators(data: ProcessedData, membership: pd.DataFrame) -> pd.D
     DataFrame
         Tidy indicator rows.
     """
-    years = data.info["millesimes"]
-    census = [years["rp"], *sorted((v for k, v in years.items() if k != "rp"), reverse=True)]
-    counts = ["POP", *[f"POP_{y}" for y in census[1:]], "SUPERF", "PMUN_LEGALE",
-              *demography.AGE_BANDS]
+    census = data.census_years
+    counts = [
+        "POP",
+        *[f"POP_{y}" for y in census[1:]],
+        "SUPERF",
+        "PMUN_LEGALE",
+        *demography.AGE_BANDS,
+    ]
     totals = demography.aggregate_counts(data.communes, membership, counts)
     names = dict(zip(totals["territoire_code"], totals["territoire"], strict=True))
     geo = geography_note(data)
     src = data.sources
 
     population = demography.population_indicators(totals, census)
-    population_vintage = {"population": f"RP {census[0]}", "superficie_km2": f"RP {census[0]}",
-                          "densite_hab_km2": f"RP {census[0]}"}
+    population_vintage = {
+        "population": f"RP {census[0]}",
+        "superficie_km2": f"RP {census[0]}",
+        "densite_hab_km2": f"RP {census[0]}",
+    }
     population_vintage |= {f"population_{y}": f"RP {y}" for y in census[1:]}
     ordered = sorted(census)
     population_vintage |= {
@@ -122,12 +134,16 @@ def demography_indicators(data: ProcessedData, membership: pd.DataFrame) -> pd.D
 
     legal = totals[["territoire_code"]].assign(population_legale=totals["PMUN_LEGALE"])
     frames.append(
-        tidy(legal, names, f"{src['populations_legales'].citation} — {geo}",
-             src["populations_legales"].vintage)
+        tidy(
+            legal,
+            names,
+            f"{src['populations_legales'].citation} — {geo}",
+            src["populations_legales"].vintage,
+        )
     )
     ages = demography.age_structure(totals)
     frames.append(
-        tidy(ages, names, f"{src['rp_ages'].citation} — {geo}", f"RP {census[0]}")
+        tidy(ages, names, f"{src['rp_ages'].citation} — {geo}", f"RP {data.age_census_year}")
     )
     whole = demography.whole_departement_areas(membership, data.communes)
     if not whole.empty:
@@ -137,16 +153,14 @@ def demography_indicators(data: ProcessedData, membership: pd.DataFrame) -> pd.D
             tidy(
                 shares,
                 names,
-                f"{src['estimations_quinquennales'].citation} au 1er janvier {last} — "
+                f"{src['estimations_quinquennales'].citation}, {last} — "
                 "départements entiers",
                 f"Estimations de population {last}",
             )
         )
     result = pd.concat(frames, ignore_index=True)
     order = {a: i for i, a in enumerate(totals["territoire_code"])}
-    result = result.assign(_a=result["territoire_code"].map(order)).sort_values(
-        "_a", kind="stable"
-    )
+    result = result.assign(_a=result["territoire_code"].map(order)).sort_values("_a", kind="stable")
     return result.drop(columns="_a").reset_index(drop=True)
 
 

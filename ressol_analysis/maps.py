@@ -104,13 +104,16 @@ def choropleth(
     colours = CHOROPLETH_COLOURS[: len(breaks)]
     missing = frame["valeur"].isna()
     frame.loc[~missing].plot(
-        ax=ax, color=[colours[min(c, len(colours) - 1)] for c in classes[~missing.to_numpy()]],
-        edgecolor="white", linewidth=0.3,
+        ax=ax,
+        color=[colours[min(c, len(colours) - 1)] for c in classes[~missing.to_numpy()]],
+        edgecolor="white",
+        linewidth=0.3,
     )
     handles = [
         Patch(facecolor=c, edgecolor="#999999", label=label)
         for c, label in zip(
-            colours, legend_labels(breaks, float(frame["valeur"].min()), unit, decimals),
+            colours,
+            legend_labels(breaks, float(frame["valeur"].min()), unit, decimals),
             strict=True,
         )
     ]
@@ -123,8 +126,14 @@ def choropleth(
     frame.dissolve().boundary.plot(ax=ax, color="black", linewidth=1.6)
     ax.set_axis_off()
     ax.set_title(title)
-    ax.legend(handles=handles, title=f"{unit} (classes {classification})", loc="lower left",
-              fontsize=8, title_fontsize=8, frameon=True)
+    ax.legend(
+        handles=handles,
+        title=f"{unit} (classes {classification})",
+        loc="lower left",
+        fontsize=8,
+        title_fontsize=8,
+        frameon=True,
+    )
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     add_source(fig, source, synthetic=synthetic)
     return fig

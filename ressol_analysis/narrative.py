@@ -84,6 +84,7 @@ def demography_findings(wide: pd.DataFrame, territory: str, reference: str) -> l
             f"Les intercommunalités diffèrent : {densest['territoire']} est la plus dense "
             f"({number(densest['densite_hab_km2'], 1)} hab./km²), {sparsest['territoire']} la "
             f"moins dense ({number(sparsest['densite_hab_km2'], 1)} hab./km²) ; la part des 60 "
-            f"ans ou plus culmine dans {oldest['territoire']} ({percent(oldest['part_60_ans_plus'])})."
+            f"ans ou plus culmine dans {oldest['territoire']} "
+            f"({percent(oldest['part_60_ans_plus'])})."
         )
     return findings

@@ -56,9 +56,8 @@ class ChapterResult:
 
 
 def _exporter() -> HTMLExporter:
-    exporter = HTMLExporter(
-        template_name="ressol", extra_template_basedirs=[str(TEMPLATES)]
-    )
+    exporter = HTMLExporter(template_name="ressol", extra_template_basedirs=[str(TEMPLATES)])
+    exporter.language_code = "fr"
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
@@ -95,7 +94,7 @@ def export_html(notebook_path: Path, html_path: Path, title: str) -> list[str]:
     warnings = _strip_stderr(notebook)
     notebook.metadata["title"] = title
     body, _ = _exporter().from_notebook_node(notebook)
-    body = body.replace("<html>", '<html lang="fr">', 1).replace("</head>", REPORT_CSS + "</head>")
+    body = body.replace("</head>", REPORT_CSS + "</head>", 1)
     html_path.write_text(body, encoding="utf-8")
     return warnings
 
@@ -105,9 +104,7 @@ def run_name(info: dict) -> str:
     return f"{date.today().isoformat()}_rp{info['millesimes']['rp']}_cog{info['cog']}"
 
 
-def run_report(
-    paths: ProjectPaths, territory: str, output: Path | None = None, log=print
-) -> Path:
+def run_report(paths: ProjectPaths, territory: str, output: Path | None = None, log=print) -> Path:
     """Produce the report of a territory.
 
     Parameters
@@ -150,23 +147,30 @@ def run_report(
                 papermill.execute_notebook(
                     str(paths.notebooks / f"{name}.ipynb"),
                     str(executed),
-                    parameters={"territoire": str(diag.territory.source),
-                                "racine": str(paths.root)},
+                    parameters={
+                        "territoire": str(diag.territory.source),
+                        "racine": str(paths.root),
+                    },
                     kernel_name="python3",
                     progress_bar=False,
                     cwd=str(paths.notebooks),
                 )
             except PapermillExecutionError as error:
                 raise _failure(error, title) from None
-            warnings = export_html(executed, staging / f"{name}.html",
-                                   f"{title} — {diag.territory.name}")
+            warnings = export_html(
+                executed, staging / f"{name}.html", f"{title} — {diag.territory.name}"
+            )
             for message in warnings:
                 print(f"  avertissement ({title}) : {message.strip()}", file=sys.stderr)
             log(f"  {title} : {time.monotonic() - started:.1f} s")
         write_csv_atomic(diag.indicators, staging / "indicateurs.csv")
         (staging / "run.json").write_text(
-            json.dumps({"territoire": diag.territory.id, "donnees": diag.data.info},
-                       indent=2, ensure_ascii=False) + "\n",
+            json.dumps(
+                {"territoire": diag.territory.id, "donnees": diag.data.info},
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n",
             encoding="utf-8",
         )
     except BaseException:

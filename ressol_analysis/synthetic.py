@@ -28,8 +28,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .errors import RessolError
 from .sources.sirene import read_itdd_ess
-from .sources.tables import read_delimited
 
 DEFAULT_SEED = 20260401
 ESS_ESTABLISHMENT_SHARE = 0.10
@@ -174,28 +174,51 @@ ETAB_FILE = "StockEtablissement_utf8.parquet"
 UL_FILE = "StockUniteLegale_utf8.parquet"
 
 
+# Internal calibration column → canonical column of sources.comparateur (any edition).
+CALIBRATION_COLUMNS = {
+    "ETTOT24": "etablissements",
+    "ETAZ24": "etablissements_agriculture",
+    "ETBE24": "etablissements_industrie",
+    "ETFZ24": "etablissements_construction",
+    "ETGU24": "etablissements_commerce_transports_services",
+    "ETOQ24": "etablissements_administration_enseignement_sante_action_sociale",
+    "ETTEF124": "etablissements_1_9_salaries",
+    "ETTEFP1024": "etablissements_10_salaries_ou_plus",
+    "P22_EMPLT_SAL": "emplois_salaries",
+}
+
+
 def read_calibration(comparateur_path: Path) -> pd.DataFrame:
     """Read the commune figures used for calibration from INSEE's comparateur.
 
     Parameters
     ----------
     comparateur_path : Path
-        ``insee_comparateur_territoires_2025_normandie.csv`` (``;``, UTF-8).
+        INSEE comparateur de territoires, communal base (any edition: the vintage is read
+        from the header by :func:`ressol_analysis.sources.comparateur.read_comparateur`).
 
     Returns
     -------
     DataFrame
-        ``CODGEO`` and the numeric columns ``ETTOT24``, ``ET<sector>24``, ``ETTEF124``,
-        ``ETTEFP1024``, ``P22_EMPLT_SAL`` (secret cells as 0), for current communes only
-        (rows with an empty ``P22_POP`` are former communes and are dropped).
+        ``CODGEO`` and the calibration columns named as in the 2025 edition (``ETTOT24``,
+        ``ET<sector>24``, ``ETTEF124``, ``ETTEFP1024``, ``P22_EMPLT_SAL``; secret cells as
+        0), for current communes only.
     """
-    numeric = ["ETTOT24", *SECTOR_COLUMNS.values(), "ETTEF124", "ETTEFP1024", "P22_EMPLT_SAL"]
-    table, _ = read_delimited(
-        comparateur_path, sep=";", code_columns=["CODGEO", "P22_POP"], numeric_columns=numeric
+    from .sources.comparateur import read_comparateur
+
+    table = read_comparateur(Path(comparateur_path)).table
+    missing = [c for c in CALIBRATION_COLUMNS.values() if c not in table.columns]
+    if missing:
+        raise RessolError(
+            f"Le comparateur {comparateur_path} n'a pas les colonnes nécessaires au calage des "
+            f"données de démonstration ({', '.join(missing)}). Fournissez le fichier complet."
+        )
+    out = table[["CODGEO", *CALIBRATION_COLUMNS.values()]].rename(
+        columns={v: k for k, v in CALIBRATION_COLUMNS.items()}
     )
-    table = table[table["P22_POP"].notna()].drop(columns="P22_POP")
-    table[numeric] = table[numeric].fillna(0.0)
-    return table.sort_values("CODGEO").reset_index(drop=True)
+    numeric = list(CALIBRATION_COLUMNS)
+    out[numeric] = out[numeric].fillna(0.0)
+    return out.sort_values("CODGEO").reset_index(drop=True)
 
 
 def _choice(rng: np.random.Generator, options: list[str], p: list[float], n: int) -> np.ndarray:

@@ -18,6 +18,8 @@ A territory file (``territoires/<id>.yaml``)::
 Each comparison is either a short code (``dep-50``, ``reg-28``, ``epci-200066389``) or a
 named area with its own ``id``, ``nom`` and perimeter. Without ``comparaisons``, the
 territory is compared with its département(s) and region(s). Codes must be quoted strings.
+An optional ``sirene`` key gives the folder of the official SIRENE stock files (relative to the
+YAML file), used instead of the synthetic demonstration extract.
 """
 
 from __future__ import annotations
@@ -34,7 +36,15 @@ from .errors import RessolError, list_codes
 from .geography import move_codes
 
 PERIMETER_KINDS = ("epci", "communes", "departements", "regions")
-ALLOWED_KEYS = {"id", "nom", "description", "millesime_geographie", "perimetre", "comparaisons"}
+ALLOWED_KEYS = {
+    "id",
+    "nom",
+    "description",
+    "millesime_geographie",
+    "perimetre",
+    "comparaisons",
+    "sirene",
+}
 SHORT_CODE = re.compile(r"(dep|reg|epci)-([0-9AB]{2,3}|\d{9})")
 
 
@@ -59,6 +69,7 @@ class Territory:
     comparisons: tuple[AreaSpec, ...] | None
     source: Path
     description: str = ""
+    sirene: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -177,6 +188,7 @@ def load_territory(reference: str | Path, territories_dir: Path) -> Territory:
         comparisons=comparisons,
         source=path,
         description=str(content.get("description", "")),
+        sirene=(path.parent / str(content["sirene"])).resolve() if content.get("sirene") else None,
     )
 
 
@@ -288,5 +300,11 @@ def resolve(territory: Territory, geo: Geography) -> pd.DataFrame:
         rows.extend((code, name, level, order, c) for c in area_codes)
     return pd.DataFrame(
         rows, columns=["territoire_code", "territoire", "niveau", "ordre", "CODGEO"]
-    ).astype({"territoire_code": "string", "territoire": "string", "niveau": "string",
-              "CODGEO": "string"})
+    ).astype(
+        {
+            "territoire_code": "string",
+            "territoire": "string",
+            "niveau": "string",
+            "CODGEO": "string",
+        }
+    )

@@ -78,3 +78,20 @@ def test_keep_current_leaves_current_codes_alone():
     codes = pd.Series(["50010", "50002"], dtype="string")
     moved = move_codes(codes, passage, CURRENT, what="t", keep_current=True)
     assert moved.tolist() == ["50010", "50003"]
+
+
+def test_restoration_carves_out_only_the_restored_commune():
+    # 1973: 50067 and 50317 associated into 50531; 1985: 50317 restored (real Manche history).
+    moves = movements(
+        [
+            ("33", "1973-01-01", "COM", "50067", "COM", "50531"),
+            ("33", "1973-01-01", "COM", "50317", "COM", "50531"),
+            ("33", "1973-01-01", "COM", "50531", "COM", "50531"),
+            ("21", "1985-01-01", "COM", "50531", "COM", "50317"),
+            ("21", "1985-01-01", "COM", "50531", "COM", "50531"),
+        ]
+    )
+    passage = build_passage(moves, date(1943, 1, 1))
+    pairs = sorted(zip(passage["code_ancien"], passage["code_actuel"], strict=True))
+    # 50067 stays with 50531; 50317 is itself again; 50531 (1973-1985 borders) is ambiguous.
+    assert pairs == [("50067", "50531"), ("50531", "50317"), ("50531", "50531")]

@@ -15,7 +15,9 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 
 def test_secret_markers_become_missing_and_are_counted(tmp_path):
-    path = write(tmp_path / "c.csv", "CODGEO;MED21;P22_POP\n50001;s;12\n50002;21480,5;7\n01001;;3\n")
+    path = write(
+        tmp_path / "c.csv", "CODGEO;MED21;P22_POP\n50001;s;12\n50002;21480,5;7\n01001;;3\n"
+    )
     table, report = read_delimited(
         path, sep=";", code_columns=["CODGEO"], numeric_columns=["MED21", "P22_POP"]
     )
@@ -57,8 +59,16 @@ def test_rp_ages_detects_the_census_vintage(tmp_path):
     table, vintages = insee.read_rp_ages(path)
     assert vintages == {"rp": 2023, "rp_2017": 2017, "rp_2012": 2012}
     assert table.columns.tolist() == [
-        "CODGEO", "POP0014", "POP1529", "POP3044", "POP4559", "POP6074", "POP7589", "POP90P",
-        "POP_2017", "POP_2012",
+        "CODGEO",
+        "POP0014",
+        "POP1529",
+        "POP3044",
+        "POP4559",
+        "POP6074",
+        "POP7589",
+        "POP90P",
+        "POP_2017",
+        "POP_2012",
     ]
 
 
@@ -102,9 +112,12 @@ def test_estimates_read_from_the_real_files_agree_across_editions(root):
     # 2019 was revised between the 2020 and 2021 editions: the files differ, as published.
     ours_2019 = five_year[(five_year["annee"] == 2019) & five_year["DEP"].isin(normandie)]
     assert ours_2019["pop_totale"].sum() == 3320832
-    assert regions.loc[
-        (regions["annee"] == 2019) & (regions["zone"] == "Normandie"), "pop_totale"
-    ].iloc[0] == 3313340
+    assert (
+        regions.loc[
+            (regions["annee"] == 2019) & (regions["zone"] == "Normandie"), "pop_totale"
+        ].iloc[0]
+        == 3313340
+    )
     # The one inconsistent metropolitan row of the published file is set aside, not used.
     correze = five_year[(five_year["annee"] == 2021) & (five_year["DEP"] == "19")]
     assert correze["pop_totale"].isna().all()

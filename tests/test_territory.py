@@ -25,7 +25,9 @@ MOVES = pd.DataFrame(
 )
 GEO = Geography(
     communes=COMMUNES,
-    departements=pd.DataFrame({"DEP": ["14", "50", "61"], "LIBELLE": ["Calvados", "Manche", "Orne"]}),
+    departements=pd.DataFrame(
+        {"DEP": ["14", "50", "61"], "LIBELLE": ["Calvados", "Manche", "Orne"]}
+    ),
     regions=pd.DataFrame({"REG": ["28"], "LIBELLE": ["Normandie"]}),
     passage=build_passage(MOVES, date(1943, 1, 1)),
     year=2026,
@@ -67,10 +69,19 @@ def test_epcis_of_a_multi_epci_territory_are_areas(tmp_path):
     )
     areas = resolve(load_territory(path, tmp_path), GEO)
     names = areas.drop_duplicates("territoire_code").set_index("territoire_code")["territoire"]
-    assert names.to_dict() == {"t": "T", "epci-200000001": "CC Un", "epci-200000002": "CC Deux",
-                               "bn": "Basse"}
+    assert names.to_dict() == {
+        "t": "T",
+        "epci-200000001": "CC Un",
+        "epci-200000002": "CC Deux",
+        "bn": "Basse",
+    }
     assert sorted(areas.loc[areas["territoire_code"] == "bn", "CODGEO"]) == [
-        "14001", "50001", "50002", "50003", "61001"]
+        "14001",
+        "50001",
+        "50002",
+        "50003",
+        "61001",
+    ]
 
 
 def test_old_commune_codes_are_moved_to_the_current_cog(tmp_path):
@@ -103,7 +114,9 @@ def test_unknown_territory_lists_the_available_ones(root):
 
 
 def test_wrong_geography_vintage(tmp_path):
-    path = write(tmp_path, 'id: t\nnom: T\nmillesime_geographie: 2024\nperimetre:\n  epci: ["200000001"]\n')
+    path = write(
+        tmp_path, 'id: t\nnom: T\nmillesime_geographie: 2024\nperimetre:\n  epci: ["200000001"]\n'
+    )
     with pytest.raises(RessolError, match=r"géographie 2024.*COG 2026"):
         resolve(load_territory(path, tmp_path), GEO)
 
@@ -112,6 +125,8 @@ def test_unknown_key_and_bad_perimeter(tmp_path):
     path = write(tmp_path, 'id: t\nnom: T\nperimetre:\n  epci: ["200000001"]\nterritoir: x\n')
     with pytest.raises(RessolError, match=r"clé\(s\) inconnue\(s\) : territoir"):
         load_territory(path, tmp_path)
-    path = write(tmp_path, 'id: t\nnom: T\nperimetre:\n  epci: ["200000001"]\n  communes: ["50001"]\n')
+    path = write(
+        tmp_path, 'id: t\nnom: T\nperimetre:\n  epci: ["200000001"]\n  communes: ["50001"]\n'
+    )
     with pytest.raises(RessolError, match=r"exactement un périmètre.*epci, communes"):
         load_territory(path, tmp_path)

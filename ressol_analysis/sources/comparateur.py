@@ -216,7 +216,10 @@ def read_comparateur(path: Path) -> Comparateur:
     report.secret_cells = {renaming[c]: n for c, n in report.secret_cells.items()}
     for name in SECRET_COLUMNS:
         table[f"{name}_secret"] = raw[required[name]].str.strip().isin(SECRET_MARKERS).fillna(False)
-    former = table["population"].isna()
+    # Former communes are empty but for Filosofi columns; a secret population ("s") is not
+    # a former commune.
+    census = [c for c in ("population", "emplois", "superficie_km2") if c in table.columns]
+    former = table[census].isna().all(axis=1)
     return Comparateur(
         table=table[~former].reset_index(drop=True),
         vintages=vintages,

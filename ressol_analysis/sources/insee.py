@@ -12,7 +12,13 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import RessolError
-from .tables import check_not_negative, check_unique, read_delimited, require_columns
+from .tables import (
+    check_not_negative,
+    check_separator,
+    check_unique,
+    read_delimited,
+    require_columns,
+)
 
 AGE_BANDS = ("0014", "1529", "3044", "4559", "6074", "7589", "90P")
 
@@ -22,6 +28,7 @@ def _header(path: Path, sep: str) -> list[str]:
         raise RessolError(f"Fichier introuvable : {path}. Restaurez-le depuis le dépôt git.")
     with path.open("rb") as handle:
         first = handle.readline().decode("utf-8", errors="replace").strip()
+    check_separator(path, first, sep)
     return first.split(sep)
 
 
@@ -129,7 +136,8 @@ def read_rp_population(path: Path) -> tuple[pd.DataFrame, dict[str, int]]:
     )
     check_unique(table, "CODGEO", path)
     check_not_negative(table, [pop, prev, "SUPERF"], path)
-    table = table[table[pop].notna()].reset_index(drop=True)
+    # Rows of former communes are empty but for Filosofi columns; a secret population is kept.
+    table = table[table[[pop, prev, "SUPERF"]].notna().any(axis=1)].reset_index(drop=True)
     table = table.rename(columns={pop: "POP", prev: f"POP_{previous}"})
     return table, {"rp": latest, f"rp_{previous}": previous}
 

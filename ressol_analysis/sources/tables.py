@@ -49,7 +49,8 @@ def _decode(path: Path, encoding: str) -> str:
         ) from None
 
 
-def _check_separator(path: Path, header: str, sep: str) -> None:
+def check_separator(path: Path, header: str, sep: str) -> None:
+    """Raise a clear error if ``header`` is not split by ``sep`` (naming the one it uses)."""
     if sep in header:
         return
     found = [s for s in (";", ",", "\t", "|") if s != sep and s in header]
@@ -140,7 +141,7 @@ def read_delimited(
         raise RessolError(f"Fichier introuvable : {path}. Restaurez-le ou vérifiez le chemin.")
     text = _decode(path, encoding)
     header = text.split("\n", 1)[0]
-    _check_separator(path, header, sep)
+    check_separator(path, header, sep)
     columns = next(csv.reader([header.rstrip("\r")], delimiter=sep))
     require_columns(path, columns, [*code_columns, *numeric_columns])
     wanted = [*code_columns, *numeric_columns]

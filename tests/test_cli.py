@@ -1,0 +1,200 @@
+"""The ``ressol`` command as a consultant uses it, including bad inputs."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+
+def ressol(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ressol_analysis.cli", "--racine", str(root), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def record_new_file(root: Path, key: str) -> None:
+    """Update the manifest's sha256 of an entry, as the consultant does for a new edition."""
+    manifest = root / "data" / "raw" / "manifest.yaml"
+    content = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    for entry in content["fichiers"]:
+        if entry["cle"] == key:
+            path = root / "data" / "raw" / entry["fichier"]
+            entry["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    manifest.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
+
+
+def assert_clean_error(result: subprocess.CompletedProcess, *fragments: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("Erreur : ")
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+
+
+def test_data_check_on_the_real_files(built_project):
+    result = ressol(built_project, "data", "check")
+    assert result.returncode == 0, result.stderr
+    assert "sont présents et intacts" in result.stdout
+
+
+def test_indicators_csv_contract(built_project, tmp_path):
+    out = tmp_path / "indicateurs.csv"
+    result = ressol(
+        built_project, "indicators", "--territory", "centre-manche", "--output", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == [
+        "territoire_code",
+        "territoire",
+        "indicateur",
+        "valeur",
+        "unite",
+        "source",
+        "millesime",
+    ]
+    codes = list(dict.fromkeys(r["territoire_code"] for r in rows))
+    assert codes == [
+        "centre-manche",
+        "epci-200066389",
+        "epci-200067023",
+        "epci-200067031",
+        "dep-50",
+        "basse-normandie",
+        "reg-28",
+    ]
+    by_key = {(r["territoire_code"], r["indicateur"]): r for r in rows}
+    for key in (
+        "population",
+        "superficie_km2",
+        "densite_hab_km2",
+        "part_moins_15_ans",
+        "part_60_ans_plus",
+        "part_75_ans_plus",
+    ):
+        assert ("centre-manche", key) in by_key
+    population = by_key[("centre-manche", "population")]
+    assert float(population["valeur"]) == 146623
+    assert population["unite"] == "habitants"
+    assert population["millesime"] == "RP 2022"
+    assert "géographie au 01/01/2026" in population["source"]
+    assert 0 < float(by_key[("reg-28", "part_60_ans_plus")]["valeur"]) < 100
+
+
+def test_missing_raw_file(project):
+    (project / "data" / "raw" / "cog_dgcl_regions.csv").unlink()
+    result = ressol(
+        project, "indicators", "--territory", "centre-manche", "--output", str(project / "x.csv")
+    )
+    assert_clean_error(result, "Fichier manquant", "cog_dgcl_regions.csv", "git checkout")
+    assert not (project / "x.csv").exists()
+
+
+def test_checksum_mismatch(project):
+    path = project / "data" / "raw" / "insee_comparateur_territoires_2025_normandie.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("14001;1177", "14001;1178"), encoding="utf-8"
+    )
+    check = ressol(project, "data", "check")
+    assert check.returncode == 1
+    assert "Empreinte différente" in check.stderr
+    assert "insee_comparateur_territoires_2025_normandie.csv" in check.stderr
+    build = ressol(project, "data", "build")
+    assert_clean_error(build, "Empreinte différente", "manifest.yaml")
+
+
+def test_renamed_column(project):
+    path = project / "data" / "raw" / "insee_dossier_complet_2025_rp2022_ages_normandie.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("P22_POP6074", "P22_POP6075", 1), encoding="utf-8")
+    record_new_file(project, "rp_ages")
+    result = ressol(project, "data", "build")
+    assert_clean_error(
+        result,
+        "insee_dossier_complet_2025_rp2022_ages_normandie.csv",
+        "P22_POP6074 (colonne proche trouvée : P22_POP6075)",
+    )
+    assert not (project / "data" / "processed" / "communes.csv").exists()
+
+
+def test_other_encoding(project):
+    path = project / "data" / "raw" / "cog_dgcl_communes.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252", errors="replace"))
+    record_new_file(project, "cog_communes")
+    result = ressol(project, "data", "build")
+    assert_clean_error(result, "cog_dgcl_communes.csv", "n'est pas encodé en UTF-8")
+
+
+def test_other_separator(project):
+    path = project / "data" / "raw" / "insee_dossier_complet_2025_rp2022_ages_normandie.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(";", ","), encoding="utf-8")
+    record_new_file(project, "rp_ages")
+    result = ressol(project, "data", "build")
+    assert_clean_error(result, "séparateur attendu « ; »", "séparé par « , »")
+
+
+def test_secret_population_is_missing_not_zero(project, tmp_path):
+    # Saint-Lô (50502) population replaced by INSEE's secret marker.
+    path = project / "data" / "raw" / "insee_comparateur_territoires_2025_normandie.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = [
+        ";".join(["50502", "s", *line.split(";")[2:]]) if line.startswith("50502;") else line
+        for line in lines
+    ]
+    path.write_text("".join(lines), encoding="utf-8")
+    record_new_file(project, "comparateur")
+    out = tmp_path / "i.csv"
+    result = ressol(project, "indicators", "--territory", "centre-manche", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = {
+        (r["territoire_code"], r["indicateur"]): r["valeur"]
+        for r in csv.DictReader(out.open(encoding="utf-8"))
+    }
+    assert rows[("centre-manche", "population")] == ""
+    assert rows[("epci-200066389", "population")] == ""
+    assert rows[("reg-28", "population")] == ""
+    assert float(rows[("epci-200067023", "population")]) == 47755  # other EPCIs unaffected
+
+
+def test_unknown_epci_and_output_left_untouched(project, tmp_path):
+    (project / "territoires" / "faux.yaml").write_text(
+        'id: faux\nnom: Faux\nperimetre:\n  epci: ["200066389", "999999999"]\n', encoding="utf-8"
+    )
+    out = tmp_path / "i.csv"
+    out.write_text("ancien contenu\n", encoding="utf-8")
+    result = ressol(project, "indicators", "--territory", "faux", "--output", str(out))
+    assert_clean_error(result, "faux.yaml", "999999999", "SIREN")
+    assert out.read_text(encoding="utf-8") == "ancien contenu\n"
+
+
+def test_unknown_territory(built_project):
+    result = ressol(built_project, "report", "--territory", "pays-de-nulle-part")
+    assert_clean_error(result, "« pays-de-nulle-part » introuvable", "centre-manche")
+
+
+def test_not_a_project_root(tmp_path):
+    result = ressol(tmp_path, "data", "check")
+    assert_clean_error(result, "n'existe pas", "--racine")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["data", "--help"]])
+def test_help_is_french(args):
+    result = subprocess.run(
+        [sys.executable, "-m", "ressol_analysis.cli", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert "usage" in result.stdout
+    assert ("rapport" in result.stdout) or ("vérifier" in result.stdout)

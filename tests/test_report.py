@@ -1,0 +1,65 @@
+"""Papermill smoke test: the demographic chapter executes and exports as board-ready HTML."""
+
+import re
+
+import nbformat
+
+from ressol_analysis.paths import project_paths
+from ressol_analysis.report import run_report
+
+
+def test_report_of_centre_manche(built_project, tmp_path):
+    lines = []
+    folder = run_report(project_paths(built_project), "centre-manche", tmp_path, log=lines.append)
+    assert folder.parent == tmp_path / "centre-manche"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}_rp2022_cog2026", folder.name)
+    assert lines and lines[0].strip().startswith("Démographie :")
+    html = (folder / "01_demographie.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in html
+    visible = re.sub(r"<style.*?</style>", "", html, flags=re.S)
+    assert "Traceback (most recent call last)" not in visible
+    assert "application/vnd.jupyter.stderr" not in visible  # no warnings printed into the page
+    assert "Warning" not in visible
+    assert "hl-ipython3" not in visible and "jp-InputPrompt" not in visible  # no code cells
+    assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing fetched from the network
+    assert re.search(r"146[\u00a0 ]623", html)  # French number format
+    images = re.findall(r"<img[^>]*>", html)
+    assert len(images) == 4
+    assert all(
+        'src="data:image/png;base64,' in i and re.search(r'alt="[^"]{20,}"', i) for i in images
+    )
+    assert html.count("Source : ") >= 4  # under each table (charts carry theirs in the image)
+    executed = nbformat.read(folder / "01_demographie.ipynb", as_version=4)
+    errors = [
+        o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
+    ]
+    assert errors == []
+    assert (
+        (folder / "indicateurs.csv")
+        .read_text(encoding="utf-8")
+        .startswith("territoire_code,territoire,indicateur,valeur,unite,source,millesime")
+    )
+
+
+def test_failing_chapter_keeps_the_previous_report(built_project, tmp_path):
+    paths = project_paths(built_project)
+    good = run_report(paths, "centre-manche", tmp_path)
+    before = (good / "01_demographie.html").read_bytes()
+    notebook = paths.notebooks / "01_demographie.ipynb"
+    original = notebook.read_text(encoding="utf-8")
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('colonne introuvable')"))
+        nbformat.write(nb, notebook)
+        import pytest
+
+        from ressol_analysis.errors import RessolError
+
+        with pytest.raises(
+            RessolError, match=r"« Démographie » a échoué.*ValueError.*colonne introuvable"
+        ):
+            run_report(paths, "centre-manche", tmp_path)
+    finally:
+        notebook.write_text(original, encoding="utf-8")
+    assert (good / "01_demographie.html").read_bytes() == before
+    assert not list((tmp_path / "centre-manche").glob(".*en-cours"))
