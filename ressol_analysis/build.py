@@ -170,11 +170,10 @@ def _economy_table(path: Path, passage: pd.DataFrame, current: pd.Index) -> pd.D
     read = comparateur.read_comparateur(path)
     table = read.table
     flags = [c for c in table.columns if c.endswith("_secret")]
-    not_additive = [c for c in ("revenu_median", "taux_pauvrete", "part_menages_imposes")
-                    if c in table.columns]
-    moved = _to_current(
-        table.drop(columns=flags + not_additive), passage, current, str(path)
-    )
+    not_additive = [
+        c for c in ("revenu_median", "taux_pauvrete", "part_menages_imposes") if c in table.columns
+    ]
+    moved = _to_current(table.drop(columns=flags + not_additive), passage, current, str(path))
     merged = set(moved["CODGEO"]) - set(table["CODGEO"]) | set(
         table.loc[table["CODGEO"].duplicated(keep=False), "CODGEO"]
     )
@@ -382,8 +381,11 @@ def load_processed(paths: ProjectPaths, rebuild: bool = True) -> ProcessedData:
     moved = pd.read_csv(folder / "codes_deplaces.csv", dtype="string")
     economy = pd.read_csv(
         folder / ECONOMY_TABLE,
-        dtype={"CODGEO": "string", "revenu_median_secret": "boolean",
-               "taux_pauvrete_secret": "boolean"},
+        dtype={
+            "CODGEO": "string",
+            "revenu_median_secret": "boolean",
+            "taux_pauvrete_secret": "boolean",
+        },
     )
     sources = load_manifest(paths.raw)
     departements = cog.read_departements(sources["cog_departements"].path)

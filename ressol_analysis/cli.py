@@ -20,25 +20,56 @@ from .paths import ProjectPaths, project_paths
 
 
 def _report(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    started = time.monotonic()
+    if args.each_epci:
+        from .multi import report_each_epci
+
+        print(f"Un rapport par intercommunalité de « {args.each_epci} » :")
+        index = report_each_epci(
+            paths,
+            args.each_epci,
+            Path(args.output) if args.output else None,
+            args.sirene,
+            workers=args.processus,
+        )
+        print(f"Index de comparaison : {index} ({time.monotonic() - started:.0f} s).")
+        return 0
     from .report import run_report
 
-    started = time.monotonic()
     print(f"Rapport du territoire « {args.territory} » :")
-    folder = run_report(paths, args.territory, Path(args.output) if args.output else None)
+    folder = run_report(
+        paths,
+        args.territory,
+        Path(args.output) if args.output else None,
+        sirene=args.sirene,
+        pdf=not args.sans_pdf,
+    )
     print(f"Rapport écrit dans {folder} ({time.monotonic() - started:.0f} s).")
-    for page in sorted(folder.glob("*.html")):
-        print(f"  {page}")
+    print(f"  Page d'accueil : {folder / 'index.html'}")
     return 0
 
 
 def _indicators(args: argparse.Namespace, paths: ProjectPaths) -> int:
-    from .context import load
     from .indicators import write_csv_atomic
 
-    diag = load(args.territory, str(paths.root))
-    write_csv_atomic(diag.indicators, Path(args.output))
-    areas = diag.indicators["territoire_code"].nunique()
-    print(f"{len(diag.indicators)} lignes ({areas} zones) écrites dans {args.output}.")
+    if args.all_epci or args.all_departements:
+        from .national import national_indicators_cli
+
+        table = national_indicators_cli(
+            paths, args.sirene, "epci" if args.all_epci else "departements"
+        )
+    else:
+        from .context import load
+
+        if not args.territory:
+            raise RessolError(
+                "Indiquez le territoire (--territory centre-manche), ou --all-epci / "
+                "--all-departements avec --sirene DOSSIER pour toute la France."
+            )
+        table = load(args.territory, str(paths.root), args.sirene, args.perimetre).indicators
+    write_csv_atomic(table, Path(args.output))
+    areas = table["territoire_code"].nunique()
+    print(f"{len(table)} lignes ({areas} zones) écrites dans {args.output}.")
     return 0
 
 
@@ -64,11 +95,112 @@ def _data_build(args: argparse.Namespace, paths: ProjectPaths) -> int:
     return 0
 
 
+def _data_status(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    from .catalogue import catalogue_status, format_status
+
+    sirene = Path(args.sirene) if args.sirene else None
+    print(format_status(catalogue_status(paths.raw, sirene)))
+    return 0
+
+
+def _data_update(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    from .build import build_processed
+    from .update import format_results, update_all, update_source
+
+    if args.source:
+        key, new_file = args.source
+        results = [
+            update_source(paths, key, new_file, millesime=args.millesime, dry_run=args.essai)
+        ]
+    else:
+        results = update_all(paths, dry_run=args.essai)
+    print(format_results(results))
+    if results and not args.essai:
+        build_processed(paths)
+        print(f"Données préparées reconstruites dans {paths.processed}.")
+    return 0
+
+
+def _data_fetch(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    from .build import build_processed
+    from .fetch import fetch_source
+    from .update import format_results, update_source
+
+    downloaded = fetch_source(
+        paths,
+        args.source,
+        sirene_dir=Path(args.sirene) if args.sirene else None,
+        expected_sha256=args.sha256,
+        url=args.url,
+    )
+    print(f"Téléchargé : {downloaded}")
+    if args.source.startswith("sirene"):
+        return 0
+    print(format_results([update_source(paths, args.source, downloaded, origine=args.url)]))
+    build_processed(paths)
+    print(f"Données préparées reconstruites dans {paths.processed}.")
+    return 0
+
+
+def _compare(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    from .compare import compare_runs, format_comparison
+
+    def csv_of(run: str) -> Path:
+        path = Path(run)
+        return path / "indicateurs.csv" if path.is_dir() else path
+
+    comparison = compare_runs(csv_of(args.run_a), csv_of(args.run_b))
+    print(format_comparison(comparison, args.run_a, args.run_b))
+    return 0
+
+
+def _plan_template(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    from . import plan
+
+    keys = None
+    if args.territory:
+        from .context import load
+
+        keys = sorted(set(load(args.territory, str(paths.root)).indicators["indicateur"]))
+    written = plan.template(Path(args.output), indicator_keys=keys)
+    print(f"Modèle de fiche action écrit dans {written}.")
+    return 0
+
+
+def _plan_build(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    import warnings
+
+    from . import plan
+    from .context import load
+
+    diag = load(args.territory, str(paths.root))
+    known_areas = set(diag.data.communes["CODGEO"]) | set(diag.data.communes["EPCI"].dropna())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", plan.PlanWarning)
+        consolidated = plan.build_plan(
+            Path(args.dossier),
+            set(diag.indicators["indicateur"]),
+            plan.load_framework(),
+            known_areas=known_areas,
+        )
+    for message in consolidated.warnings:
+        print(f"Attention : {message}")
+    written = plan.write_plan(consolidated, Path(args.output))
+    print(f"Plan consolidé ({len(consolidated.actions)} actions) écrit dans {written}.")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, ProjectPaths], int]] = {
     "report": _report,
     "indicators": _indicators,
     "data check": _data_check,
     "data build": _data_build,
+    "data status": _data_status,
+    "data update": _data_update,
+    "data fetch": _data_fetch,
+    "compare": _compare,
+    "plan template": _plan_template,
+    "plan build": _plan_build,
 }
 
 
@@ -82,18 +214,57 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
 
-    report = commands.add_parser("report", help="produire le rapport HTML d'un territoire")
+    report = commands.add_parser("report", help="produire le rapport HTML (et PDF) d'un territoire")
     report.add_argument(
         "--territory",
         "--territoire",
         default="centre-manche",
         help="id du territoire ou chemin de son YAML (défaut : centre-manche)",
     )
+    report.add_argument(
+        "--each-epci",
+        "--chaque-epci",
+        metavar="ZONE",
+        help="un rapport par EPCI d'un département ou d'une région (dep-50)",
+    )
+    report.add_argument(
+        "--sirene",
+        metavar="DOSSIER",
+        help="fichiers Sirene officiels (défaut : données de démonstration)",
+    )
     report.add_argument("--output", "--sortie", help="dossier des rapports (défaut : reports/)")
+    report.add_argument("--sans-pdf", action="store_true", help="ne pas produire le PDF")
+    report.add_argument(
+        "--processus",
+        type=int,
+        default=2,
+        help="rapports produits en parallèle avec --each-epci (défaut : 2)",
+    )
 
     indicators = commands.add_parser("indicators", help="écrire les indicateurs en CSV")
     indicators.add_argument(
-        "--territory", "--territoire", required=True, help="id du territoire ou chemin de son YAML"
+        "--territory", "--territoire", help="id du territoire ou chemin de son YAML"
+    )
+    indicators.add_argument(
+        "--all-epci",
+        action="store_true",
+        help="indicateurs ESS de tous les EPCI de France (avec --sirene)",
+    )
+    indicators.add_argument(
+        "--all-departements",
+        action="store_true",
+        help="indicateurs ESS de tous les départements (avec --sirene)",
+    )
+    indicators.add_argument(
+        "--sirene",
+        metavar="DOSSIER",
+        help="fichiers Sirene officiels (défaut : données de démonstration)",
+    )
+    indicators.add_argument(
+        "--perimetre",
+        choices=["loi", "statistique"],
+        default="loi",
+        help="périmètre de l'ESS : loi de 2014 (défaut) ou statistique Insee",
     )
     indicators.add_argument("--output", "--sortie", required=True, help="fichier CSV à écrire")
 
@@ -101,6 +272,49 @@ def _parser() -> argparse.ArgumentParser:
     data_commands = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
     data_commands.add_parser("check", help="vérifier les fichiers de data/raw (sha256)")
     data_commands.add_parser("build", help="reconstruire data/processed")
+    status = data_commands.add_parser("status", help="catalogue des sources et millésimes")
+    status.add_argument("--sirene", metavar="DOSSIER", help="dossier des fichiers Sirene")
+    update = data_commands.add_parser(
+        "update", help="enregistrer un nouveau fichier Insee déposé dans data/raw"
+    )
+    update.add_argument(
+        "--source",
+        nargs=2,
+        metavar=("CLE", "FICHIER"),
+        help="source à remplacer et nouveau fichier (défaut : tout fichier non décrit de data/raw)",
+    )
+    update.add_argument("--millesime", help="millésime à inscrire au manifeste")
+    update.add_argument(
+        "--essai", "--dry-run", action="store_true", help="vérifier sans rien modifier"
+    )
+    fetch = data_commands.add_parser("fetch", help="télécharger un fichier officiel")
+    fetch.add_argument("source", help="clé de la source (voir ressol data status)")
+    fetch.add_argument("--url", help="adresse à utiliser à la place de l'adresse officielle")
+    fetch.add_argument("--sha256", help="empreinte attendue")
+    fetch.add_argument("--sirene", metavar="DOSSIER", help="dossier des fichiers Sirene")
+
+    compare = commands.add_parser("compare", help="indicateurs qui ont changé entre deux rapports")
+    compare.add_argument("run_a", help="dossier du rapport (ou fichier indicateurs.csv) A")
+    compare.add_argument("run_b", help="dossier du rapport (ou fichier indicateurs.csv) B")
+
+    plan = commands.add_parser("plan", help="fiches actions et plan d'actions")
+    plan_commands = plan.add_subparsers(dest="plan_command", required=True, metavar="ACTION")
+    template = plan_commands.add_parser("template", help="écrire le modèle XLSX de fiche action")
+    template.add_argument("--output", "--sortie", required=True, help="fichier XLSX à écrire")
+    template.add_argument(
+        "--territory", "--territoire", help="territoire dont les indicateurs sont proposés"
+    )
+    build = plan_commands.add_parser("build", help="consolider les fiches d'un dossier")
+    build.add_argument("dossier", help="dossier des fiches (XLSX et YAML)")
+    build.add_argument(
+        "--territory",
+        "--territoire",
+        default="centre-manche",
+        help="territoire du diagnostic (défaut : centre-manche)",
+    )
+    build.add_argument(
+        "--output", "--sortie", required=True, help="plan consolidé à écrire (.xlsx ou .yaml)"
+    )
     return parser
 
 
@@ -118,7 +332,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         Exit status: 0 success, 1 check failed, 2 bad input, 3 internal error.
     """
     args = _parser().parse_args(argv)
-    command = args.command + (f" {args.data_command}" if args.command == "data" else "")
+    sub = {"data": "data_command", "plan": "plan_command"}.get(args.command)
+    command = args.command + (f" {getattr(args, sub)}" if sub else "")
     try:
         paths = project_paths(args.racine)
         return COMMANDS[command](args, paths)

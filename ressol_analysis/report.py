@@ -11,6 +11,7 @@ import logging
 import shutil
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,9 +25,33 @@ from .context import load
 from .errors import RessolError
 from .indicators import write_csv_atomic
 from .paths import ProjectPaths
+from .pdf import report_pdf
 
 TEMPLATES = Path(__file__).parent / "templates"
-CHAPTERS = (("01_demographie", "Démographie"),)
+CHAPTERS = (
+    ("01_demographie", "Démographie"),
+    ("02_economie", "Économie"),
+    ("03_ess", "Économie sociale et solidaire"),
+    ("04_plan_actions", "Plan d'actions"),
+)
+ESS_RULES_SUMMARY = """\
+- **Établissements retenus** : ceux qui sont actifs dans le répertoire Sirene (état « A »).
+- **Localisation** : la commune de l'établissement, ramenée au Code officiel géographique en
+  vigueur (une ancienne commune compte dans sa commune nouvelle).
+- **Établissement employeur** : sa tranche d'effectifs salariés est connue et n'est pas « NN »
+  (« 00 » : employeur sans salarié au 31 décembre).
+- **ESS** : l'unité légale porte l'indicateur ESS de la loi du 31 juillet 2014
+  (`economieSocialeSolidaireUniteLegale = O`).
+- **Familles** : associations, coopératives, mutuelles, fondations, selon la catégorie
+  juridique ; les autres entreprises de l'ESS sont classées « autres ».
+- **Effectifs** : estimés d'après la tranche d'effectifs (valeur centrale ; fourchette basse et
+  haute), ce ne sont pas des emplois comptés.
+- **Parts** : établissements employeurs de l'ESS / tous les établissements employeurs ;
+  effectif salarié estimé de l'ESS / effectif salarié estimé total, même zone, mêmes règles.
+- **Secret statistique** : un chiffre communal reposant sur moins de 3 établissements, ou dont
+  un seul établissement fait plus de 85 %, est masqué (avec masquage secondaire) ; les totaux
+  des territoires ne le sont pas.
+"""
 REPORT_CSS = """
 <style>
 body { font-family: "DejaVu Sans", Arial, sans-serif; max-width: 1000px; margin: 0 auto;
@@ -104,7 +129,55 @@ def run_name(info: dict) -> str:
     return f"{date.today().isoformat()}_rp{info['millesimes']['rp']}_cog{info['cog']}"
 
 
-def run_report(paths: ProjectPaths, territory: str, output: Path | None = None, log=print) -> Path:
+def _execute(
+    paths: ProjectPaths, name: str, title: str, staging: Path, parameters: dict, heading: str
+) -> tuple[str, float, list[str]]:
+    """Execute one chapter notebook and export it; return its title, duration and warnings."""
+    started = time.monotonic()
+    executed = staging / f"{name}.ipynb"
+    try:
+        papermill.execute_notebook(
+            str(paths.notebooks / f"{name}.ipynb"),
+            str(executed),
+            parameters=parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(paths.notebooks),
+            # The kernel talks to papermill on loopback only; its TCP notice would alarm readers.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+    except PapermillExecutionError as error:
+        raise _failure(error, title) from None
+    warnings = export_html(executed, staging / f"{name}.html", f"{title} — {heading}")
+    return title, time.monotonic() - started, warnings
+
+
+def _directory(diag, staging: Path) -> None:
+    """Export the directory of ESS employers (never P units nor natural persons)."""
+    from .ess import ess_directory, select_area
+
+    listed = ess_directory(
+        select_area(diag.establishments, diag.membership, diag.territory.id), diag.naf
+    )
+    if diag.synthetic:
+        listed.insert(0, "avertissement", "Données synthétiques de démonstration")
+    write_csv_atomic(listed, staging / "annuaire_ess.csv")
+    # Every column as text: SIRET, commune and NAF codes keep their leading zeros.
+    listed.astype("string").to_excel(
+        staging / "annuaire_ess.xlsx", sheet_name="Annuaire ESS", index=False
+    )
+
+
+def run_report(
+    paths: ProjectPaths,
+    territory: str,
+    output: Path | None = None,
+    log=print,
+    sirene: str | None = None,
+    chapters: tuple[tuple[str, str], ...] = CHAPTERS,
+    pdf: bool = True,
+    workers: int = 2,
+) -> Path:
     """Produce the report of a territory.
 
     Parameters
@@ -117,20 +190,33 @@ def run_report(paths: ProjectPaths, territory: str, output: Path | None = None, 
         Folder of reports (default ``reports/``); the run goes to
         ``<output>/<territory>/<run>/``.
     log : callable
-        Receives one line per chapter (progress on the terminal).
+        Receives one line per chapter with its duration (progress on the terminal).
+    sirene : str, optional
+        Folder of the official SIRENE stock files (default: the territory's ``sirene`` key,
+        then the synthetic demonstration extract).
+    chapters : tuple of (notebook, title)
+        Chapters to execute, in reading order.
+    pdf : bool
+        Also print the whole report to ``rapport.pdf`` when Chromium is installed.
+    workers : int
+        Chapters executed at the same time (they do not depend on each other).
 
     Returns
     -------
     Path
-        Folder of the run, with one HTML page per chapter, the executed notebooks and
-        ``indicateurs.csv``.
+        Folder of the run: ``index.html`` (synthesis), one HTML page per chapter, the executed
+        notebooks, ``indicateurs.csv`` and ``.xlsx``, the ESS directory and ``rapport.pdf``.
 
     Raises
     ------
     RessolError
         If the inputs are invalid or a chapter fails; the previous report is left untouched.
     """
-    diag = load(territory, str(paths.root))  # validates data and territory before any work
+    from .sources.manifest import load_manifest
+    from .synthesis import synthesis_page, write_xlsx
+
+    diag = load(territory, str(paths.root), sirene)  # validates everything before any work
+    indicators = diag.indicators
     root = (output or paths.reports) / diag.territory.id
     root.mkdir(parents=True, exist_ok=True)
     final = root / run_name(diag.data.info)
@@ -139,40 +225,59 @@ def run_report(paths: ProjectPaths, territory: str, output: Path | None = None, 
     staging.mkdir()
     logging.getLogger("papermill").setLevel(logging.WARNING)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
+    parameters = {
+        "territoire": str(diag.territory.source),
+        "racine": str(paths.root),
+        "sirene": None if diag.synthetic else str(diag.sirene_dir),
+    }
     try:
-        for name, title in CHAPTERS:
-            started = time.monotonic()
-            executed = staging / f"{name}.ipynb"
-            try:
-                papermill.execute_notebook(
-                    str(paths.notebooks / f"{name}.ipynb"),
-                    str(executed),
-                    parameters={
-                        "territoire": str(diag.territory.source),
-                        "racine": str(paths.root),
-                    },
-                    kernel_name="python3",
-                    progress_bar=False,
-                    cwd=str(paths.notebooks),
-                )
-            except PapermillExecutionError as error:
-                raise _failure(error, title) from None
-            warnings = export_html(
-                executed, staging / f"{name}.html", f"{title} — {diag.territory.name}"
-            )
-            for message in warnings:
-                print(f"  avertissement ({title}) : {message.strip()}", file=sys.stderr)
-            log(f"  {title} : {time.monotonic() - started:.1f} s")
-        write_csv_atomic(diag.indicators, staging / "indicateurs.csv")
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            futures = [
+                pool.submit(_execute, paths, name, title, staging, parameters, diag.territory.name)
+                for name, title in chapters
+            ]
+            failure = None
+            for future in as_completed(futures):
+                try:
+                    title, seconds, warnings = future.result()
+                except RessolError as error:
+                    failure = failure or error
+                    continue
+                for message in warnings:
+                    print(f"  avertissement ({title}) : {message.strip()}", file=sys.stderr)
+                log(f"  {title} : {seconds:.1f} s")
+            if failure:
+                raise failure
+        started = time.monotonic()
+        write_csv_atomic(indicators, staging / "indicateurs.csv")
+        write_xlsx(indicators, staging / "indicateurs.xlsx")
+        _directory(diag, staging)
+        info = {
+            "territoire": diag.territory.id,
+            "date": date.today().isoformat(),
+            "sirene": "synthétique" if diag.synthetic else str(diag.sirene_dir),
+            "donnees": diag.data.info,
+        }
         (staging / "run.json").write_text(
-            json.dumps(
-                {"territoire": diag.territory.id, "donnees": diag.data.info},
-                indent=2,
-                ensure_ascii=False,
-            )
-            + "\n",
-            encoding="utf-8",
+            json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
+        page = synthesis_page(
+            indicators,
+            diag.territory.id,
+            diag.territory.name,
+            [(title, f"{name}.html") for name, title in chapters],
+            load_manifest(paths.raw).values(),
+            ESS_RULES_SUMMARY,
+            diag.synthetic,
+            info,
+        )
+        (staging / "index.html").write_text(page, encoding="utf-8")
+        log(f"  Synthèse, tableurs et annuaire : {time.monotonic() - started:.1f} s")
+        if pdf:
+            started = time.monotonic()
+            pages = [staging / "index.html", *(staging / f"{n}.html" for n, _ in chapters)]
+            if report_pdf(pages, staging / "rapport.pdf", log=log):
+                log(f"  PDF : {time.monotonic() - started:.1f} s")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
