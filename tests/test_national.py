@@ -1,0 +1,162 @@
+"""National one-scan ESS indicators: same figures as the hand-written query and as ess.py."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from ressol_analysis import ess
+from ressol_analysis.errors import RessolError
+from ressol_analysis.national import (
+    departement_groups,
+    national_indicators,
+    passage_tables,
+)
+from ressol_analysis.sources.sirene import read_sirene
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+generate_stock = _load("generate_stock")
+floor = _load("floor")
+
+COMMUNES = pd.DataFrame(
+    {
+        "CODGEO": ["50001", "50002", "50003", "50004", "50005", "50006"],
+        "poids": [5.0, 3.0, 2.0, 1.0, 1.0, 1.0],
+    }
+)
+# 50090 merged into 50001; 50003 split but kept its code (→ 50003, 50004); 50095 split and no
+# current commune kept it (→ 50005, 50006).
+PASSAGE = pd.DataFrame(
+    {
+        "code_ancien": ["50090", "50003", "50003", "50095", "50095"],
+        "code_actuel": ["50001", "50003", "50004", "50005", "50006"],
+    },
+    dtype="string",
+)
+GROUPS = pd.DataFrame(
+    {
+        "CODGEO": ["50001", "50002", "50002", "50003", "50004", "50005", "50999"],
+        "territoire_code": ["A", "A", "B", "B", "B", "C", "D"],
+        "territoire": ["Zone A", "Zone A", "Zone B", "Zone B", "Zone B", "Zone C", "Zone D"],
+    },
+    dtype="string",
+)
+SOURCE, VINTAGE = "Insee, Sirene (stock), estimation par tranche d'effectifs", "Stock test"
+
+
+@pytest.fixture(scope="module")
+def stock(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("stock")
+    generate_stock.write_stock(
+        out, 6000, communes=COMMUNES, passage=PASSAGE, seed=7, formats=("parquet", "zip")
+    )
+    return out
+
+
+def _national(directory: Path) -> pd.DataFrame:
+    return national_indicators(directory, GROUPS, PASSAGE, source=SOURCE, millesime=VINTAGE)
+
+
+def test_generated_stock_exercises_every_rule(stock):
+    etab = stock / "parquet" / "StockEtablissement_utf8.parquet"
+    counts = duckdb.sql(
+        f"""SELECT count(*) FILTER (WHERE codeCommuneEtablissement = '50090'),
+                   count(*) FILTER (WHERE etatAdministratifEtablissement = 'F'),
+                   count(*) FILTER (WHERE trancheEffectifsEtablissement = 'NN'),
+                   count(*) FILTER (WHERE statutDiffusionEtablissement = 'P')
+            FROM '{etab}'"""
+    ).fetchall()[0]
+    assert all(c > 0 for c in counts)
+
+
+def test_national_equals_ess_indicators_and_hand_written_query(stock):
+    national = _national(stock / "parquet")
+
+    sirene = read_sirene(stock / "parquet", GROUPS, PASSAGE)
+    expected = ess.ess_indicators(ess.classify(sirene), GROUPS, SOURCE, VINTAGE)
+    assert_frame_equal(national, expected)
+
+    areas = GROUPS[["territoire_code"]].drop_duplicates()
+    hand = floor.floor_tidy(floor.floor_indicators(stock / "parquet", GROUPS, PASSAGE), areas)
+    merged = national.merge(hand, on=["territoire_code", "indicateur"], suffixes=("", "_sql"))
+    assert len(merged) == len(national)
+    assert_frame_equal(
+        merged[["valeur"]], merged[["valeur_sql"]].set_axis(["valeur"], axis=1), check_exact=True
+    )
+    values = national.set_index(["territoire_code", "indicateur"])["valeur"]
+    assert values["A", "etablissements_employeurs"] > 0
+    assert values["B", "ess_etablissements_employeurs"] > 0
+    assert values["D", "etablissements_employeurs"] == 0
+    assert pd.isna(values["D", "part_ess_etablissements_employeurs"])
+
+
+def test_zip_gives_the_same_figures_as_parquet(stock):
+    assert_frame_equal(_national(stock / "zip"), _national(stock / "parquet"))
+
+
+def test_passage_tables_keep_code_rule():
+    moves, unplaced = passage_tables(PASSAGE)
+    assert moves.to_dict("list") == {"code_ancien": ["50090"], "code_actuel": ["50001"]}
+    assert sorted(unplaced["code_actuel"]) == ["50005", "50006"]
+
+
+def _rewrite(stock: Path, tmp_path: Path, sql_set: str) -> Path:
+    out = tmp_path / "damaged"
+    out.mkdir()
+    etab = stock / "parquet" / "StockEtablissement_utf8.parquet"
+    units = stock / "parquet" / "StockUniteLegale_utf8.parquet"
+    duckdb.sql(
+        f"COPY (SELECT * REPLACE ({sql_set}) FROM '{etab}') "
+        f"TO '{out / 'StockEtablissement_utf8.parquet'}' (FORMAT parquet)"
+    )
+    (out / "StockUniteLegale_utf8.parquet").write_bytes(units.read_bytes())
+    return out
+
+
+def test_unplaceable_split_code_is_refused(stock, tmp_path):
+    damaged = _rewrite(
+        stock,
+        tmp_path,
+        "CASE WHEN codeCommuneEtablissement = '50005' THEN '50095' "
+        "ELSE codeCommuneEtablissement END AS codeCommuneEtablissement",
+    )
+    with pytest.raises(RessolError, match="commune scindée.*50095"):
+        _national(damaged)
+
+
+def test_unknown_band_is_refused(stock, tmp_path):
+    damaged = _rewrite(
+        stock,
+        tmp_path,
+        "CASE WHEN trancheEffectifsEtablissement = '01' THEN '1' "
+        "ELSE trancheEffectifsEtablissement END AS trancheEffectifsEtablissement",
+    )
+    with pytest.raises(RessolError, match="tranche d'effectifs inconnu"):
+        _national(damaged)
+
+
+def test_departement_groups():
+    communes = pd.DataFrame({"CODGEO": ["50001", "2A004"], "DEP": ["50", "2A"]}, dtype="string")
+    deps = pd.DataFrame({"DEP": ["50", "2A"], "LIBELLE": ["Manche", "Corse-du-Sud"]})
+    table = departement_groups(communes, deps)
+    assert table.to_dict("list") == {
+        "CODGEO": ["2A004", "50001"],
+        "territoire_code": ["dep-2A", "dep-50"],
+        "territoire": ["Corse-du-Sud", "Manche"],
+    }
