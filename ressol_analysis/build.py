@@ -24,10 +24,10 @@ import shapely
 
 from .errors import RessolError, list_codes
 from .geography import build_passage, move_codes
-from .synthetic import write_synthetic_stock
 from .paths import ProjectPaths
 from .sources import cog, comparateur, insee
 from .sources.manifest import RawFile, load_manifest, raw_file, sha256_of
+from .synthetic import write_synthetic_stock
 from .territory import Geography
 
 BUILD_INFO = "build.json"
@@ -297,6 +297,11 @@ def build_processed(paths: ProjectPaths) -> None:
     geometry = _read_geometry(table["CODGEO"])
     economy = _economy_table(sources["comparateur"].path, passage, current)
     info["comparateur"] = economy.attrs["vintages"]
+    previous = _census_date(int(info["comparateur"]["rp_precedent"]))
+    parent = _restored_parent(economy["CODGEO"], movements, previous, passage)
+    economy["emplois_precedent" + COUNT_COLUMNS_SUFFIX] = parent.where(
+        economy["emplois_precedent"].isna()
+    )
 
     paths.processed.parent.mkdir(parents=True, exist_ok=True)
     staging = paths.processed.with_name(paths.processed.name + ".en-cours")
@@ -385,6 +390,7 @@ def load_processed(paths: ProjectPaths, rebuild: bool = True) -> ProcessedData:
             "CODGEO": "string",
             "revenu_median_secret": "boolean",
             "taux_pauvrete_secret": "boolean",
+            "emplois_precedent" + COUNT_COLUMNS_SUFFIX: "string",
         },
     )
     sources = load_manifest(paths.raw)

@@ -73,6 +73,9 @@ def _check_membership(membership: pd.DataFrame) -> None:
     _check_columns(membership, MEMBERSHIP_COLUMNS, "des communes par territoire")
 
 
+INCLUDED_SUFFIX = "_INCLUS_DANS"
+
+
 def aggregate_counts(
     communes: pd.DataFrame, membership: pd.DataFrame, columns: Sequence[str]
 ) -> pd.DataFrame:
@@ -81,7 +84,8 @@ def aggregate_counts(
     Parameters
     ----------
     communes : DataFrame
-        One row per commune: ``CODGEO`` and the count columns.
+        One row per commune: ``CODGEO`` and the count columns; optionally, for a column
+        ``X``, ``X_INCLUS_DANS``: the former commune whose value includes a restored commune's.
     membership : DataFrame
         ``territoire_code``, ``territoire``, ``CODGEO``: one row per (area, commune).
     columns : sequence of str
@@ -100,9 +104,32 @@ def aggregate_counts(
         communes[["CODGEO", *columns]], on="CODGEO", how="left"
     )
     long = merged.melt(id_vars=MEMBERSHIP_COLUMNS, value_vars=list(columns), var_name="variable")
-    grouped = long.groupby(["territoire_code", "territoire", "variable"], sort=False)["value"]
-    result = grouped.agg(somme="sum", communes_manquantes=lambda v: int(v.isna().sum()))
-    result = result.reset_index()
+    # A commune restored after a census has no value for it; its value is counted in its
+    # former commune (``<col>_INCLUS_DANS``): not missing when that commune is in the area.
+    long["absent"] = long["value"].isna()
+    included = [c for c in columns if f"{c}{INCLUDED_SUFFIX}" in communes.columns]
+    if included:
+        parents = communes.melt(
+            id_vars=["CODGEO"],
+            value_vars=[f"{c}{INCLUDED_SUFFIX}" for c in included],
+            var_name="variable",
+            value_name="parent",
+        ).dropna(subset=["parent"])
+        parents["variable"] = parents["variable"].str.removesuffix(INCLUDED_SUFFIX)
+        long = long.merge(parents, on=["CODGEO", "variable"], how="left")
+        pairs = set(zip(membership["territoire_code"], membership["CODGEO"], strict=True))
+        explained = [
+            pd.notna(p) and (a, p) in pairs
+            for a, p in zip(long["territoire_code"], long["parent"], strict=True)
+        ]
+        long["absent"] &= ~pd.Series(explained, index=long.index)
+    grouped = long.groupby(["territoire_code", "territoire", "variable"], sort=False)
+    result = pd.DataFrame(
+        {
+            "somme": grouped["value"].sum(),
+            "communes_manquantes": grouped["absent"].sum().astype(int),
+        }
+    ).reset_index()
     # Area by area, in membership order, variables in the order asked.
     area_rank = {code: i for i, code in enumerate(membership["territoire_code"].unique())}
     variable_rank = {name: i for i, name in enumerate(columns)}

@@ -347,3 +347,27 @@ def test_missing_job_estimate_is_not_zero(naf):
     bad = ESTABLISHMENTS.assign(effectif_central=[1.5, np.nan, 14.5, 4, 149.5, 7.5, 4, 10])
     with pytest.raises(RessolError, match="1 établissement\\(s\\) sans effectif estimé"):
         economy.sector_jobs(bad, ZONES, naf)
+
+
+def test_restored_commune_value_counted_in_its_former_commune():
+    # "R" was restored after the previous census: its 2016 jobs are inside "P"'s figure.
+    communes = pd.DataFrame(
+        {
+            "CODGEO": pd.array(["P", "R", "X"], dtype="string"),
+            "emplois_precedent": [150.0, float("nan"), 40.0],
+            "emplois_precedent_INCLUS_DANS": pd.array([None, "P", None], dtype="string"),
+        }
+    )
+    membership = pd.DataFrame(
+        {
+            "territoire_code": ["avec-p", "avec-p", "sans-p", "sans-p"],
+            "territoire": ["Avec P", "Avec P", "Sans P", "Sans P"],
+            "CODGEO": ["P", "R", "R", "X"],
+        },
+        dtype="string",
+    )
+    sums = economy.aggregate_counts(communes, membership, ["emplois_precedent"])
+    # Area with P: 150 (R's jobs are in P's); area without P: unknown, 1 missing commune.
+    assert sums["somme"].iloc[0] == 150.0
+    assert sums["communes_manquantes"].tolist() == [0, 1]
+    assert pd.isna(sums["somme"].iloc[1])
