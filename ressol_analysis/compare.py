@@ -14,19 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from .contract import TIDY_COLUMNS
 from .errors import RessolError, list_codes
 from .formatting import number
 from .sources.tables import require_columns
 
-CONTRACT_COLUMNS = [
-    "territoire_code",
-    "territoire",
-    "indicateur",
-    "valeur",
-    "unite",
-    "source",
-    "millesime",
-]
+CONTRACT_COLUMNS = TIDY_COLUMNS
 KEY = ["territoire_code", "indicateur"]
 COMPARISON_COLUMNS = [
     "territoire_code",

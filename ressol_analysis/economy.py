@@ -25,19 +25,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .contract import TIDY_COLUMNS as CONTRACT
 from .errors import RessolError, list_codes
 from .sources.naf import naf_levels
 
-TIDY_COLUMNS = [
-    "territoire_code",
-    "territoire",
-    "indicateur",
-    "valeur",
-    "unite",
-    "source",
-    "millesime",
-    "communes_manquantes",
-]
+# The contract plus the number of communes missing from a sum (dropped by context.py).
+TIDY_COLUMNS = [*CONTRACT, "communes_manquantes"]
 MEMBERSHIP_COLUMNS = ["territoire_code", "territoire", "CODGEO"]
 ESTABLISHMENT_COLUMNS = ["CODGEO", "activitePrincipaleEtablissement", "effectif_central"]
 SECTORS = (

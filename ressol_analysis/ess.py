@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .contract import TIDY_COLUMNS
 from .errors import RessolError, list_codes
 from .sources.tables import require_columns
 
@@ -45,15 +46,7 @@ CLASSIFIED_COLUMNS = (
     "famille",
     "ess",
 )
-INDICATOR_COLUMNS = [
-    "territoire_code",
-    "territoire",
-    "indicateur",
-    "valeur",
-    "unite",
-    "source",
-    "millesime",
-]
+INDICATOR_COLUMNS = TIDY_COLUMNS
 UNIT_ESTABLISHMENTS = "établissements"
 UNIT_JOBS = "emplois salariés (estimation par tranche)"
 UNIT_PERCENT = "%"

@@ -16,17 +16,9 @@ import pandas as pd
 
 from . import demography
 from .build import ProcessedData
+from .contract import TIDY_COLUMNS
 from .errors import RessolError
 
-TIDY_COLUMNS = [
-    "territoire_code",
-    "territoire",
-    "indicateur",
-    "valeur",
-    "unite",
-    "source",
-    "millesime",
-]
 UNITS = {
     "population": "habitants",
     "population_legale": "habitants",
@@ -153,8 +145,7 @@ def demography_indicators(data: ProcessedData, membership: pd.DataFrame) -> pd.D
             tidy(
                 shares,
                 names,
-                f"{src['estimations_quinquennales'].citation}, {last} — "
-                "départements entiers",
+                f"{src['estimations_quinquennales'].citation}, {last} — départements entiers",
                 f"Estimations de population {last}",
             )
         )

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from .contract import TIDY_COLUMNS
 from .errors import RessolError
 from .formatting import number, percent, signed_percent
 from .sources.manifest import RawFile
@@ -33,15 +34,6 @@ from .sources.manifest import RawFile
 SYNTHETIC_MARK = "Données synthétiques de démonstration"
 REFERENCE_2013 = Path(__file__).parent / "reference" / "diagnostic_2013.yaml"
 EPCI_PREFIX = "epci-"  # contract of indicateurs.csv: EPCIs are ``epci-<siren>``
-TIDY_COLUMNS = [
-    "territoire_code",
-    "territoire",
-    "indicateur",
-    "valeur",
-    "unite",
-    "source",
-    "millesime",
-]
 MONTHS = (
     "janvier",
     "février",
