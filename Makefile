@@ -8,7 +8,7 @@ TERRITOIRE ?= centre-manche
 STAMP := $(VENV)/.installe
 
 .DEFAULT_GOAL := help
-.PHONY: help install data report test lint format lab clean
+.PHONY: help install data report test lint format lab chromium clean
 
 help: ## Liste les cibles disponibles
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -46,6 +46,10 @@ format: $(STAMP) ## Met en forme le code (ruff)
 lab: $(STAMP) ## Ouvre JupyterLab sur notebooks/ avec le noyau du projet
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ressol-analysis)"
 	$(BIN)/jupyter lab notebooks/
+
+chromium: ## Installe Chromium (paquet Debian) pour le PDF et les tests navigateur
+	@command -v chromium >/dev/null 2>&1 && echo "Chromium est déjà installé." || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 clean: ## Supprime data/processed et les rapports produits (pas data/raw)
 	find data/processed -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
