@@ -1,0 +1,207 @@
+"""French findings of the economy chapter, on hand-built tables with hand-written answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ressol_analysis import economy_text as et
+from ressol_analysis.errors import RessolError
+
+S = "\u00a0"  # no-break space of the French number format
+
+
+def jobs_wide(region_change: float = 3.0) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "territoire_code": ["t", "e1", "e2", "dep", "reg"],
+            "territoire": ["Bocage", "CC Nord", "CC Sud", "Manche", "Normandie"],
+            "niveau": ["territoire", "epci", "epci", "comparaison", "comparaison"],
+            "emplois_au_lieu_de_travail": [12_344.0, 8_000.0, 4_344.0, 200_000.0, 1e6],
+            "emplois_salaries_au_lieu_de_travail": [10_000.0, 7_000.0, 3_000.0, 170_000.0, 9e5],
+            "evolution_emplois_2016_2022": [2.04, 4.0, -1.26, 3.9, region_change],
+            "taux_de_chomage_15_64_ans": [8.7, 8.0, 9.0, 8.7, 11.4],
+        }
+    )
+
+
+def test_jobs_findings():
+    findings = et.jobs_findings(jobs_wide(), "t", "dep", "reg")
+    assert findings[0].startswith(
+        f"Bocage compte 12{S}340 emplois au lieu de travail en 2022, dont 81{S}% d'emplois "
+        f"salariés (Manche : 85{S}%)"  # 10 000 / 12 344 = 81,0 % ; 170 / 200 = 85 %
+    )
+    assert findings[1] == (
+        f"Entre 2016 et 2022, le nombre d'emplois a évolué de +2,0{S}% sur la période "
+        f"(Manche : +3,9{S}% ; Normandie : +3,0{S}%)."
+    )
+    assert findings[2] == (
+        "L'évolution diffère selon les intercommunalités : de "
+        f"−1,3{S}% pour CC Sud à +4,0{S}% pour CC Nord."
+    )
+    assert findings[3].endswith(": 2,7 points de moins que la moyenne régionale.")
+
+
+def test_jobs_findings_say_why_a_change_is_not_available():
+    findings = et.jobs_findings(jobs_wide(np.nan), "t", "dep", "reg")
+    assert "Normandie : n.d.)" in findings[1]
+    assert "l'évolution de la Normandie n'est pas disponible" in findings[1]
+
+
+def test_findings_name_an_unknown_area():
+    with pytest.raises(RessolError, match="Zone\\(s\\) xx absente"):
+        et.jobs_findings(jobs_wide(), "xx", "dep", "reg")
+
+
+def test_evolution_note_explains_restored_communes_and_missing_areas():
+    communes = pd.DataFrame(
+        {
+            "CODGEO": ["14666", "14712", "50999"],
+            "emplois_precedent": [np.nan, 300.0, np.nan],
+            "emplois_precedent_INCLUS_DANS": ["14712", None, None],
+        }
+    )
+    names = {"14666": "Sannerville", "14712": "Troarn", "50999": "Ailleurs"}
+    note = et.evolution_note(communes, names, jobs_wide(np.nan))
+    assert note == (
+        "Évolution sur l'ensemble de la période 2016-2022, pas par an. Sannerville (14666), "
+        "commune rétablie après 2016, n'a pas de chiffre d'emploi en 2016 : ses emplois de "
+        "2016 sont comptés dans ceux de Troarn (14712), dont elle faisait alors partie. "
+        "Ailleurs (50999) n'a pas de chiffre d'emploi en 2016. n.d. : non disponible pour "
+        "Normandie — une commune de la zone n'a pas de chiffre d'emploi en 2016 : "
+        "l'évolution n'est pas calculée plutôt que d'être faussée."
+    )
+
+
+def test_evolution_note_without_gap_states_the_period_only():
+    communes = pd.DataFrame({"CODGEO": ["1"], "emplois_precedent": [5.0]})
+    note = et.evolution_note(communes, {}, jobs_wide())
+    assert note == "Évolution sur l'ensemble de la période 2016-2022, pas par an."
+
+
+def establishments_wide() -> pd.DataFrame:
+    # Gaps with the region: agriculture +10, industrie 0, construction −1, commerce −8, admin −1.
+    return pd.DataFrame(
+        {
+            "territoire_code": ["t", "e1", "e2", "reg"],
+            "territoire": ["Bocage", "CC Nord", "CC Sud", "Normandie"],
+            "niveau": ["territoire", "epci", "epci", "comparaison"],
+            "etablissements_actifs": [1_234.0, 800.0, 434.0, 100_000.0],
+            "part_etablissements_agriculture": [18.0, 12.0, 25.0, 8.0],
+            "part_etablissements_industrie": [7.0, 7.0, 7.0, 7.0],
+            "part_etablissements_construction": [9.0, 10.0, 8.0, 10.0],
+            "part_etablissements_commerce_transports_services": [52.0, 56.0, 48.0, 60.0],
+            "part_etablissements_administration_enseignement_sante_action_sociale": [
+                14.0,
+                15.0,
+                12.0,
+                15.0,
+            ],
+        }
+    )
+
+
+def test_establishment_findings_name_the_largest_gaps():
+    findings = et.establishment_findings(establishments_wide(), "t", "reg")
+    assert findings == [
+        f"1{S}234 établissements sont actifs sur le territoire. L'agriculture, la sylviculture "
+        f"et la pêche y pèse 18,0{S}% des établissements, contre 8,0{S}% en Normandie "
+        "(10,0 points de plus) ; c'est l'écart le plus marqué.",
+        "À l'inverse, le commerce, les transports et les services divers est moins présent "
+        f"(52,0{S}% contre 60,0{S}%).",
+        f"Le poids des exploitations agricoles culmine dans CC Sud : 25,0{S}% des établissements.",
+    ]
+
+
+def test_specialisation_findings():
+    quotients = pd.DataFrame(
+        {
+            "territoire_code": ["t"] * 4,
+            "libelle": ["Agriculture", "Industries alimentaires", "Santé", "Immobilier"],
+            "part_emplois": [10.0, 3.0, 2.0, 4.0],
+            "part_reference": [5.0, 2.0, 4.0, 5.0],
+            "quotient_localisation": [2.0, 1.5, 0.5, 0.8],
+        }
+    )
+    index = pd.DataFrame(
+        {
+            "territoire_code": ["t", "e1", "e2"],
+            "territoire": ["Bocage", "CC Nord", "CC Sud"],
+            "niveau": ["territoire", "epci", "epci"],
+            "indice_specialisation_krugman": [10.3, 9.0, 23.8],
+        }
+    )
+    findings = et.specialisation_findings(quotients, index, "t", "Normandie", count=1)
+    assert findings == [
+        "Secteurs les plus surreprésentés : Agriculture (quotient 2,00, "
+        f"10,0{S}% des emplois contre 5,0{S}%).",
+        "Secteurs les plus sous-représentés : Santé (quotient 0,50, "
+        f"2,0{S}% des emplois contre 4,0{S}%).",
+        f"L'indice de spécialisation de Bocage vaut 10,3{S}% : il faudrait que 10 emplois "
+        "salariés sur 100 changent de secteur pour que sa structure soit celle de la Normandie. "
+        f"L'intercommunalité la plus spécialisée est CC Sud (23,8{S}%).",
+    ]
+
+
+def test_sphere_findings():
+    wide = pd.DataFrame(
+        {
+            "territoire_code": ["t", "e1", "e2", "reg"],
+            "territoire": ["Bocage", "CC Nord", "CC Sud", "Normandie"],
+            "niveau": ["territoire", "epci", "epci", "comparaison"],
+            "part_emplois_sphere_presentielle": [60.0, 65.0, 52.5, 64.0],
+        }
+    )
+    findings = et.sphere_findings(wide, "t", "reg")
+    assert f"rassemble 60,0{S}% des emplois salariés estimés de Bocage" in findings[0]
+    assert f"contre 64,0{S}% en Normandie (4,0 points de moins)" in findings[0]
+    assert findings[0].endswith(f"en rassemble 40,0{S}%.")
+    assert findings[1] == (
+        f"L'économie productive pèse le plus dans CC Sud (47,5{S}% des emplois salariés) ; "
+        f"l'économie présentielle domine dans CC Nord (65,0{S}%)."
+    )
+
+
+def test_agrifood_findings():
+    wide = pd.DataFrame(
+        {
+            "territoire_code": ["t", "reg"],
+            "territoire": ["Bocage", "Normandie"],
+            "emplois_filiere_agricole": [6_779.0, 90_000.0],
+            "part_emplois_agriculture": [9.8, 4.9],
+            "part_emplois_industries_agroalimentaires": [2.1, 2.1],
+            "part_emplois_commerce_gros_agricole": [0.8, 0.3],
+            "part_emplois_filiere_agricole": [15.0, 7.5],
+            "part_emplois_cooperatives_agricoles": [1.4, 0.7],
+            "part_ess_emplois_filiere_agricole": [12.9, 11.5],
+        }
+    )
+    findings = et.agrifood_findings(wide, "t", "reg")
+    assert f"environ 6{S}780 emplois salariés, soit 15,0{S}%" in findings[0]
+    assert findings[0].endswith(f"contre 7,5{S}% en Normandie (2,0 fois plus).")
+    assert findings[2] == (
+        f"Les coopératives agricoles et CUMA emploient 1,4{S}% des salariés du territoire ; au "
+        f"total, 12,9{S}% des emplois salariés de la filière relèvent de l'ESS (Normandie : "
+        f"11,5{S}%)."
+    )
+
+
+def test_income_findings_give_the_range_and_the_secret_count_never_an_average():
+    income = pd.DataFrame(
+        {
+            "CODGEO": ["1", "2", "3", "4"],
+            "revenu_median": [21_000.0, 24_500.0, np.nan, np.nan],
+            "revenu_median_affiche": ["21 000 €", "24 500 €", "secret", "non disponible"],
+            "taux_pauvrete": [np.nan, np.nan, np.nan, np.nan],
+            "taux_pauvrete_affiche": ["secret", "secret", "secret", "non disponible"],
+        }
+    )
+    names = {"1": "Saint-Lô", "2": "Agneaux"}
+    assert et.income_findings(income, names) == [
+        "Le revenu médian disponible par unité de consommation est publié pour 2 communes sur "
+        "4 (1 commune sur 4 soumise au secret statistique, 1 sans donnée) ; il va de "
+        f"21{S}000{S}€ (Saint-Lô) à 24{S}500{S}€ (Agneaux).",
+        "Le taux de pauvreté n'est publié pour aucune commune (3 communes sur 4 soumises au "
+        "secret statistique, 1 sans donnée).",
+    ]
