@@ -1,0 +1,533 @@
+"""Charts and map of the ESS chapter: families, sectors, size bands, official anchors, communes.
+
+Same look as :mod:`ressol_analysis.charts`: French labels and number format, a source line under
+each chart, and the red mark « Données synthétiques de démonstration » when the figures come from
+the synthetic extract. Inputs are the tables of :mod:`ressol_analysis.ess` (and
+:func:`ressol_analysis.ess_text.official_anchor` for the anchors); nothing here computes an
+indicator.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import geopandas as gpd
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from . import formatting
+from .charts import PALETTE, _style, add_source, percent_axis
+from .ess import FAMILIES
+from .maps import CHOROPLETH_COLOURS, LAMBERT_93, class_breaks, legend_labels
+
+FAMILY_LABELS = {
+    "associations": "Associations",
+    "cooperatives": "Coopératives",
+    "mutuelles": "Mutuelles",
+    "fondations": "Fondations",
+    "autres": "Autres entreprises de l'ESS",
+}
+FAMILY_COLOURS = dict(zip(FAMILIES, PALETTE, strict=False))
+ESS_COLOUR = PALETTE[0]
+ALL_COLOUR = "#c9d3da"
+SECRET_COLOUR = "#d9d9d9"
+EMPTY_COLOUR = "#ffffff"
+CIRCLE_COLOUR = "#e07b39"
+# Area of the largest circle, in points²; other circles are proportional to their value.
+CIRCLE_MAX_AREA = 1400.0
+
+
+def sentence_case(label: str) -> str:
+    """``AGRICULTURE, SYLVICULTURE ET PÊCHE`` → ``Agriculture, sylviculture et pêche``.
+
+    NAF A21 labels are published in capitals; A38 labels are already in sentence case and are
+    returned unchanged.
+    """
+    if label != label.upper():
+        return label
+    return label[:1] + label[1:].lower()
+
+
+def _wrap(label: str, width: int) -> str:
+    return textwrap.fill(label, width)
+
+
+def _check_columns(table: pd.DataFrame, columns: list[str], what: str) -> None:
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(f"{what}: missing column(s) {', '.join(missing)}")
+
+
+def _bar_labels(ax, bars, texts: list[str], fontsize: float = 7.5) -> None:
+    for bar, text in zip(bars, texts, strict=True):
+        ax.annotate(
+            text,
+            (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+            xytext=(3, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=fontsize,
+        )
+
+
+def _share_label(value: float) -> str:
+    """``67 %``, but ``0,1 %`` rather than a misleading ``0 %`` for a small non-zero share."""
+    return formatting.percent(value, 1 if 0 < value < 1 else 0)
+
+
+def family_bars(
+    shares: pd.DataFrame, names: dict[str, str], source: str, synthetic: bool = False
+) -> Figure:
+    """Stacked horizontal bars: split of ESS estimated jobs by family, one bar per area.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        Output of :func:`ressol_analysis.ess.family_shares` (``territoire_code``, ``famille``,
+        ``part``), areas in display order.
+    names : dict
+        Area code → name.
+    source : str
+        Source line.
+    synthetic : bool
+        Whether the figures come from synthetic demonstration data.
+
+    Returns
+    -------
+    Figure
+        Segments of 4 % or more carry their share.
+    """
+    _check_columns(shares, ["territoire_code", "famille", "part"], "family_bars")
+    _style()
+    table = shares.pivot(index="territoire_code", columns="famille", values="part")
+    areas = list(dict.fromkeys(shares["territoire_code"]))
+    table = table.reindex(index=areas, columns=list(FAMILIES)).fillna(0.0)
+    fig, ax = plt.subplots(figsize=(9.5, 0.55 * len(areas) + 2.2))
+    positions = np.arange(len(areas))
+    left = np.zeros(len(areas))
+    for family in FAMILIES:
+        values = table[family].to_numpy()
+        ax.barh(
+            positions,
+            values,
+            left=left,
+            color=FAMILY_COLOURS[family],
+            label=FAMILY_LABELS[family],
+            edgecolor="white",
+            linewidth=0.6,
+        )
+        for y, (start, value) in enumerate(zip(left, values, strict=True)):
+            if value >= 4:
+                ax.text(
+                    start + value / 2,
+                    y,
+                    formatting.percent(value, 0),
+                    ha="center",
+                    va="center",
+                    fontsize=7.5,
+                    color="white",
+                )
+        left += values
+    ax.set_yticks(positions, [_wrap(names.get(a, a), 30) for a in areas], fontsize=8.5)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    percent_axis(ax.xaxis)
+    ax.set_xlabel("Part des emplois salariés estimés de l'ESS (%)")
+    ax.set_title("Répartition de l'emploi de l'ESS par famille")
+    ax.legend(frameon=False, fontsize=8, ncol=5, loc="upper center", bbox_to_anchor=(0.42, -0.13))
+    fig.tight_layout(rect=(0, 0.06, 1, 0.97))
+    add_source(fig, source, synthetic=synthetic)
+    return fig
+
+
+def sector_bars(sectors: pd.DataFrame, level: str, source: str, synthetic: bool = False) -> Figure:
+    """Two panels by sector: ESS estimated jobs, and the ESS share of jobs within the sector.
+
+    Parameters
+    ----------
+    sectors : DataFrame
+        Rows of one area from :func:`ressol_analysis.ess.ess_by_sector`: ``<level>``,
+        ``libelle``, ``ess_effectif_salarie_estime``, ``part_ess_effectif_salarie_estime``.
+    level : str
+        Sector level (``A21``).
+    source : str
+        Source line.
+    synthetic : bool
+        Whether the figures come from synthetic demonstration data.
+
+    Returns
+    -------
+    Figure
+        Sectors with ESS jobs, sorted by ESS jobs (largest on top); the right panel shows
+        the ESS share of the sector's estimated jobs, with the ESS share of all jobs of the
+        area as a dashed line when ``sectors.attrs["part_ensemble"]`` is set.
+    """
+    columns = [level, "libelle", "ess_effectif_salarie_estime", "part_ess_effectif_salarie_estime"]
+    _check_columns(sectors, columns, "sector_bars")
+    table = sectors[sectors["ess_effectif_salarie_estime"] > 0].sort_values(
+        ["ess_effectif_salarie_estime", level], ascending=[False, True], kind="stable"
+    )
+    if table.empty:
+        raise ValueError("sector_bars: no sector with ESS jobs to draw")
+    _style()
+    labels = [_wrap(sentence_case(str(t)), 38) for t in table["libelle"]]
+    positions = np.arange(len(table))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 0.5 * len(table) + 2.2), sharey=True)
+    jobs = table["ess_effectif_salarie_estime"].to_numpy(dtype=float)
+    bars = left.barh(positions, jobs, color=ESS_COLOUR)
+    _bar_labels(left, bars, [formatting.number(v) for v in jobs], fontsize=8.5)
+    left.set_yticks(positions, labels, fontsize=9)
+    left.invert_yaxis()
+    left.set_xlim(0, max(jobs.max(), 1) * 1.22)
+    left.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: formatting.number(v)))
+    left.set_xlabel("Emplois salariés estimés de l'ESS")
+    left.set_title("Emplois de l'ESS", fontsize=10.5)
+    shares = table["part_ess_effectif_salarie_estime"].to_numpy(dtype=float)
+    bars = right.barh(positions, np.nan_to_num(shares), color=PALETTE[1])
+    _bar_labels(right, bars, [_share_label(v) for v in shares], fontsize=8.5)
+    right.set_xlim(0, 115)
+    right.set_xticks([0, 25, 50, 75, 100])
+    percent_axis(right.xaxis)
+    right.set_xlabel("Part de l'ESS dans l'emploi du secteur (%)")
+    right.set_title("Poids de l'ESS dans le secteur", fontsize=10.5)
+    overall = sectors.attrs.get("part_ensemble")
+    if overall is not None:
+        right.axvline(overall, color="#333333", linestyle="--", linewidth=0.9)
+        right.annotate(
+            f"tous secteurs : {formatting.percent(overall)}",
+            (overall, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -2),
+            textcoords="offset points",
+            fontsize=7.5,
+            va="top",
+        )
+    right.tick_params(axis="y", length=0)
+    fig.suptitle(f"L'ESS par secteur d'activité (NAF {level})", fontweight="bold", fontsize=12)
+    fig.tight_layout(rect=(0, 0.05, 1, 0.96), w_pad=1.5)
+    add_source(fig, source, synthetic=synthetic)
+    return fig
+
+
+def band_bars(bands: pd.DataFrame, source: str, synthetic: bool = False) -> Figure:
+    """Two panels by headcount band: ESS employer establishments, and the ESS share in the band.
+
+    Parameters
+    ----------
+    bands : DataFrame
+        Rows of one area from :func:`ressol_analysis.ess.ess_by_band`, in band order:
+        ``libelle``, ``etablissements_employeurs``, ``ess_etablissements_employeurs``,
+        ``part_ess_etablissements_employeurs``.
+    source : str
+        Source line.
+    synthetic : bool
+        Whether the figures come from synthetic demonstration data.
+
+    Returns
+    -------
+    Figure
+        Bands without any employer in the area are left out.
+    """
+    columns = [
+        "libelle",
+        "etablissements_employeurs",
+        "ess_etablissements_employeurs",
+        "part_ess_etablissements_employeurs",
+    ]
+    _check_columns(bands, columns, "band_bars")
+    table = bands[bands["etablissements_employeurs"] > 0]
+    if table.empty:
+        raise ValueError("band_bars: no employer establishment in any band")
+    _style()
+    positions = np.arange(len(table))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 0.38 * len(table) + 2), sharey=True)
+    counts = table["ess_etablissements_employeurs"].to_numpy(dtype=float)
+    bars = left.barh(positions, counts, color=ESS_COLOUR)
+    _bar_labels(left, bars, [formatting.number(v) for v in counts])
+    left.set_yticks(positions, [str(t) for t in table["libelle"]], fontsize=9)
+    left.invert_yaxis()
+    left.set_xlim(0, max(counts.max(), 1) * 1.2)
+    left.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: formatting.number(v)))
+    left.set_xlabel("Établissements employeurs de l'ESS")
+    left.set_title("Établissements de l'ESS", fontsize=10.5)
+    shares = table["part_ess_etablissements_employeurs"].to_numpy(dtype=float)
+    bars = right.barh(positions, np.nan_to_num(shares), color=PALETTE[1])
+    _bar_labels(right, bars, [formatting.percent(v, 0) for v in shares])
+    right.set_xlim(0, max(np.nanmax(shares), 1) * 1.25)
+    percent_axis(right.xaxis)
+    right.set_xlabel("Part de l'ESS parmi les employeurs de la tranche (%)")
+    right.set_title("Poids de l'ESS dans la tranche", fontsize=10.5)
+    right.tick_params(axis="y", length=0)
+    fig.suptitle(
+        "L'ESS selon la taille des établissements (tranche d'effectifs salariés)",
+        fontweight="bold",
+        fontsize=12,
+    )
+    fig.tight_layout(rect=(0, 0.05, 1, 0.96), w_pad=1.5)
+    add_source(fig, source, synthetic=synthetic)
+    return fig
+
+
+def anchor_bars(anchor: pd.DataFrame, source: str, synthetic: bool = False) -> Figure:
+    """Official ESS shares (ITDD 2008, 2014) next to the SIRENE estimate, one group per area.
+
+    Parameters
+    ----------
+    anchor : DataFrame
+        Output of :func:`ressol_analysis.ess_text.official_anchor`: ``territoire``,
+        ``part_ess_2008``, ``part_ess_2014``, ``part_ess_sirene``.
+    source : str
+        Source line naming both sources and their vintages.
+    synthetic : bool
+        Whether the SIRENE estimate comes from synthetic demonstration data.
+
+    Returns
+    -------
+    Figure
+        Grouped vertical bars with their values.
+    """
+    series = {
+        "part_ess_2008": "Insee, Clap 2008",
+        "part_ess_2014": "Insee, Clap 2014",
+        "part_ess_sirene": "Estimation Sirene (tranches)",
+    }
+    _check_columns(anchor, ["territoire", *series], "anchor_bars")
+    _style()
+    fig, ax = plt.subplots(figsize=(8.5, 4.6))
+    width = 0.8 / len(series)
+    x = np.arange(len(anchor))
+    colours = [ALL_COLOUR, "#7f98a8", ESS_COLOUR]
+    for j, (column, label) in enumerate(series.items()):
+        values = anchor[column].to_numpy(dtype=float)
+        bars = ax.bar(
+            x - 0.4 + width * (j + 0.5),
+            np.nan_to_num(values),
+            width,
+            label=label,
+            color=colours[j],
+            hatch="//" if synthetic and j == 2 else None,
+            edgecolor="white",
+        )
+        for bar, value in zip(bars, values, strict=True):
+            ax.annotate(
+                formatting.percent(value),
+                (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+            )
+    ax.set_xticks(x, list(anchor["territoire"]))
+    top = np.nanmax(anchor[list(series)].to_numpy(dtype=float))
+    ax.set_ylim(0, top * 1.25)
+    percent_axis(ax.yaxis)
+    ax.set_ylabel("Part de l'ESS dans l'emploi salarié (%)")
+    ax.set_title("Poids de l'ESS dans l'emploi salarié : chiffres officiels et estimation")
+    ax.legend(frameon=False, fontsize=8, loc="upper right", ncol=3)
+    fig.tight_layout(rect=(0, 0.07, 1, 0.96))
+    add_source(fig, source, synthetic=synthetic)
+    return fig
+
+
+def _nice(value: float) -> float:
+    """Round a legend value down to 1, 2 or 5 times a power of ten."""
+    if value <= 0:
+        return 0.0
+    power = 10 ** np.floor(np.log10(value))
+    return float(max(m for m in (1, 2, 5, 10) if m * power <= value) * power)
+
+
+def circle_legend_values(maximum: float) -> list[float]:
+    """Three round values for the legend of proportional circles, the largest ≤ ``maximum``.
+
+    Parameters
+    ----------
+    maximum : float
+        Largest value drawn.
+
+    Returns
+    -------
+    list of float
+        Distinct increasing values (``[100, 500, 2000]`` for 2 345); empty for 0.
+    """
+    top = _nice(maximum)
+    values = sorted({_nice(top / 10), _nice(top / 3), top} - {0.0})
+    return values
+
+
+def ess_map(
+    shapes: gpd.GeoDataFrame,
+    communes: pd.DataFrame,
+    *,
+    total_jobs: float,
+    total_share: float,
+    area_name: str,
+    source: str,
+    synthetic: bool = False,
+) -> Figure:
+    """ESS estimated jobs as proportional circles over the ESS share as a choropleth.
+
+    Statistical secrecy is the one of :func:`ressol_analysis.ess.commune_table`: a commune whose
+    share is masked is hatched « secret statistique » and has no circle when its ESS jobs are
+    masked. The total of the area, which is published unmasked, is written under the title.
+
+    Parameters
+    ----------
+    shapes : GeoDataFrame
+        Commune outlines with ``CODGEO`` and ``EPCI`` (borders drawn between EPCIs).
+    communes : DataFrame
+        Output of :func:`ressol_analysis.ess.commune_table`: ``CODGEO``,
+        ``etablissements_employeurs``, ``ess_effectif_salarie_estime``,
+        ``part_ess_effectif_salarie_estime``, ``secret_ess``, ``secret_total``.
+    total_jobs, total_share : float
+        ESS estimated jobs and ESS share of the whole area (unmasked).
+    area_name : str
+        Name of the area, for the subtitle.
+    source : str
+        Source line.
+    synthetic : bool
+        Whether the figures come from synthetic demonstration data.
+
+    Returns
+    -------
+    Figure
+        The map, with the classes (Fisher-Jenks) and the circle sizes in the legend.
+    """
+    columns = [
+        "CODGEO",
+        "etablissements_employeurs",
+        "ess_effectif_salarie_estime",
+        "part_ess_effectif_salarie_estime",
+        "secret_ess",
+        "secret_total",
+    ]
+    _check_columns(communes, columns, "ess_map")
+    _check_columns(shapes, ["CODGEO", "EPCI"], "ess_map (shapes)")
+    _style()
+    frame = shapes.to_crs(LAMBERT_93).merge(communes[columns], on="CODGEO", how="left")
+    secret = (frame["secret_ess"] | frame["secret_total"]).fillna(False).astype(bool)
+    share = frame["part_ess_effectif_salarie_estime"].where(~secret)
+    empty = ~secret & share.isna()
+    fig, ax = plt.subplots(figsize=(8.5, 9.4))
+    handles = []
+    shown = share.dropna()
+    if not shown.empty:
+        breaks = class_breaks(shown)
+        colours = CHOROPLETH_COLOURS[: len(breaks)]
+        classes = np.searchsorted(breaks, shown.to_numpy(), side="left")
+        frame.loc[shown.index].plot(
+            ax=ax,
+            color=[colours[min(c, len(colours) - 1)] for c in classes],
+            edgecolor="white",
+            linewidth=0.3,
+        )
+        labels = legend_labels(breaks, float(shown.min()), "%", 0)
+        handles += [
+            Patch(facecolor=c, edgecolor="#999999", label=label)
+            for c, label in zip(colours, labels, strict=True)
+        ]
+    if secret.any():
+        frame.loc[secret].plot(
+            ax=ax, facecolor=SECRET_COLOUR, hatch="////", edgecolor="white", linewidth=0.3
+        )
+        handles.append(
+            Patch(
+                facecolor=SECRET_COLOUR,
+                hatch="////",
+                edgecolor="#999999",
+                label="Secret statistique",
+            )
+        )
+    if empty.any():
+        frame.loc[empty].plot(ax=ax, color=EMPTY_COLOUR, edgecolor="#bbbbbb", linewidth=0.3)
+        handles.append(
+            Patch(facecolor=EMPTY_COLOUR, edgecolor="#999999", label="Aucun emploi salarié estimé")
+        )
+    frame.dissolve("EPCI").boundary.plot(ax=ax, color="#333333", linewidth=0.9)
+    frame.dissolve().boundary.plot(ax=ax, color="black", linewidth=1.6)
+    jobs = frame["ess_effectif_salarie_estime"].where(~frame["secret_ess"].fillna(False))
+    drawn = jobs > 0
+    maximum = float(jobs[drawn].max()) if drawn.any() else 0.0
+    circle_handles = []
+    if maximum > 0:
+        points = frame.loc[drawn].representative_point()
+        sizes = CIRCLE_MAX_AREA * jobs[drawn] / maximum
+        order = np.argsort(-sizes.to_numpy())  # small circles drawn over large ones
+        ax.scatter(
+            points.x.to_numpy()[order],
+            points.y.to_numpy()[order],
+            s=sizes.to_numpy()[order],
+            color=CIRCLE_COLOUR,
+            alpha=0.75,
+            edgecolor="#7a3a10",
+            linewidth=0.6,
+            zorder=3,
+        )
+        circle_handles = [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markersize=np.sqrt(CIRCLE_MAX_AREA * v / maximum),
+                markerfacecolor=CIRCLE_COLOUR,
+                markeredgecolor="#7a3a10",
+                alpha=0.75,
+                label=f"{formatting.number(v)} emplois",
+            )
+            for v in circle_legend_values(maximum)
+        ]
+    ax.set_axis_off()
+    ax.set_title("L'ESS commune par commune : emplois estimés et poids dans l'emploi", pad=22)
+    ax.text(
+        0.5,
+        1.005,
+        f"Ensemble de {area_name} (non soumis au secret) : {formatting.number(total_jobs)} "
+        f"emplois salariés estimés dans l'ESS, soit {formatting.percent(total_share)}",
+        transform=ax.transAxes,
+        ha="center",
+        va="bottom",
+        fontsize=9,
+    )
+    first = ax.legend(
+        handles=handles,
+        title="Part de l'ESS dans l'emploi salarié estimé\n(classes de Fisher-Jenks)",
+        loc="lower left",
+        fontsize=8,
+        title_fontsize=8,
+        frameon=True,
+    )
+    if circle_handles:
+        ax.add_artist(first)
+        ax.legend(
+            handles=circle_handles,
+            title="Emplois salariés estimés de l'ESS",
+            loc="upper right",
+            fontsize=8,
+            title_fontsize=8,
+            frameon=True,
+            labelspacing=2.2,
+            borderpad=1.2,
+            handletextpad=1.5,
+        )
+    fig.tight_layout(rect=(0, 0.04, 1, 0.97))
+    add_source(fig, source, synthetic=synthetic)
+    return fig
+
+
+__all__ = [
+    "FAMILY_LABELS",
+    "anchor_bars",
+    "band_bars",
+    "circle_legend_values",
+    "ess_map",
+    "family_bars",
+    "sector_bars",
+    "sentence_case",
+]

@@ -1,0 +1,198 @@
+"""Charts and map of the ESS chapter, on tiny tables and a four-square map drawn by hand."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import PathCollection
+from matplotlib.text import Text
+from shapely.geometry import box
+
+from ressol_analysis import ess_charts
+from ressol_analysis.charts import SYNTHETIC_MARK
+from ressol_analysis.formatting import NBSP
+
+SOURCE = "Source de test"
+
+
+def _texts(fig) -> list[str]:
+    texts = [t.get_text() for t in fig.findobj(Text)]
+    plt.close(fig)
+    return texts
+
+
+def test_sentence_case():
+    assert ess_charts.sentence_case("ACTIVITÉS FINANCIÈRES ET D'ASSURANCE") == (
+        "Activités financières et d'assurance"
+    )
+    assert ess_charts.sentence_case("Hébergement médico-social") == "Hébergement médico-social"
+
+
+@pytest.mark.parametrize(
+    ("maximum", "expected"),
+    [(2345.0, [200.0, 500.0, 2000.0]), (90.0, [5.0, 10.0, 50.0]), (1.0, [0.1, 0.2, 1.0])],
+)
+def test_circle_legend_values(maximum, expected):
+    # 2 345 → top 2 000, 2 000 / 3 = 667 → 500, 2 000 / 10 → 200; 90 → 50, 16,7 → 10, 5.
+    assert ess_charts.circle_legend_values(maximum) == pytest.approx(expected)
+
+
+def test_circle_legend_values_empty():
+    assert ess_charts.circle_legend_values(0.0) == []
+
+
+def _shares() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "territoire_code": ["T"] * 5 + ["R"] * 5,
+            "famille": ["associations", "cooperatives", "mutuelles", "fondations", "autres"] * 2,
+            "part": [60.0, 25.0, 10.0, 5.0, 0.0, 70.0, 20.0, 3.0, 5.0, 2.0],
+        }
+    )
+
+
+def test_family_bars_label_segments_and_marks():
+    fig = ess_charts.family_bars(_shares(), {"T": "Terre", "R": "Région"}, SOURCE, synthetic=True)
+    ax = fig.axes[0]
+    bars = list(ax.patches)
+    # Five families × two areas; the segments of T start at 0, 60, 85, 95, 100.
+    assert len(bars) == 10
+    assert [round(b.get_x(), 6) for b in bars[::2]] == [0, 60, 85, 95, 100]
+    # Segments of 4 % or more are labelled: 60, 25, 10, 5 (T) and 70, 20, 5 (R).
+    labels = [t.get_text() for t in ax.texts]
+    assert labels == [f"{v}{NBSP}%" for v in ["60", "70", "25", "20", "10", "5", "5"]]
+    texts = _texts(fig)
+    assert SYNTHETIC_MARK in texts
+    assert f"Source : {SOURCE}" in texts
+
+
+def test_family_bars_without_mark_on_real_data():
+    texts = _texts(ess_charts.family_bars(_shares(), {"T": "Terre", "R": "Région"}, SOURCE))
+    assert SYNTHETIC_MARK not in texts
+
+
+def _sectors() -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "A21": ["G", "H", "Q", "R"],
+            "libelle": ["COMMERCE", "TRANSPORTS", "SANTÉ HUMAINE", "ARTS"],
+            "ess_effectif_salarie_estime": [30.0, 0.0, 60.0, 10.0],
+            "part_ess_effectif_salarie_estime": [10.0, 0.0, 75.0, 0.5],
+        }
+    )
+    frame.attrs["part_ensemble"] = 12.5
+    return frame
+
+
+def test_sector_bars_sorted_without_empty_sectors():
+    fig = ess_charts.sector_bars(_sectors(), "A21", SOURCE)
+    left, right = fig.axes
+    assert [t.get_text() for t in left.get_yticklabels()] == ["Santé humaine", "Commerce", "Arts"]
+    assert [b.get_width() for b in left.patches] == [60.0, 30.0, 10.0]
+    assert [b.get_width() for b in right.patches] == [75.0, 10.0, 0.5]
+    texts = _texts(fig)
+    # A share under 1 % keeps one decimal rather than reading 0 %.
+    assert f"0,5{NBSP}%" in texts
+    assert f"tous secteurs : 12,5{NBSP}%" in texts
+    assert SYNTHETIC_MARK not in texts
+
+
+def test_sector_bars_rejects_missing_column():
+    with pytest.raises(ValueError, match="libelle"):
+        ess_charts.sector_bars(_sectors().drop(columns="libelle"), "A21", SOURCE)
+
+
+def test_band_bars_leave_out_empty_bands():
+    bands = pd.DataFrame(
+        {
+            "libelle": ["1 ou 2 salariés", "3 à 5 salariés", "500 à 999 salariés"],
+            "etablissements_employeurs": [40.0, 10.0, 0.0],
+            "ess_etablissements_employeurs": [4.0, 2.0, 0.0],
+            "part_ess_etablissements_employeurs": [10.0, 20.0, np.nan],
+        }
+    )
+    fig = ess_charts.band_bars(bands, SOURCE, synthetic=True)
+    left, right = fig.axes
+    assert [t.get_text() for t in left.get_yticklabels()] == ["1 ou 2 salariés", "3 à 5 salariés"]
+    assert [b.get_width() for b in right.patches] == [10.0, 20.0]
+    assert SYNTHETIC_MARK in _texts(fig)
+
+
+def test_anchor_bars_heights():
+    anchor = pd.DataFrame(
+        {
+            "territoire": ["Manche", "Normandie"],
+            "part_ess_2008": [12.7, 10.2],
+            "part_ess_2014": [13.5, 11.0],
+            "part_ess_sirene": [12.2, 11.1],
+        }
+    )
+    fig = ess_charts.anchor_bars(anchor, SOURCE)
+    heights = [round(b.get_height(), 6) for b in fig.axes[0].patches]
+    assert heights == [12.7, 10.2, 13.5, 11.0, 12.2, 11.1]
+    assert f"13,5{NBSP}%" in _texts(fig)
+
+
+def _map_inputs():
+    # Four 10 km squares in two EPCIs. C is secret (ESS jobs masked, so no circle); D has no
+    # ESS job (no circle); A and B have circles whose areas are in the ratio 100 : 25.
+    shapes = gpd.GeoDataFrame(
+        {
+            "CODGEO": ["50001", "50002", "50003", "50004"],
+            "EPCI": ["E1", "E1", "E2", "E2"],
+        },
+        geometry=[box(x, 0, x + 10_000, 10_000) for x in (0, 10_000, 20_000, 30_000)],
+        crs="EPSG:2154",
+    )
+    communes = pd.DataFrame(
+        {
+            "CODGEO": ["50001", "50002", "50003", "50004"],
+            "etablissements_employeurs": [20, 10, 5, 8],
+            "ess_effectif_salarie_estime": [100.0, 25.0, np.nan, 0.0],
+            "part_ess_effectif_salarie_estime": [20.0, 10.0, np.nan, 0.0],
+            "secret_ess": [False, False, True, False],
+            "secret_total": [False, False, False, False],
+        }
+    )
+    return shapes, communes
+
+
+def test_ess_map_circles_secret_and_total():
+    shapes, communes = _map_inputs()
+    fig = ess_charts.ess_map(
+        shapes,
+        communes,
+        total_jobs=1234.0,
+        total_share=12.34,
+        area_name="Terre",
+        source=SOURCE,
+        synthetic=True,
+    )
+    ax = fig.axes[0]
+    circles = [c for c in ax.collections if isinstance(c, PathCollection)]
+    assert len(circles) == 1
+    sizes = sorted(circles[0].get_sizes())
+    assert sizes == pytest.approx([ess_charts.CIRCLE_MAX_AREA / 4, ess_charts.CIRCLE_MAX_AREA])
+    texts = _texts(fig)
+    assert "Secret statistique" in texts
+    assert any(
+        f"1{NBSP}234 emplois salariés estimés dans l'ESS, soit 12,3{NBSP}%" in t for t in texts
+    )
+    assert SYNTHETIC_MARK in texts
+    assert f"Source : {SOURCE}" in texts
+
+
+def test_ess_map_rejects_missing_secrecy_columns():
+    shapes, communes = _map_inputs()
+    with pytest.raises(ValueError, match="secret_ess"):
+        ess_charts.ess_map(
+            shapes,
+            communes.drop(columns="secret_ess"),
+            total_jobs=1.0,
+            total_share=1.0,
+            area_name="Terre",
+            source=SOURCE,
+        )
