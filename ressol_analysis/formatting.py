@@ -87,7 +87,10 @@ def html_table(
     styler = table.style.format({c: f for c, f in formats.items() if c in table.columns})
     styler = styler.hide(axis="index")
     numeric = [c for c in formats if c in table.columns]
+    text = [c for c in table.columns if c not in numeric]
     styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
+    if text:
+        styler = styler.set_properties(subset=text, **{"text-align": "left"})
     uuid = hashlib.sha256(title.encode()).hexdigest()[:8]
     body = styler.to_html(table_uuid=uuid)
     note_html = f'<p class="note">{escape(note)}</p>' if note else ""

@@ -25,6 +25,7 @@ from .context import load
 from .errors import RessolError
 from .indicators import write_csv_atomic
 from .paths import ProjectPaths
+from .ess_text import rules as ess_rules
 from .pdf import report_pdf
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -34,24 +35,6 @@ CHAPTERS = (
     ("03_ess", "Économie sociale et solidaire"),
     ("04_plan_actions", "Plan d'actions"),
 )
-ESS_RULES_SUMMARY = """\
-- **Établissements retenus** : ceux qui sont actifs dans le répertoire Sirene (état « A »).
-- **Localisation** : la commune de l'établissement, ramenée au Code officiel géographique en
-  vigueur (une ancienne commune compte dans sa commune nouvelle).
-- **Établissement employeur** : sa tranche d'effectifs salariés est connue et n'est pas « NN »
-  (« 00 » : employeur sans salarié au 31 décembre).
-- **ESS** : l'unité légale porte l'indicateur ESS de la loi du 31 juillet 2014
-  (`economieSocialeSolidaireUniteLegale = O`).
-- **Familles** : associations, coopératives, mutuelles, fondations, selon la catégorie
-  juridique ; les autres entreprises de l'ESS sont classées « autres ».
-- **Effectifs** : estimés d'après la tranche d'effectifs (valeur centrale ; fourchette basse et
-  haute), ce ne sont pas des emplois comptés.
-- **Parts** : établissements employeurs de l'ESS / tous les établissements employeurs ;
-  effectif salarié estimé de l'ESS / effectif salarié estimé total, même zone, mêmes règles.
-- **Secret statistique** : un chiffre communal reposant sur moins de 3 établissements, ou dont
-  un seul établissement fait plus de 85 %, est masqué (avec masquage secondaire) ; les totaux
-  des territoires ne le sont pas.
-"""
 REPORT_CSS = """
 <style>
 body { font-family: "DejaVu Sans", Arial, sans-serif; max-width: 1000px; margin: 0 auto;
@@ -63,7 +46,7 @@ figure.ressol-table table { border-collapse: collapse; font-size: .9rem; }
 figure.ressol-table th, figure.ressol-table td { border-bottom: 1px solid #d0d7de;
        padding: .3rem .6rem; }
 figure.ressol-table thead th { background: #f3f5f7; }
-figure.ressol-table td:first-child, figure.ressol-table th:first-child { text-align: left; }
+figure.ressol-table th { text-align: left; }
 p.source, p.note { font-size: .8rem; color: #555; margin: .3rem 0; }
 figure.ressol-figure { margin: 1rem 0; }
 @media print { figure { break-inside: avoid; } h2 { break-after: avoid; } }
@@ -154,7 +137,7 @@ def _execute(
 
 def _directory(diag, staging: Path) -> None:
     """Export the directory of ESS employers (never P units nor natural persons)."""
-    from .ess import ess_directory, select_area
+    from .ess import commune_table, ess_directory, select_area
 
     listed = ess_directory(
         select_area(diag.establishments, diag.membership, diag.territory.id), diag.naf
@@ -162,6 +145,10 @@ def _directory(diag, staging: Path) -> None:
     if diag.synthetic:
         listed.insert(0, "avertissement", "Données synthétiques de démonstration")
     write_csv_atomic(listed, staging / "annuaire_ess.csv")
+    groups = diag.data.communes[["CODGEO", "LIBELLE", "EPCI"]].rename(columns={"EPCI": "groupe"})
+    territory = select_area(diag.establishments, diag.membership, diag.territory.id)
+    communes = groups[groups["CODGEO"].isin(diag.communes())]
+    write_csv_atomic(commune_table(territory, communes), staging / "ess_par_commune.csv")
     # Every column as text: SIRET, commune and NAF codes keep their leading zeros.
     listed.astype("string").to_excel(
         staging / "annuaire_ess.xlsx", sheet_name="Annuaire ESS", index=False
@@ -267,7 +254,7 @@ def run_report(
             diag.territory.name,
             [(title, f"{name}.html") for name, title in chapters],
             load_manifest(paths.raw).values(),
-            ESS_RULES_SUMMARY,
+            "\n".join(f"- {rule}" for rule in ess_rules()),
             diag.synthetic,
             info,
         )
