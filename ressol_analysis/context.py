@@ -98,6 +98,7 @@ class Diagnostic:
             ess.ess_indicators(
                 self.establishments, self.membership, self.sirene_source, self.sirene_vintage
             ),
+            *self._sector_indicators(),
         ]
         table = pd.concat([f[TIDY_COLUMNS] for f in frames], ignore_index=True)
         geo = f"géographie au 01/01/{self.data.info['cog']}"
@@ -106,6 +107,43 @@ class Diagnostic:
         order = {code: i for i, code in enumerate(self.areas["territoire_code"])}
         table = table.assign(_a=table["territoire_code"].map(order))
         return table.sort_values("_a", kind="stable").drop(columns="_a").reset_index(drop=True)
+
+    @property
+    def reference_area(self) -> str:
+        """Comparison area used for specialisation: the region, else the last comparison."""
+        comparisons = self.areas.loc[self.areas["niveau"] == "comparaison", "territoire_code"]
+        regions = [c for c in comparisons if c.startswith("reg-")]
+        return regions[0] if regions else str(comparisons.iloc[-1])
+
+    def _sector_indicators(self) -> list[pd.DataFrame]:
+        """SIRENE-based economy indicators: specialisation, spheres, agri-food (tidy)."""
+        employers = self.establishments[self.establishments["employeur"]]
+        vintage = self.sirene_vintage
+        sectors = economy.sector_jobs(employers, self.membership, self.naf, "A38")
+        divisions, exceptions = economy.load_sphere_rule()
+        perimeter, cooperatives = economy.load_agrifood_rule()
+        frames = [
+            economy.specialisation_index(sectors, self.reference_area, vintage),
+            economy.sphere_shares(
+                employers,
+                self.membership,
+                self.naf,
+                economy.sphere_table(self.naf, divisions, exceptions),
+                vintage,
+            ),
+            economy.agrifood_weight(
+                employers,
+                self.membership,
+                self.naf,
+                economy.agrifood_components(self.naf, perimeter),
+                cooperatives,
+                vintage,
+            ),
+        ]
+        # Say plainly where the figures come from (synthetic extract or real stock).
+        return [
+            f.assign(source=f"{self.sirene_source} ; effectifs salariés estimés") for f in frames
+        ]
 
     def wide(self, keys: list[str] | None = None) -> pd.DataFrame:
         """Indicators as one row per area (in display order) and one column per key."""
