@@ -650,7 +650,7 @@ def choropleth_with_secret(
     frame, fig, ax = _base(shapes)
     frame["valeur"] = frame["CODGEO"].map(values).astype("float64")
     frame["secret"] = frame["CODGEO"].map(secret).fillna(False).astype(bool)
-    frame.loc[frame["secret"], "valeur"] = np.nan
+    frame["valeur"] = frame["valeur"].where(~frame["secret"])
     known = frame["valeur"].notna()
     if not known.any():
         raise RessolError(f"Carte « {title} » : aucune valeur publiée à représenter.")

@@ -226,10 +226,19 @@ def report_each_epci(
         futures = {
             pool.submit(_one_report, str(paths.root), str(f), str(base), sirene): f for f in files
         }
+        failures = []
         for future in as_completed(futures):
-            territory, folder = future.result()
-            folders[Path(territory).stem] = Path(folder)
-            log(f"  {Path(territory).stem} : {time.monotonic() - started:.0f} s")
+            code = futures[future].stem
+            try:
+                _, folder = future.result()
+            except RessolError as error:  # one EPCI failing must not lose the others
+                failures.append(f"{code} : {error}")
+                log(f"  {code} : ÉCHEC")
+                continue
+            folders[code] = Path(folder)
+            log(f"  {code} : {time.monotonic() - started:.0f} s")
+    if not folders:
+        raise RessolError("Aucun rapport n'a pu être produit :\n" + "\n".join(failures))
     tables = [
         pd.read_csv(f / "indicateurs.csv", dtype={"territoire_code": "string"})
         for f in folders.values()
@@ -251,4 +260,9 @@ def report_each_epci(
     index = base / "index.html"
     index.write_text(page, encoding="utf-8")
     table.to_csv(base / "comparaison_epci.csv", index=False)
+    if failures:
+        raise RessolError(
+            f"{len(failures)} rapport(s) sur {len(files)} ont échoué (l'index {index} liste les "
+            "autres) :\n" + "\n".join(failures)
+        )
     return index

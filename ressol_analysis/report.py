@@ -127,7 +127,7 @@ def _execute(
             progress_bar=False,
             cwd=str(paths.notebooks),
             # The kernel talks to papermill on loopback only; its TCP notice would alarm readers.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as error:
         raise _failure(error, title) from None
