@@ -16,6 +16,7 @@ Two kinds of checks:
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import json
 import os
@@ -287,10 +288,8 @@ class Chromium:
                 self._process.wait()
             self._process = None
         for fd in (self._to_browser, self._from_browser):
-            try:
+            with contextlib.suppress(OSError):  # already closed by the browser's exit
                 os.close(fd)
-            except OSError:
-                pass
         if self._profile is not None:
             self._profile.cleanup()
             self._profile = None

@@ -12,6 +12,7 @@ the reader's message, and nothing is changed: neither the manifest, nor ``data/r
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -317,11 +318,9 @@ def _prepare(
 
 def _scalar(value: str) -> str:
     """Write ``value`` as a YAML scalar: plain when it reads back unchanged, else quoted."""
-    try:
+    with contextlib.suppress(yaml.YAMLError):  # unreadable as plain: quote it
         if yaml.safe_load(f"k: {value}") == {"k": value}:
             return value
-    except yaml.YAMLError:
-        pass
     return json.dumps(value, ensure_ascii=False)
 
 
