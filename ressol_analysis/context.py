@@ -21,7 +21,7 @@ from .geography import build_passage
 from .indicators import TIDY_COLUMNS, demography_indicators
 from .paths import ProjectPaths, project_paths
 from .sources import naf
-from .sources.sirene import read_sirene
+from .sources.sirene import read_official_ess_jobs, read_sirene, to_current_codes
 from .territory import Territory, load_territory, resolve
 
 SIRENE_CODES_SINCE = date(2000, 1, 1)
@@ -64,14 +64,18 @@ class Diagnostic:
         return naf.read_naf(self.paths.raw)
 
     @cached_property
+    def sirene_passage(self) -> pd.DataFrame:
+        """Old → current commune codes for SIRENE-coded data (current codes never move)."""
+        passage = build_passage(self.data.movements, SIRENE_CODES_SINCE)
+        return passage[~passage["code_ancien"].isin(self.data.geo.communes["CODGEO"])]
+
+    @cached_property
     def establishments(self) -> pd.DataFrame:
         """Active SIRENE establishments of the areas, classified (employer, jobs, family, ESS)."""
         # SIRENE carries the commune code in force at the establishment's last update: the
         # movements since SIRENE_CODES_SINCE are applied (communes nouvelles since 2015 and
         # earlier mergers), and a code that is still a current commune is never moved.
-        passage = build_passage(self.data.movements, SIRENE_CODES_SINCE)
-        passage = passage[~passage["code_ancien"].isin(self.data.geo.communes["CODGEO"])]
-        found = read_sirene(self.sirene_dir, self.membership, passage)
+        found = read_sirene(self.sirene_dir, self.membership, self.sirene_passage)
         return ess.classify(found, perimetre=self.perimeter)
 
     @property
@@ -95,9 +99,7 @@ class Diagnostic:
             economy.comparateur_indicators(
                 self.data.economy, self.membership, self.data.info["comparateur"]
             ),
-            ess.ess_indicators(
-                self.establishments, self.membership, self.sirene_source, self.sirene_vintage
-            ),
+            self._ess_indicators(),
             *self._sector_indicators(),
         ]
         table = pd.concat([f[TIDY_COLUMNS] for f in frames], ignore_index=True)
@@ -107,6 +109,25 @@ class Diagnostic:
         order = {code: i for i, code in enumerate(self.areas["territoire_code"])}
         table = table.assign(_a=table["territoire_code"].map(order))
         return table.sort_values("_a", kind="stable").drop(columns="_a").reset_index(drop=True)
+
+    def _ess_indicators(self) -> pd.DataFrame:
+        """ESS indicators from SIRENE, replaced by the official table when one is given."""
+        table = ess.ess_indicators(
+            self.establishments, self.membership, self.sirene_source, self.sirene_vintage
+        )
+        official = self.territory.official_ess
+        if official is None:
+            return table
+        counts = read_official_ess_jobs(official)
+        counts["CODGEO"] = to_current_codes(counts["CODGEO"], self.sirene_passage, str(official))
+        return ess.apply_official_table(
+            table,
+            counts,
+            self.membership,
+            f"Tableau officiel des emplois de l'ESS par commune et famille ({official.name}) ; "
+            f"parts rapportées à l'emploi salarié estimé d'après Sirene",
+            f"Tableau officiel ({official.name})",
+        )
 
     @property
     def reference_area(self) -> str:

@@ -19,7 +19,9 @@ Each comparison is either a short code (``dep-50``, ``reg-28``, ``epci-200066389
 named area with its own ``id``, ``nom`` and perimeter. Without ``comparaisons``, the
 territory is compared with its département(s) and region(s). Codes must be quoted strings.
 An optional ``sirene`` key gives the folder of the official SIRENE stock files (relative to the
-YAML file), used instead of the synthetic demonstration extract.
+YAML file), used instead of the synthetic demonstration extract; an optional ``ess_officiel`` key
+gives an official table of ESS jobs by commune × family (INSEE or CRESS custom order, schema in
+``docs/methode_ess.md``) that replaces the band-based estimate.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ ALLOWED_KEYS = {
     "perimetre",
     "comparaisons",
     "sirene",
+    "ess_officiel",
 }
 SHORT_CODE = re.compile(r"(dep|reg|epci)-([0-9AB]{2,3}|\d{9})")
 
@@ -70,6 +73,7 @@ class Territory:
     source: Path
     description: str = ""
     sirene: Path | None = None
+    official_ess: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -189,6 +193,11 @@ def load_territory(reference: str | Path, territories_dir: Path) -> Territory:
         source=path,
         description=str(content.get("description", "")),
         sirene=(path.parent / str(content["sirene"])).resolve() if content.get("sirene") else None,
+        official_ess=(
+            (path.parent / str(content["ess_officiel"])).resolve()
+            if content.get("ess_officiel")
+            else None
+        ),
     )
 
 
