@@ -79,6 +79,18 @@ class Diagnostic:
         return ess.classify(found, perimetre=self.perimeter)
 
     @property
+    def moved_sirene_codes(self) -> pd.DataFrame:
+        """Commune codes of SIRENE establishments moved to the current COG, with counts."""
+        found = self.establishments
+        moved = found[found["codeCommuneEtablissement"] != found["CODGEO"]]
+        counts = moved.groupby(["codeCommuneEtablissement", "CODGEO"]).size()
+        return (
+            counts.rename("etablissements")
+            .reset_index()
+            .rename(columns={"codeCommuneEtablissement": "code_ancien", "CODGEO": "code_actuel"})
+        )
+
+    @property
     def sirene_source(self) -> str:
         """Source line of every SIRENE-based figure (says plainly when it is synthetic)."""
         return SYNTHETIC_SOURCE if self.synthetic else REAL_SOURCE
