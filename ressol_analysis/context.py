@@ -22,6 +22,7 @@ from .indicators import TIDY_COLUMNS, demography_indicators
 from .paths import ProjectPaths, project_paths
 from .sources import naf
 from .sources.sirene import read_official_ess_jobs, read_sirene, to_current_codes
+from .sources.urssaf import read_urssaf_commune_ape
 from .territory import Territory, load_territory, resolve
 
 SIRENE_CODES_SINCE = date(2000, 1, 1)
@@ -113,6 +114,7 @@ class Diagnostic:
             ),
             self._ess_indicators(),
             *self._sector_indicators(),
+            *self._urssaf_indicators(),
         ]
         table = pd.concat([f[TIDY_COLUMNS] for f in frames], ignore_index=True)
         geo = f"géographie au 01/01/{self.data.info['cog']}"
@@ -140,6 +142,26 @@ class Diagnostic:
             f"parts rapportées à l'emploi salarié estimé d'après Sirene",
             f"Tableau officiel ({official.name})",
         )
+
+    @cached_property
+    def urssaf_by_year(self) -> pd.DataFrame | None:
+        """Private employers and jobs by area and year from the territory's URSSAF file."""
+        path = self.territory.urssaf
+        if path is None:
+            return None
+        table, _ = read_urssaf_commune_ape(path)
+        table["CODGEO"] = to_current_codes(table["CODGEO"], self.sirene_passage, str(path))
+        groups = self.data.geo.communes[["CODGEO", "EPCI"]].rename(columns={"EPCI": "groupe"})
+        return economy.urssaf_by_year(table, self.membership, groups)
+
+    def _urssaf_indicators(self) -> list[pd.DataFrame]:
+        if self.urssaf_by_year is None:
+            return []
+        source = (
+            f"Urssaf, établissements employeurs et effectifs salariés du secteur privé par "
+            f"commune et APE ({self.territory.urssaf.name})"
+        )
+        return [economy.urssaf_indicators(self.urssaf_by_year, source)]
 
     @property
     def reference_area(self) -> str:

@@ -825,3 +825,93 @@ def agrifood_weight(
         ],
         ignore_index=True,
     )
+
+
+URSSAF_MIN_COVERAGE = 0.5
+
+
+def urssaf_by_year(
+    urssaf: pd.DataFrame, membership: pd.DataFrame, groups: pd.DataFrame
+) -> pd.DataFrame:
+    """Private employers and salaried jobs of each area and year, from the URSSAF file.
+
+    Parameters
+    ----------
+    urssaf : DataFrame
+        Output of :func:`ressol_analysis.sources.urssaf.read_urssaf_commune_ape`, with
+        ``CODGEO`` in the current COG.
+    membership : DataFrame
+        ``territoire_code``, ``territoire``, ``CODGEO``.
+    groups : DataFrame
+        ``CODGEO`` and ``groupe`` (the EPCI) of every commune, to judge the file's coverage.
+
+    Returns
+    -------
+    DataFrame
+        ``territoire_code``, ``territoire``, ``annee``, ``etablissements``,
+        ``effectifs_salaries`` and ``cellules_secretes``. URSSAF lists only communes with at
+        least one private employer, so a commune absent from the file counts as zero — but
+        only in a group (EPCI) the file covers (at least half of its communes present): an
+        area with a commune in an uncovered group is left out, so that a partial extract (a
+        zone d'emploi, a département) never gives a partial total for a larger area. A headcount total that
+        includes a secret cell is missing, never a partial sum.
+    """
+    _check_membership(membership)
+    present = set(urssaf["CODGEO"])
+    group = groups.drop_duplicates("CODGEO").set_index("CODGEO")["groupe"]
+    coverage = group.index.to_series().isin(present).groupby(group.to_numpy()).mean()
+    covered = set(coverage[coverage >= URSSAF_MIN_COVERAGE].index)
+    area_groups = membership.assign(groupe=membership["CODGEO"].map(group))
+    complete = area_groups.groupby("territoire_code")["groupe"].agg(lambda g: set(g) <= covered)
+    kept = membership[membership["territoire_code"].map(complete).fillna(False).astype(bool)]
+    cells = urssaf.assign(secret=urssaf["effectifs_salaries"].isna())
+    merged = kept[MEMBERSHIP_COLUMNS].merge(cells, on="CODGEO", how="inner")
+    grouped = merged.groupby(["territoire_code", "territoire", "annee"], sort=False)
+    result = pd.DataFrame(
+        {
+            "etablissements": grouped["etablissements"].sum(),
+            "effectifs_salaries": grouped["effectifs_salaries"].sum(),
+            "cellules_secretes": grouped["secret"].sum().astype(int),
+        }
+    ).reset_index()
+    result["effectifs_salaries"] = result["effectifs_salaries"].where(
+        result["cellules_secretes"] == 0
+    )
+    return result.sort_values(["territoire_code", "annee"], kind="stable").reset_index(drop=True)
+
+
+def urssaf_indicators(by_year: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Tidy indicators of the latest URSSAF year: private employers and salaried jobs.
+
+    Parameters
+    ----------
+    by_year : DataFrame
+        Output of :func:`urssaf_by_year`.
+    source : str
+        Source line.
+
+    Returns
+    -------
+    DataFrame
+        Tidy rows ``etablissements_employeurs_prives_urssaf`` and
+        ``emplois_salaries_prives_urssaf`` (value at 31 December of the latest year).
+    """
+    if by_year.empty:
+        return pd.DataFrame(columns=CONTRACT)
+    year = int(by_year["annee"].max())
+    latest = by_year[by_year["annee"] == year]
+    rows = []
+    for key, column, unit in (
+        ("etablissements_employeurs_prives_urssaf", "etablissements", "établissements"),
+        ("emplois_salaries_prives_urssaf", "effectifs_salaries", "emplois salariés"),
+    ):
+        rows.append(
+            latest[["territoire_code", "territoire"]].assign(
+                indicateur=key,
+                valeur=latest[column].to_numpy(),
+                unite=unit,
+                source=source,
+                millesime=f"{year} (au 31/12)",
+            )
+        )
+    return pd.concat(rows, ignore_index=True)[CONTRACT]

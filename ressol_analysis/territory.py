@@ -21,7 +21,8 @@ territory is compared with its département(s) and region(s). Codes must be quot
 An optional ``sirene`` key gives the folder of the official SIRENE stock files (relative to the
 YAML file), used instead of the synthetic demonstration extract; an optional ``ess_officiel`` key
 gives an official table of ESS jobs by commune × family (INSEE or CRESS custom order, schema in
-``docs/methode_ess.md``) that replaces the band-based estimate.
+``docs/methode_ess.md``) that replaces the band-based estimate; an optional ``urssaf`` key gives
+the URSSAF file of private employers and salaried jobs by commune × APE.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ ALLOWED_KEYS = {
     "comparaisons",
     "sirene",
     "ess_officiel",
+    "urssaf",
 }
 SHORT_CODE = re.compile(r"(dep|reg|epci)-([0-9AB]{2,3}|\d{9})")
 
@@ -74,6 +76,7 @@ class Territory:
     description: str = ""
     sirene: Path | None = None
     official_ess: Path | None = None
+    urssaf: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -198,6 +201,7 @@ def load_territory(reference: str | Path, territories_dir: Path) -> Territory:
             if content.get("ess_officiel")
             else None
         ),
+        urssaf=(path.parent / str(content["urssaf"])).resolve() if content.get("urssaf") else None,
     )
 
 
