@@ -49,21 +49,16 @@ TIMEOUT = 1800
 
 def prepare(work: Path) -> None:
     """Write the commune → area tables and the passage table used by every run."""
-    from datetime import date
-
-    from ressol_analysis.geography import build_passage
-    from ressol_analysis.national import france_groups
-    from ressol_analysis.sources import cog
+    from ressol_analysis.national import france_groups, sirene_passage
 
     work.mkdir(parents=True, exist_ok=True)
     epci = france_groups(RAW, "epci")
     epci.to_parquet(work / "groupes_epci.parquet")
-    centre = epci[epci["territoire_code"].isin(CENTRE_MANCHE)].assign(
+    centre = epci[epci["territoire_code"].isin([f"epci-{s}" for s in CENTRE_MANCHE])].assign(
         territoire_code="centre-manche", territoire="Centre Manche"
     )
     centre.drop_duplicates().to_parquet(work / "groupes_territoire.parquet")
-    movements = cog.read_movements(RAW / "cog_dgcl_mouvements-communes.csv")
-    build_passage(movements, date(1943, 1, 1)).to_parquet(work / "passage.parquet")
+    sirene_passage(RAW).to_parquet(work / "passage.parquet")
 
 
 # --- the measured runs (child side) -----------------------------------------------------------

@@ -520,21 +520,28 @@ def national_indicators_cli(paths, sirene_dir: str | None, level: str) -> pd.Dat
     RessolError
         If no SIRENE folder is given: the national run needs the real national files.
     """
-    from datetime import date as _date
-
-    from .geography import build_passage
-    from .sources import cog
-    from .sources.manifest import raw_file
-
     if not sirene_dir:
         raise RessolError(
             "Le calcul pour toute la France lit les fichiers Sirene nationaux : indiquez leur "
             "dossier avec --sirene DOSSIER (StockEtablissement et StockUniteLegale, Parquet, "
             "CSV ou zip officiels)."
         )
-    movements = cog.read_movements(raw_file(paths.raw, "cog_mouvements").path)
-    communes = cog.read_cog_communes(raw_file(paths.raw, "cog_communes").path)
-    passage = build_passage(movements, _date(2000, 1, 1))
-    passage = passage[~passage["code_ancien"].isin(communes["CODGEO"])]
     groups = france_groups(paths.raw, "epci" if level == "epci" else "departement")
-    return national_indicators(sirene_dir, groups, passage)
+    return national_indicators(sirene_dir, groups, sirene_passage(paths.raw))
+
+
+def sirene_passage(raw: str | Path) -> pd.DataFrame:
+    """Old → current commune codes for SIRENE, as the territory reports use them.
+
+    Movements since 2000 are applied (SIRENE carries the code in force at each
+    establishment's last update) and a code that is still a current commune never moves —
+    the same rule as :attr:`ressol_analysis.context.Diagnostic.sirene_passage`.
+    """
+    from .context import SIRENE_CODES_SINCE
+    from .geography import build_passage
+
+    raw = Path(raw)
+    movements = cog.read_movements(raw_file(raw, "cog_mouvements").path)
+    communes = cog.read_cog_communes(raw_file(raw, "cog_communes").path)
+    passage = build_passage(movements, SIRENE_CODES_SINCE)
+    return passage[~passage["code_ancien"].isin(communes["CODGEO"])].reset_index(drop=True)
