@@ -853,8 +853,8 @@ def urssaf_by_year(
         least one private employer, so a commune absent from the file counts as zero — but
         only in a group (EPCI) the file covers (at least half of its communes present): an
         area with a commune in an uncovered group is left out, so that a partial extract (a
-        zone d'emploi, a département) never gives a partial total for a larger area. A headcount total that
-        includes a secret cell is missing, never a partial sum.
+        zone d'emploi, a département) never gives a partial total for a larger area. A
+        headcount total that includes a secret cell is missing, never a partial sum.
     """
     _check_membership(membership)
     present = set(urssaf["CODGEO"])

@@ -23,9 +23,9 @@ from papermill.exceptions import PapermillExecutionError
 
 from .context import load
 from .errors import RessolError
+from .ess_text import rules as ess_rules
 from .indicators import write_csv_atomic
 from .paths import ProjectPaths
-from .ess_text import rules as ess_rules
 from .pdf import report_pdf
 
 TEMPLATES = Path(__file__).parent / "templates"
