@@ -25,7 +25,12 @@ from . import formatting
 from .charts import PALETTE, _style, add_source, percent_axis
 from .economy import SECTORS
 from .errors import RessolError
-from .maps import CHOROPLETH_COLOURS, LAMBERT_93, class_breaks, legend_labels
+from .maps import (
+    LAMBERT_93,
+    MISSING_LABEL,
+    choropleth,
+    draw_borders,
+)
 
 SECTOR_LABELS = {
     "agriculture": "Agriculture, sylviculture, pêche",
@@ -42,8 +47,6 @@ SECTOR_COLOURS = dict(
 TIE = "ex_aequo"
 TIE_LABEL = "Plusieurs secteurs à égalité"
 TIE_COLOUR = "#bbbbbb"
-MISSING_LABEL = "Donnée manquante"
-SECRET_LABEL = "Secret statistique"
 AGRIFOOD_LABELS = {
     "part_emplois_agriculture": "Agriculture, sylviculture, pêche",
     "part_emplois_industries_agroalimentaires": "Industries alimentaires et boissons",
@@ -402,14 +405,6 @@ def _base(shapes: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, Figure, plt.Axes]
     return frame, fig, ax
 
 
-def _borders(ax: plt.Axes, frame: gpd.GeoDataFrame, groups: pd.Series | None) -> None:
-    if groups is not None:
-        frame = frame.assign(groupe=frame["CODGEO"].map(groups))
-        frame.dissolve("groupe").boundary.plot(ax=ax, color="#333333", linewidth=0.9)
-    frame.dissolve().boundary.plot(ax=ax, color="black", linewidth=1.6)
-    ax.set_axis_off()
-
-
 def _finish(
     fig: Figure, ax: plt.Axes, title: str, source: str, synthetic: bool, bottom: float = 0.04
 ) -> Figure:
@@ -478,7 +473,7 @@ def proportional_circles(
     frame, fig, ax = _base(shapes)
     frame["valeur"] = frame["CODGEO"].map(values).astype("float64")
     frame.plot(ax=ax, color="#f3f1ec", edgecolor="#bbbbbb", linewidth=0.3)
-    _borders(ax, frame, groups)
+    draw_borders(ax, frame, groups)
     points = frame.representative_point()
     known = frame["valeur"].notna().to_numpy()
     largest = float(frame["valeur"].max())
@@ -599,7 +594,7 @@ def typology(
     if missing.any():
         frame[missing].plot(ax=ax, color="#dddddd", hatch="///", edgecolor="white")
         handles.append(Patch(facecolor="#dddddd", hatch="///", label=MISSING_LABEL))
-    _borders(ax, frame, groups)
+    draw_borders(ax, frame, groups)
     ax.legend(
         handles=handles,
         title=legend_title,
@@ -647,57 +642,13 @@ def choropleth_with_secret(
         The map: classes stated in the legend, "Secret statistique" dotted, "Donnée
         manquante" hatched (a commune absent from the file).
     """
-    frame, fig, ax = _base(shapes)
-    frame["valeur"] = frame["CODGEO"].map(values).astype("float64")
-    frame["secret"] = frame["CODGEO"].map(secret).fillna(False).astype(bool)
-    frame["valeur"] = frame["valeur"].where(~frame["secret"])
-    known = frame["valeur"].notna()
-    if not known.any():
-        raise RessolError(f"Carte « {title} » : aucune valeur publiée à représenter.")
-    breaks = class_breaks(frame["valeur"])
-    classes = np.searchsorted(breaks, frame.loc[known, "valeur"].to_numpy(), side="left")
-    colours = CHOROPLETH_COLOURS[: len(breaks)]
-    frame[known].plot(
-        ax=ax,
-        color=[colours[min(c, len(colours) - 1)] for c in classes],
-        edgecolor="white",
-        linewidth=0.3,
+    return choropleth(
+        shapes,
+        values,
+        title=title,
+        unit=unit,
+        source=source,
+        groups=groups,
+        decimals=decimals,
+        secret=secret,
     )
-    labels = legend_labels(breaks, float(frame["valeur"].min()), unit, decimals)
-    handles = [
-        Patch(facecolor=c, edgecolor="#999999", label=label)
-        for c, label in zip(colours, labels, strict=True)
-    ]
-    for mask, style, label in (
-        (
-            frame["secret"],
-            {"color": "#b0b0b0", "hatch": "..", "edgecolor": "#555555"},
-            SECRET_LABEL,
-        ),
-        (
-            ~known & ~frame["secret"],
-            {"color": "#dddddd", "hatch": "///", "edgecolor": "white"},
-            MISSING_LABEL,
-        ),
-    ):
-        if mask.any():
-            frame[mask].plot(ax=ax, linewidth=0.3, **style)
-            count = int(mask.sum())
-            handles.append(
-                Patch(
-                    facecolor=style["color"],
-                    hatch=style["hatch"],
-                    edgecolor="#888888",
-                    label=f"{label} ({count} commune{'s' if count > 1 else ''})",
-                )
-            )
-    _borders(ax, frame, groups)
-    ax.legend(
-        handles=handles,
-        title=f"{unit} (classes de Fisher-Jenks)",
-        loc="lower left",
-        fontsize=8,
-        title_fontsize=8,
-        frameon=True,
-    )
-    return _finish(fig, ax, title, source, False)

@@ -22,7 +22,7 @@ from matplotlib.patches import Patch
 from . import formatting
 from .charts import PALETTE, _style, add_source, percent_axis
 from .ess import FAMILIES
-from .maps import CHOROPLETH_COLOURS, LAMBERT_93, class_breaks, legend_labels
+from .maps import CHOROPLETH_COLOURS, LAMBERT_93, class_breaks, draw_borders, legend_labels
 
 FAMILY_LABELS = {
     "associations": "Associations",
@@ -449,8 +449,7 @@ def ess_map(
         handles.append(
             Patch(facecolor=EMPTY_COLOUR, edgecolor="#999999", label="Aucun emploi salarié estimé")
         )
-    frame.dissolve("EPCI").boundary.plot(ax=ax, color="#333333", linewidth=0.9)
-    frame.dissolve().boundary.plot(ax=ax, color="black", linewidth=1.6)
+    draw_borders(ax, frame, frame.set_index("CODGEO")["EPCI"])
     jobs = frame["ess_effectif_salarie_estime"].where(~frame["secret_ess"].fillna(False))
     drawn = jobs > 0
     maximum = float(jobs[drawn].max()) if drawn.any() else 0.0

@@ -18,6 +18,7 @@ from matplotlib.patches import Patch  # noqa: E402
 
 from . import formatting  # noqa: E402
 from .charts import add_source  # noqa: E402
+from .errors import RessolError  # noqa: E402
 
 LAMBERT_93 = "EPSG:2154"
 CHOROPLETH_COLOURS = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d", "#023858"]
@@ -56,6 +57,33 @@ def legend_labels(breaks: list[float], minimum: float, unit: str, decimals: int 
     ]
 
 
+SECRET_LABEL = "Secret statistique"
+MISSING_LABEL = "Donnée manquante"
+
+
+def draw_borders(ax, frame: gpd.GeoDataFrame, groups: pd.Series | None = None) -> None:
+    """Draw group (EPCI) borders and the outline of all communes, and hide the axes.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Axes of the map.
+    frame : GeoDataFrame
+        Commune outlines with ``CODGEO``, in the map's projection.
+    groups : Series, optional
+        Group of each commune indexed by ``CODGEO``; a thinner line separates groups.
+    """
+    if groups is not None:
+        frame = frame.assign(groupe=frame["CODGEO"].map(groups))
+        frame.dissolve("groupe").boundary.plot(ax=ax, color="#333333", linewidth=0.9)
+    frame.dissolve().boundary.plot(ax=ax, color="black", linewidth=1.6)
+    ax.set_axis_off()
+
+
+def _communes(count: int) -> str:
+    return f"{count} commune{'s' if count > 1 else ''}"
+
+
 def choropleth(
     shapes: gpd.GeoDataFrame,
     values: pd.Series,
@@ -65,7 +93,7 @@ def choropleth(
     source: str,
     groups: pd.Series | None = None,
     decimals: int = 0,
-    classification: str = "Fisher-Jenks",
+    secret: pd.Series | None = None,
     synthetic: bool = False,
 ) -> Figure:
     """A choropleth of a ratio by commune, with stated classes, group borders and outline.
@@ -86,49 +114,70 @@ def choropleth(
         Group (EPCI) of each commune indexed by ``CODGEO``; borders are drawn between groups.
     decimals : int
         Decimals in the legend.
-    classification : str
-        Name of the classification, stated in the legend title.
+    secret : Series of bool, optional
+        Communes whose value is withheld by statistical secrecy, indexed by ``CODGEO``: shown
+        dotted as « Secret statistique », apart from missing values (hatched).
     synthetic : bool
         Whether the values come from synthetic demonstration data.
 
     Returns
     -------
     Figure
-        The map.
+        The map; the legend states the Fisher-Jenks classes and counts secret and missing
+        communes.
+
+    Raises
+    ------
+    RessolError
+        If no commune has a value to show.
     """
     frame = shapes.to_crs(LAMBERT_93).copy()
-    frame["valeur"] = frame["CODGEO"].map(values)
+    frame["valeur"] = frame["CODGEO"].map(values).astype("float64")
+    hidden = pd.Series(False, index=frame.index)
+    if secret is not None:
+        hidden = frame["CODGEO"].map(secret).fillna(False).astype(bool)
+        frame["valeur"] = frame["valeur"].where(~hidden)
+    known = frame["valeur"].notna()
+    if not known.any():
+        raise RessolError(f"Carte « {title} » : aucune valeur publiée à représenter.")
     breaks = class_breaks(frame["valeur"])
-    classes = np.searchsorted(breaks, frame["valeur"].to_numpy(), side="left")
+    classes = np.searchsorted(breaks, frame.loc[known, "valeur"].to_numpy(), side="left")
     fig, ax = plt.subplots(figsize=(8, 8.6))
     colours = CHOROPLETH_COLOURS[: len(breaks)]
-    missing = frame["valeur"].isna()
-    frame.loc[~missing].plot(
+    frame[known].plot(
         ax=ax,
-        color=[colours[min(c, len(colours) - 1)] for c in classes[~missing.to_numpy()]],
+        color=[colours[min(c, len(colours) - 1)] for c in classes],
         edgecolor="white",
         linewidth=0.3,
     )
+    labels = legend_labels(breaks, float(frame["valeur"].min()), unit, decimals)
     handles = [
         Patch(facecolor=c, edgecolor="#999999", label=label)
-        for c, label in zip(
-            colours,
-            legend_labels(breaks, float(frame["valeur"].min()), unit, decimals),
-            strict=True,
-        )
+        for c, label in zip(colours, labels, strict=True)
     ]
-    if missing.any():
-        frame.loc[missing].plot(ax=ax, color="#dddddd", hatch="///", edgecolor="white")
-        handles.append(Patch(facecolor="#dddddd", hatch="///", label="Donnée manquante"))
-    if groups is not None:
-        frame["groupe"] = frame["CODGEO"].map(groups)
-        frame.dissolve("groupe").boundary.plot(ax=ax, color="#333333", linewidth=0.9)
-    frame.dissolve().boundary.plot(ax=ax, color="black", linewidth=1.6)
-    ax.set_axis_off()
+    for mask, style, label in (
+        (hidden, {"color": "#b0b0b0", "hatch": "..", "edgecolor": "#555555"}, SECRET_LABEL),
+        (
+            ~known & ~hidden,
+            {"color": "#dddddd", "hatch": "///", "edgecolor": "white"},
+            MISSING_LABEL,
+        ),
+    ):
+        if mask.any():
+            frame[mask].plot(ax=ax, linewidth=0.3, **style)
+            handles.append(
+                Patch(
+                    facecolor=style["color"],
+                    hatch=style["hatch"],
+                    edgecolor="#888888",
+                    label=f"{label} ({_communes(int(mask.sum()))})",
+                )
+            )
+    draw_borders(ax, frame, groups)
     ax.set_title(title)
     ax.legend(
         handles=handles,
-        title=f"{unit} (classes {classification})",
+        title=f"{unit} (classes de Fisher-Jenks)",
         loc="lower left",
         fontsize=8,
         title_fontsize=8,
