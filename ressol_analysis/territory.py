@@ -84,9 +84,12 @@ def _codes(value: Any, where: str, path: Path) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not value:
+        example = {"communes": "50502", "departements": "50", "regions": "28"}.get(
+            where, "200066389"
+        )
         raise RessolError(
             f"Dans {path}, « {where} » doit être une liste non vide de codes entre guillemets, "
-            f'par exemple ["200066389"].'
+            f'par exemple ["{example}"].'
         )
     not_strings = [v for v in value if not isinstance(v, str)]
     if not_strings:
