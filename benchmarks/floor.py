@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ressol_analysis.ess import FAMILIES, bands_table, families_table
+from ressol_analysis.sources.reference import FAMILIES, bands_table, families_table
 
 FAMILY_SQL = ",\n".join(
     f"count(*) FILTER (WHERE u.economieSocialeSolidaireUniteLegale = 'O' AND f.famille = "

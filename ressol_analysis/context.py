@@ -20,7 +20,7 @@ from .errors import RessolError
 from .geography import build_passage
 from .indicators import TIDY_COLUMNS, demography_indicators
 from .paths import ProjectPaths, project_paths
-from .sources import naf
+from .sources import naf, reference
 from .sources.sirene import read_official_ess_jobs, read_sirene, to_current_codes
 from .sources.urssaf import read_urssaf_commune_ape
 from .territory import Territory, load_territory, resolve
@@ -175,8 +175,8 @@ class Diagnostic:
         employers = self.establishments[self.establishments["employeur"]]
         vintage = self.sirene_vintage
         sectors = economy.sector_jobs(employers, self.membership, self.naf, "A38")
-        divisions, exceptions = economy.load_sphere_rule()
-        perimeter, cooperatives = economy.load_agrifood_rule()
+        divisions, exceptions = reference.load_sphere_rule()
+        perimeter, cooperatives = reference.load_agrifood_rule()
         frames = [
             economy.specialisation_index(sectors, self.reference_area, vintage),
             economy.sphere_shares(

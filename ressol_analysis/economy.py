@@ -20,7 +20,6 @@ SIRENE functions take employer establishments with ``CODGEO``,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -44,7 +43,6 @@ SIRENE_SOURCE = (
     "Insee, base Sirene des entreprises et de leurs établissements "
     "(établissements employeurs actifs, effectifs salariés estimés au centre des tranches)"
 )
-REFERENCE_DIR = Path(__file__).parent / "reference"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -501,22 +499,6 @@ def specialisation_index(sectors: pd.DataFrame, reference: str, millesime: str) 
 # Présentielle / productive spheres
 
 
-def load_sphere_rule() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read the project's sphere rule (division table and sous-classe exceptions).
-
-    Returns
-    -------
-    tuple of DataFrame
-        ``reference/sphere_economique_divisions.csv`` (``A88``, ``sphere``…) and
-        ``reference/sphere_economique_exceptions.csv`` (``sous_classe``, ``sphere``…).
-    """
-    read = {"dtype": str, "keep_default_na": False}
-    return (
-        pd.read_csv(REFERENCE_DIR / "sphere_economique_divisions.csv", **read),
-        pd.read_csv(REFERENCE_DIR / "sphere_economique_exceptions.csv", **read),
-    )
-
-
 def sphere_table(
     naf: pd.DataFrame, divisions: pd.DataFrame, exceptions: pd.DataFrame
 ) -> pd.DataFrame:
@@ -642,22 +624,6 @@ def sphere_shares(
 
 # ---------------------------------------------------------------------------------------------
 # Agriculture and agri-food
-
-
-def load_agrifood_rule() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read the agri-food perimeter (NAF) and the agricultural cooperative legal categories.
-
-    Returns
-    -------
-    tuple of DataFrame
-        ``reference/filiere_agricole_naf.csv`` (``niveau``, ``code``, ``composante``) and
-        ``reference/cooperatives_agricoles_cj.csv`` (``categorie_juridique``).
-    """
-    read = {"dtype": str, "keep_default_na": False}
-    return (
-        pd.read_csv(REFERENCE_DIR / "filiere_agricole_naf.csv", **read),
-        pd.read_csv(REFERENCE_DIR / "cooperatives_agricoles_cj.csv", **read),
-    )
 
 
 def agrifood_components(naf: pd.DataFrame, perimeter: pd.DataFrame) -> pd.DataFrame:

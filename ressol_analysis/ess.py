@@ -19,18 +19,22 @@ Reference tables are applied with joins; an unknown code raises :class:`RessolEr
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
 from .contract import TIDY_COLUMNS
-from .errors import RessolError, list_codes
+from .sources.reference import (
+    FAMILIES,
+    HISTORIC_FAMILIES,
+    bands_table,
+    check_bands,
+    check_legal_categories,
+    families_table,
+    statistical_exclusions,
+)
 from .sources.tables import require_columns
 
-FAMILIES = ("associations", "cooperatives", "mutuelles", "fondations", "autres")
-HISTORIC_FAMILIES = FAMILIES[:4]
 PERIMETERS = ("loi", "statistique")
 NATURAL_PERSON = "1000"
 UNCLASSIFIED_SECTOR = "ZZ"
@@ -52,117 +56,6 @@ UNIT_JOBS = "emplois salariés (estimation par tranche)"
 UNIT_PERCENT = "%"
 
 
-def _reference(name: str) -> pd.DataFrame:
-    text = resources.files("ressol_analysis").joinpath("reference", name)
-    with resources.as_file(text) as path:
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
-@cache
-def _bands() -> pd.DataFrame:
-    table = _reference("tranches_effectifs.csv")
-    table["ordre"] = table["ordre"].astype(int)
-    table["employeur"] = table["employeur"].eq("oui")
-    for column in ("effectif_bas", "effectif_central", "effectif_haut"):
-        table[column] = table[column].astype(float)
-    return table
-
-
-@cache
-def _families() -> pd.DataFrame:
-    return _reference("familles_ess.csv")
-
-
-@cache
-def _exclusions() -> pd.DataFrame:
-    return _reference("exclusions_perimetre_statistique.csv")
-
-
-def bands_table() -> pd.DataFrame:
-    """Headcount bands of SIRENE with the low, central and high job estimates.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``tranche`` (code, string), ``ordre``, ``libelle``, ``employeur`` (bool),
-        ``effectif_bas``, ``effectif_central``, ``effectif_haut`` (floats).
-    """
-    return _bands().copy()
-
-
-def families_table() -> pd.DataFrame:
-    """Catégorie juridique (niveau III) → ESS family, with the label and the justification.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``categorie_juridique``, ``libelle``, ``famille``, ``justification``; one row
-        per code of INSEE's nomenclature (September 2022).
-    """
-    return _families().copy()
-
-
-def statistical_exclusions() -> pd.DataFrame:
-    """NAF prefixes excluded from INSEE's statistical perimeter of the social economy.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``prefixe_naf``, ``libelle``, ``justification``.
-    """
-    return _exclusions().copy()
-
-
-def check_bands(codes: pd.Series, where: str) -> None:
-    """Raise if a headcount band code is not in the band table (empty codes are allowed).
-
-    Parameters
-    ----------
-    codes : Series of str
-        Values of ``trancheEffectifsEtablissement``.
-    where : str
-        File and column named in the message.
-
-    Raises
-    ------
-    RessolError
-        Listing the unknown codes.
-    """
-    unknown = codes[codes.notna() & ~codes.isin(_bands()["tranche"])]
-    if not unknown.empty:
-        raise RessolError(
-            f"Dans {where}, code(s) de tranche d'effectifs inconnu(s) : {list_codes(unknown)}. "
-            f"Codes attendus : {list_codes(_bands()['tranche'])} (deux caractères, zéro "
-            "initial compris). Le fichier a peut-être été ouvert dans un tableur qui a "
-            "supprimé les zéros : restaurez le fichier officiel."
-        )
-
-
-def check_legal_categories(codes: pd.Series, where: str) -> None:
-    """Raise if a catégorie juridique is absent from the family table.
-
-    Parameters
-    ----------
-    codes : Series of str
-        Values of ``categorieJuridiqueUniteLegale``.
-    where : str
-        File and column named in the message.
-
-    Raises
-    ------
-    RessolError
-        Listing the unknown codes (empty codes included).
-    """
-    unknown = codes[~codes.isin(_families()["categorie_juridique"]).fillna(False)]
-    if not unknown.empty:
-        raise RessolError(
-            f"Dans {where}, catégorie(s) juridique(s) inconnue(s) de la nomenclature Insee "
-            f"(septembre 2022) : {list_codes(unknown.fillna('(vide)'))}. Vérifiez que ce sont "
-            "des codes à 4 chiffres ; si l'Insee a créé une catégorie depuis, ajoutez-la avec "
-            "sa famille et sa justification dans ressol_analysis/reference/familles_ess.csv."
-        )
-
-
 def _ess_legal(table: pd.DataFrame) -> pd.Series:
     return table["economieSocialeSolidaireUniteLegale"].eq("O").fillna(False).astype(bool)
 
@@ -170,7 +63,7 @@ def _ess_legal(table: pd.DataFrame) -> pd.Series:
 def _ess_statistical(table: pd.DataFrame) -> pd.Series:
     naf = table["activitePrincipaleEtablissement"].fillna("")
     excluded = pd.Series(False, index=table.index)
-    for prefix in _exclusions()["prefixe_naf"]:
+    for prefix in statistical_exclusions()["prefixe_naf"]:
         excluded |= naf.str.startswith(prefix)
     return table["famille"].isin(HISTORIC_FAMILIES) & ~excluded
 
@@ -223,13 +116,13 @@ def classify(establishments: pd.DataFrame, perimetre: str = "loi") -> pd.DataFra
     table = establishments[establishments["etatAdministratifEtablissement"].eq("A").fillna(False)]
     check_bands(table["trancheEffectifsEtablissement"], "les établissements SIRENE")
     check_legal_categories(table["categorieJuridiqueUniteLegale"], "les unités légales SIRENE")
-    bands = _bands().set_index("tranche")
+    bands = bands_table().set_index("tranche")
     band = table["trancheEffectifsEtablissement"]
     employer = band.map(bands["employeur"]).fillna(False).astype(bool)
     result = table.assign(employeur=employer)
     for column in ("effectif_bas", "effectif_central", "effectif_haut"):
         result[column] = band.map(bands[column]).fillna(0.0).astype(float).where(employer, 0.0)
-    families = _families().set_index("categorie_juridique")["famille"]
+    families = families_table().set_index("categorie_juridique")["famille"]
     result["famille"] = table["categorieJuridiqueUniteLegale"].map(families).astype("string")
     result["ess"] = ESS_RULES[perimetre](result).astype(bool)
     return result.reset_index(drop=True)
@@ -554,7 +447,8 @@ def ess_by_band(classified: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFr
         ``ess_effectif_salarie_estime``, ``part_ess_etablissements_employeurs`` (%); one row
         per area and employer band (zero rows included), in band order.
     """
-    bands = _bands()[_bands()["employeur"]][["tranche", "libelle", "ordre"]]
+    bands = bands_table()
+    bands = bands[bands["employeur"]][["tranche", "libelle", "ordre"]]
     by_area = _by_area(classified[classified["employeur"]], membership)
     by_area = by_area.assign(
         ess_n=by_area["ess"].astype(int),
@@ -719,7 +613,7 @@ def ess_directory(classified: pd.DataFrame, naf: pd.DataFrame) -> pd.DataFrame:
     )
     listed = ess[~hidden]
     sectors = _sector_codes(listed, naf, "A21")
-    labels = _bands().set_index("tranche")["libelle"]
+    labels = bands_table().set_index("tranche")["libelle"]
     enseigne = listed.get("denominationUsuelleEtablissement", pd.Series(pd.NA, index=listed.index))
     if "enseigne1Etablissement" in listed:
         enseigne = enseigne.fillna(listed["enseigne1Etablissement"])
@@ -780,20 +674,15 @@ __all__ = [
     "FAMILIES",
     "PERIMETERS",
     "apply_official_table",
-    "bands_table",
-    "check_bands",
-    "check_legal_categories",
     "classify",
     "commune_table",
     "ess_by_band",
     "ess_by_sector",
     "ess_directory",
     "ess_indicators",
-    "families_table",
     "family_shares",
     "indicator_units",
     "primary_secret",
     "secondary_secret",
     "select_area",
-    "statistical_exclusions",
 ]

@@ -28,10 +28,11 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from .errors import RessolError, list_codes
-from .ess import FAMILIES, _tidy, _with_shares, bands_table, families_table
+from .ess import _tidy, _with_shares
 from .geography import build_passage, move_codes
 from .sources import cog
 from .sources.manifest import raw_file
+from .sources.reference import FAMILIES, bands_table, families_table
 from .sources.sirene import (
     CSV_BLOCK_SIZE,
     ETAB_REQUIRED,

@@ -11,6 +11,7 @@ import pytest
 
 from ressol_analysis import economy
 from ressol_analysis.errors import RessolError
+from ressol_analysis.sources import reference
 from ressol_analysis.sources.comparateur import read_comparateur
 from ressol_analysis.sources.naf import read_naf
 
@@ -255,7 +256,7 @@ def test_unknown_reference_area(naf):
 
 
 def test_sphere_shares(naf):
-    spheres = economy.sphere_table(naf, *economy.load_sphere_rule())
+    spheres = economy.sphere_table(naf, *reference.load_sphere_rule())
     by_code = spheres.set_index("sous_classe")["sphere"]
     # Division rule with exceptions: bakeries (10.71C) and bank branches (64.19Z) présentielle.
     assert by_code[["10.51A", "10.71C", "47.11F", "46.21Z", "64.19Z", "64.20Z"]].tolist() == [
@@ -280,13 +281,13 @@ def test_sphere_shares(naf):
 
 
 def test_sphere_rule_must_cover_every_division(naf):
-    divisions, exceptions = economy.load_sphere_rule()
+    divisions, exceptions = reference.load_sphere_rule()
     with pytest.raises(RessolError, match="division\\(s\\) NAF sans sphère : 99"):
         economy.sphere_table(naf, divisions[divisions["A88"] != "99"], exceptions)
 
 
 def test_agrifood_weight(naf):
-    perimeter, cooperatives = economy.load_agrifood_rule()
+    perimeter, cooperatives = reference.load_agrifood_rule()
     components = economy.agrifood_components(naf, perimeter)
     result = economy.agrifood_weight(ESTABLISHMENTS, ZONES, naf, components, cooperatives, "démo")
     zone = _values(result, "zone")
@@ -313,7 +314,7 @@ def test_agrifood_weight(naf):
 
 
 def test_agrifood_needs_legal_category(naf):
-    perimeter, cooperatives = economy.load_agrifood_rule()
+    perimeter, cooperatives = reference.load_agrifood_rule()
     components = economy.agrifood_components(naf, perimeter)
     with pytest.raises(RessolError, match="categorieJuridiqueUniteLegale"):
         economy.agrifood_weight(

@@ -35,6 +35,7 @@ from test_sirene import FIXTURE, make_membership, make_passage
 
 from ressol_analysis import ess
 from ressol_analysis.errors import RessolError
+from ressol_analysis.sources import reference
 from ressol_analysis.sources.sirene import read_sirene
 
 NAF = pd.DataFrame(
@@ -303,10 +304,10 @@ def test_family_table_matches_insee_labels():
     raw = Path(__file__).resolve().parents[1] / "data" / "raw" / "cj_septembre_2022.xls"
     insee = pd.read_excel(raw, sheet_name="Niveau III", header=3, dtype=str, engine="calamine")
     insee = insee.apply(lambda c: c.str.strip().str.replace(r"\s+", " ", regex=True))
-    table = ess.families_table()
+    table = reference.families_table()
     assert table["categorie_juridique"].tolist() == insee["Code"].tolist()
     assert table["libelle"].tolist() == insee["Libellé"].tolist()
-    assert set(table["famille"]) == set(ess.FAMILIES)
+    assert set(table["famille"]) == set(reference.FAMILIES)
     assert table["justification"].str.len().gt(20).all()
     # Every label saying coopérative is a coopérative, except the documented public or
     # health-cooperation bodies.
@@ -317,7 +318,7 @@ def test_family_table_matches_insee_labels():
 
 
 def test_band_table():
-    bands = ess.bands_table().set_index("tranche")
+    bands = reference.bands_table().set_index("tranche")
     assert bands.loc["01", ["effectif_bas", "effectif_central", "effectif_haut"]].tolist() == [
         1.0,
         1.5,

@@ -28,6 +28,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..errors import RessolError, list_codes
+from .reference import FAMILIES, check_bands, check_legal_categories
 from .tables import check_not_negative, read_delimited, require_columns
 
 ETAB_REQUIRED = (
@@ -277,8 +278,6 @@ def read_sirene(
         communes joins a legal unit, if no active establishment is found in the communes, or
         if a headcount band or a catégorie juridique is unknown.
     """
-    from ..ess import check_bands, check_legal_categories
-
     directory = Path(directory)
     require_columns(Path("membership"), list(membership.columns), ["CODGEO"])
     require_columns(Path("passage"), list(passage.columns), ["code_ancien", "code_actuel"])
@@ -408,8 +407,6 @@ def read_official_ess_jobs(path: Path) -> pd.DataFrame:
     RessolError
         On a missing column, a non-numeric or negative count, or an unknown family.
     """
-    from ..ess import FAMILIES
-
     table, _ = read_delimited(
         path,
         sep=";",
