@@ -8,7 +8,6 @@ files or the synthetic demonstration extract) and every indicator in the tidy co
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -17,15 +16,14 @@ import pandas as pd
 from . import economy, ess
 from .build import ProcessedData, load_geometry, load_processed
 from .errors import RessolError
-from .geography import build_passage
+from .geography import last_update_passage, move_codes
 from .indicators import TIDY_COLUMNS, demography_indicators
 from .paths import ProjectPaths, project_paths
 from .sources import naf, reference
-from .sources.sirene import read_official_ess_jobs, read_sirene, to_current_codes
+from .sources.sirene import read_official_ess_jobs, read_sirene
 from .sources.urssaf import read_urssaf_commune_ape
 from .territory import Territory, load_territory, resolve
 
-SIRENE_CODES_SINCE = date(2000, 1, 1)
 SYNTHETIC_SOURCE = (
     "Données synthétiques de démonstration au format du stock Sirene (Insee), calées sur le "
     "comparateur de territoires 2025 et l'ITDD — ce ne sont pas des établissements réels"
@@ -67,15 +65,15 @@ class Diagnostic:
     @cached_property
     def sirene_passage(self) -> pd.DataFrame:
         """Old → current commune codes for SIRENE-coded data (current codes never move)."""
-        passage = build_passage(self.data.movements, SIRENE_CODES_SINCE)
-        return passage[~passage["code_ancien"].isin(self.data.geo.communes["CODGEO"])]
+        return last_update_passage(self.data.movements, self.data.geo.communes["CODGEO"])
+
+    def _current_codes(self, codes: pd.Series, path: Path) -> pd.Series:
+        """Commune codes of a SIRENE-coded file moved to the current COG."""
+        return move_codes(codes, self.sirene_passage, None, what=str(path), split_rule="keep_code")
 
     @cached_property
     def establishments(self) -> pd.DataFrame:
         """Active SIRENE establishments of the areas, classified (employer, jobs, family, ESS)."""
-        # SIRENE carries the commune code in force at the establishment's last update: the
-        # movements since SIRENE_CODES_SINCE are applied (communes nouvelles since 2015 and
-        # earlier mergers), and a code that is still a current commune is never moved.
         found = read_sirene(self.sirene_dir, self.membership, self.sirene_passage)
         return ess.classify(found, perimetre=self.perimeter)
 
@@ -133,7 +131,7 @@ class Diagnostic:
         if official is None:
             return table
         counts = read_official_ess_jobs(official)
-        counts["CODGEO"] = to_current_codes(counts["CODGEO"], self.sirene_passage, str(official))
+        counts["CODGEO"] = self._current_codes(counts["CODGEO"], official)
         return ess.apply_official_table(
             table,
             counts,
@@ -150,7 +148,7 @@ class Diagnostic:
         if path is None:
             return None
         table, _ = read_urssaf_commune_ape(path)
-        table["CODGEO"] = to_current_codes(table["CODGEO"], self.sirene_passage, str(path))
+        table["CODGEO"] = self._current_codes(table["CODGEO"], path)
         groups = self.data.geo.communes[["CODGEO", "EPCI"]].rename(columns={"EPCI": "groupe"})
         return economy.urssaf_by_year(table, self.membership, groups)
 

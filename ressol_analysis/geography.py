@@ -23,6 +23,7 @@ Rules (also in ``docs/indicateurs.md``):
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 
 import pandas as pd
@@ -30,6 +31,8 @@ import pandas as pd
 from .errors import RessolError, list_codes
 
 SPLIT_RULES = ("refuse", "keep_code")
+# Registers (SIRENE, URSSAF) carry the code in force at each record's last update.
+REGISTER_CODES_SINCE = date(2000, 1, 1)
 
 
 def build_passage(movements: pd.DataFrame, since: date) -> pd.DataFrame:
@@ -91,10 +94,61 @@ def build_passage(movements: pd.DataFrame, since: date) -> pd.DataFrame:
     )
 
 
+def split_passage(passage: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Apply the rule for split codes to a passage table: what moves, what cannot be placed.
+
+    A code with one current code moves there. A split code (several current codes) that one
+    of its current communes kept stays as it is (the commune that kept the code); a split code
+    that no current commune kept cannot be placed.
+
+    Parameters
+    ----------
+    passage : DataFrame
+        ``code_ancien``, ``code_actuel`` (output of :func:`build_passage`, possibly filtered).
+
+    Returns
+    -------
+    moves : DataFrame
+        ``code_ancien``, ``code_actuel``: codes with a single current code.
+    unplaced : DataFrame
+        ``code_ancien``, ``code_actuel``: split codes that no current commune kept, with each
+        of their current communes.
+    """
+    pairs = passage[["code_ancien", "code_actuel"]].dropna().astype(str).drop_duplicates()
+    size = pairs.groupby("code_ancien")["code_actuel"].transform("size")
+    moves = pairs[size == 1]
+    kept = pairs.loc[pairs["code_ancien"] == pairs["code_actuel"], "code_ancien"]
+    unplaced = pairs[(size > 1) & ~pairs["code_ancien"].isin(kept)]
+    return moves.reset_index(drop=True), unplaced.reset_index(drop=True)
+
+
+def unplaced_codes_error(what: str, codes: Iterable[str]) -> RessolError:
+    """The error for data carrying split codes that no current commune kept.
+
+    Parameters
+    ----------
+    what : str
+        File (and column) where the codes were found.
+    codes : iterable of str
+        The codes.
+
+    Returns
+    -------
+    RessolError
+        The message names the file, the codes and what to do.
+    """
+    return RessolError(
+        f"Dans {what}, code(s) commune d'une commune scindée dont aucune commune actuelle ne "
+        f"garde le code : {list_codes(codes)}. Ces lignes ne peuvent pas être rattachées à une "
+        "commune actuelle : utilisez un fichier plus récent (dans la géographie en vigueur) ou "
+        "retirez ces lignes."
+    )
+
+
 def move_codes(
     codes: pd.Series,
     passage: pd.DataFrame,
-    current: pd.Index,
+    current: pd.Index | None,
     *,
     what: str,
     split_rule: str = "refuse",
@@ -107,13 +161,16 @@ def move_codes(
     codes : Series of str
         Commune codes of the data.
     passage : DataFrame
-        Output of :func:`build_passage`.
-    current : Index of str
-        Codes of the current COG's communes.
+        Output of :func:`build_passage` (or of :func:`last_update_passage`).
+    current : Index of str, or None
+        Codes of the current COG's communes: a code that is neither current nor moved is
+        refused. ``None`` for registers (SIRENE, URSSAF) whose rows outside the areas studied
+        are dropped afterwards by a join on the current codes.
     what : str
         Description of the data (file name), used in error messages.
     split_rule : {"refuse", "keep_code"}
-        What to do with a code split between several communes (see module docstring).
+        What to do with a code split between several communes (see module docstring); with
+        ``keep_code``, :func:`split_passage` decides.
     keep_current : bool
         Leave codes that are current communes unchanged, moving only the others. Used for
         codes of unknown vintage (typed by a user), with a passage over the whole history.
@@ -127,36 +184,36 @@ def move_codes(
     ------
     RessolError
         Listing codes that are unknown in the current COG and its movements, or split codes
-        under ``split_rule="refuse"``.
+        under ``split_rule="refuse"``, or split codes that no current commune kept.
     """
     if split_rule not in SPLIT_RULES:
-        raise ValueError(f"split_rule must be one of {SPLIT_RULES}, not {split_rule!r}")
-    targets = passage.groupby("code_ancien")["code_actuel"].agg(list)
-    if keep_current:
-        targets = targets[~targets.index.isin(current)]
-    splits = targets[targets.map(len) > 1]
-    present_splits = codes[codes.isin(splits.index)]
-    if not present_splits.empty:
-        if split_rule == "refuse":
-            details = "; ".join(
-                f"{c} → {', '.join(splits[c])}" for c in sorted(set(present_splits))[:10]
-            )
+        raise RessolError(
+            f"Règle de passage des communes scindées inconnue : « {split_rule} ». Règles "
+            f"possibles : {', '.join(SPLIT_RULES)}."
+        )
+    if keep_current and current is not None:
+        passage = passage[~passage["code_ancien"].isin(current)]
+    moves, unplaced = split_passage(passage)
+    if split_rule == "refuse":
+        targets = passage.groupby("code_ancien")["code_actuel"].agg(list)
+        splits = targets[targets.map(len) > 1]
+        present = sorted(set(codes[codes.isin(splits.index)]))
+        if present:
+            details = "; ".join(f"{c} → {', '.join(splits[c])}" for c in present[:10])
             raise RessolError(
                 f"Dans {what}, code(s) commune d'une commune depuis scindée (rétablissement) : "
                 f"{details}. Les effectifs ne peuvent pas être répartis sans autre donnée. "
                 "Fournissez un fichier dans la géographie en vigueur, ou retirez ces lignes."
             )
-        unresolved = [c for c in set(present_splits) if c not in splits[c]]
-        if unresolved:
-            raise RessolError(
-                f"Dans {what}, code(s) commune scindé(s) dont aucune commune actuelle ne garde "
-                f"le code : {list_codes(unresolved)}. Impossible de les rattacher ; retirez "
-                "ces lignes ou fournissez un fichier dans la géographie en vigueur."
-            )
-    mapping = {old: new[0] for old, new in targets.items() if len(new) == 1}
+    unresolved = codes[codes.isin(unplaced["code_ancien"])]
+    if not unresolved.empty:
+        raise unplaced_codes_error(what, unresolved)
+    mapping = dict(zip(moves["code_ancien"], moves["code_actuel"], strict=True))
     moved = pd.Series(
         [mapping.get(c, c) for c in codes], index=codes.index, dtype="string", name=codes.name
     )
+    if current is None:
+        return moved
     unknown = moved[~moved.isin(current) & moved.notna()]
     if not unknown.empty:
         raise RessolError(
@@ -165,6 +222,30 @@ def move_codes(
             "un YAML, « 2A »/« 2B » pour la Corse) ou utilisez un COG plus récent."
         )
     return moved
+
+
+def last_update_passage(movements: pd.DataFrame, current: Iterable[str]) -> pd.DataFrame:
+    """Old → current commune codes for registers coded at each record's last update.
+
+    SIRENE (and the URSSAF files built from it) carry the commune code in force when the
+    establishment was last updated: the movements since :data:`REGISTER_CODES_SINCE` are
+    applied (communes nouvelles since 2015 and earlier mergers), and a code that is still a
+    current commune never moves.
+
+    Parameters
+    ----------
+    movements : DataFrame
+        INSEE movements of communes (see :func:`build_passage`).
+    current : iterable of str
+        Codes of the current COG's communes.
+
+    Returns
+    -------
+    DataFrame
+        ``code_ancien``, ``code_actuel``, without the current codes.
+    """
+    passage = build_passage(movements, REGISTER_CODES_SINCE)
+    return passage[~passage["code_ancien"].isin(set(current))].reset_index(drop=True)
 
 
 def moved_codes(codes: pd.Series, passage: pd.DataFrame) -> pd.DataFrame:

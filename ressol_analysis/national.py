@@ -29,7 +29,13 @@ import pyarrow.csv as pacsv
 
 from .errors import RessolError, list_codes
 from .ess import _tidy, _with_shares
-from .geography import build_passage, move_codes
+from .geography import (
+    build_passage,
+    last_update_passage,
+    move_codes,
+    split_passage,
+    unplaced_codes_error,
+)
 from .sources import cog
 from .sources.manifest import raw_file
 from .sources.reference import FAMILIES, bands_table, families_table
@@ -89,32 +95,6 @@ def _source(con: duckdb.DuckDBPyConnection, stock: StockFile, name: str, columns
     return _relation(stock)
 
 
-def passage_tables(passage: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split the passage table into codes to move and split codes that cannot be placed.
-
-    Parameters
-    ----------
-    passage : DataFrame
-        ``code_ancien``, ``code_actuel`` (old → current; a code with several current codes was
-        split).
-
-    Returns
-    -------
-    moves : DataFrame
-        ``code_ancien``, ``code_actuel``: codes with a single current code (moved there).
-        A split code that one of its current communes kept is absent (it stays as it is).
-    unplaced : DataFrame
-        ``code_ancien``, ``code_actuel``: split codes that no current commune kept, with each of
-        their current communes (an establishment carrying one is an error).
-    """
-    pairs = passage[["code_ancien", "code_actuel"]].dropna().astype(str).drop_duplicates()
-    size = pairs.groupby("code_ancien")["code_actuel"].transform("size")
-    moves = pairs[size == 1]
-    kept = pairs.loc[pairs["code_ancien"] == pairs["code_actuel"], "code_ancien"]
-    unplaced = pairs[(size > 1) & ~pairs["code_ancien"].isin(kept)]
-    return moves.reset_index(drop=True), unplaced.reset_index(drop=True)
-
-
 def _check_groups(commune_groups: pd.DataFrame) -> pd.DataFrame:
     require_columns(Path("commune_groups"), list(commune_groups.columns), list(GROUP_COLUMNS))
     groups = commune_groups[list(GROUP_COLUMNS)].dropna().drop_duplicates()
@@ -136,7 +116,7 @@ def _register_references(con: duckdb.DuckDBPyConnection, groups, passage) -> Non
     bands = bands_table()[["tranche", "employeur", "effectif_bas", "effectif_central"]]
     bands = bands.assign(effectif_haut=bands_table()["effectif_haut"])
     families = families_table()[["categorie_juridique", "famille"]]
-    moves, unplaced = passage_tables(passage)
+    moves, unplaced = split_passage(passage)
     communes = set(groups["CODGEO"].astype(str))
     # Codes worth reading: the areas' communes and every old code that lands in one of them.
     codes = communes | set(moves.loc[moves["code_actuel"].isin(communes), "code_ancien"])
@@ -187,11 +167,7 @@ def _check_employers(con: duckdb.DuckDBPyConnection, etab: StockFile) -> None:
         ).fetchall()
     ]
     if unplaced:
-        raise RessolError(
-            f"Dans {etab.path}, code(s) commune d'une commune scindée dont aucune commune "
-            f"actuelle ne garde le code : {list_codes(unplaced)}. Ces établissements ne peuvent "
-            "pas être localisés ; utilisez un stock SIRENE plus récent ou retirez ces lignes."
-        )
+        raise unplaced_codes_error(f"{etab.path}, codeCommuneEtablissement", unplaced)
     unknown = [
         r[0]
         for r in con.execute(
@@ -534,15 +510,10 @@ def national_indicators_cli(paths, sirene_dir: str | None, level: str) -> pd.Dat
 def sirene_passage(raw: str | Path) -> pd.DataFrame:
     """Old → current commune codes for SIRENE, as the territory reports use them.
 
-    Movements since 2000 are applied (SIRENE carries the code in force at each
-    establishment's last update) and a code that is still a current commune never moves —
-    the same rule as :attr:`ressol_analysis.context.Diagnostic.sirene_passage`.
+    The rule is :func:`ressol_analysis.geography.last_update_passage`, the one of
+    :attr:`ressol_analysis.context.Diagnostic.sirene_passage`.
     """
-    from .context import SIRENE_CODES_SINCE
-    from .geography import build_passage
-
     raw = Path(raw)
     movements = cog.read_movements(raw_file(raw, "cog_mouvements").path)
     communes = cog.read_cog_communes(raw_file(raw, "cog_communes").path)
-    passage = build_passage(movements, SIRENE_CODES_SINCE)
-    return passage[~passage["code_ancien"].isin(communes["CODGEO"])].reset_index(drop=True)
+    return last_update_passage(movements, communes["CODGEO"])

@@ -13,10 +13,10 @@ from pandas.testing import assert_frame_equal
 
 from ressol_analysis import ess
 from ressol_analysis.errors import RessolError
+from ressol_analysis.geography import split_passage
 from ressol_analysis.national import (
     departement_groups,
     national_indicators,
-    passage_tables,
 )
 from ressol_analysis.sources.sirene import read_sirene
 
@@ -110,8 +110,8 @@ def test_zip_gives_the_same_figures_as_parquet(stock):
     assert_frame_equal(_national(stock / "zip"), _national(stock / "parquet"))
 
 
-def test_passage_tables_keep_code_rule():
-    moves, unplaced = passage_tables(PASSAGE)
+def test_split_passage_keep_code_rule():
+    moves, unplaced = split_passage(PASSAGE)
     assert moves.to_dict("list") == {"code_ancien": ["50090"], "code_actuel": ["50001"]}
     assert sorted(unplaced["code_actuel"]) == ["50005", "50006"]
 

@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 
 from ressol_analysis.errors import RessolError
+from ressol_analysis.geography import move_codes
 from ressol_analysis.sources.sirene import (
     SIRENE_COLUMNS,
     find_stock_file,
     read_official_ess_jobs,
     read_sirene,
-    to_current_codes,
 )
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sirene"
@@ -187,7 +187,7 @@ def test_split_code_without_kept_code_is_refused():
     passage = make_passage()
     codes = pd.Series(["50502", "99999"], dtype="string")
     with pytest.raises(RessolError, match="scindée.*99999"):
-        to_current_codes(codes, passage, "test")
+        move_codes(codes, passage, None, what="test", split_rule="keep_code")
 
 
 def test_split_code_goes_to_the_commune_keeping_it():
@@ -195,7 +195,11 @@ def test_split_code_goes_to_the_commune_keeping_it():
         {"code_ancien": ["50001", "50001", "50119"], "code_actuel": ["50001", "50002", "50431"]}
     )
     codes = pd.Series(["50001", "50119", "50502"], dtype="string")
-    assert to_current_codes(codes, passage, "test").tolist() == ["50001", "50431", "50502"]
+    assert move_codes(codes, passage, None, what="test", split_rule="keep_code").tolist() == [
+        "50001",
+        "50431",
+        "50502",
+    ]
 
 
 def test_official_table_reader(tmp_path):

@@ -28,6 +28,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..errors import RessolError, list_codes
+from ..geography import move_codes
 from .reference import FAMILIES, check_bands, check_legal_categories
 from .tables import check_not_negative, read_delimited, require_columns
 
@@ -208,44 +209,6 @@ def _communes_of_interest(membership: pd.DataFrame, passage: pd.DataFrame) -> li
     return sorted(current | set(old.dropna().astype(str)))
 
 
-def to_current_codes(codes: pd.Series, passage: pd.DataFrame, what: str) -> pd.Series:
-    """Move commune codes to the current COG with the passage table.
-
-    Parameters
-    ----------
-    codes : Series of str
-        Commune codes as found in the data.
-    passage : DataFrame
-        Columns ``code_ancien``, ``code_actuel``; a code with several ``code_actuel`` was
-        split. Codes absent from it are current and kept as they are.
-    what : str
-        File named in the error message.
-
-    Returns
-    -------
-    Series of str
-        Current codes, aligned on ``codes``.
-
-    Raises
-    ------
-    RessolError
-        If a code present in the data was split and no current commune kept its code.
-    """
-    targets: dict[str, set[str]] = {}
-    for old, new in zip(passage["code_ancien"], passage["code_actuel"], strict=True):
-        targets.setdefault(str(old), set()).add(str(new))
-    splits = {old: new for old, new in targets.items() if len(new) > 1}
-    unresolved = sorted(c for c in set(codes.dropna()) & set(splits) if c not in splits[c])
-    if unresolved:
-        raise RessolError(
-            f"Dans {what}, code(s) commune d'une commune scindée dont aucune commune actuelle "
-            f"ne garde le code : {list_codes(unresolved)}. Ces établissements ne peuvent pas "
-            "être localisés ; utilisez un stock SIRENE plus récent ou retirez ces lignes."
-        )
-    single = {old: next(iter(new)) if len(new) == 1 else old for old, new in targets.items()}
-    return codes.map(lambda c: single.get(c, c)).astype("string")
-
-
 def read_sirene(
     directory: str | Path, membership: pd.DataFrame, passage: pd.DataFrame
 ) -> pd.DataFrame:
@@ -374,7 +337,9 @@ def read_sirene(
     check_legal_categories(
         result["categorieJuridiqueUniteLegale"], f"{units.path}, categorieJuridiqueUniteLegale"
     )
-    result["CODGEO"] = to_current_codes(result["codeCommuneEtablissement"], passage, where)
+    result["CODGEO"] = move_codes(
+        result["codeCommuneEtablissement"], passage, None, what=where, split_rule="keep_code"
+    )
     result = result[result["CODGEO"].isin(set(membership["CODGEO"]))]
     result = result[SIRENE_COLUMNS].reset_index(drop=True)
     result.attrs = {
