@@ -2,21 +2,20 @@
 
 Every function is pure: DataFrames in, a DataFrame out, one row per area. Areas are those of a
 *membership* table (``territoire_code``, ``territoire``, ``niveau``, ``ordre``, ``CODGEO``).
-Counts are added up over communes; a missing commune value makes the area's total missing
-(never summed as zero), except when the commune did not exist at that census and its
-population is counted in its former commune of the same area (``<col>_INCLUS_DANS``).
+Counts are added up over communes by :func:`area_totals`: a missing
+commune value makes the area's total missing (never summed as zero), except when the commune
+did not exist at that census and its population is counted in its former commune of the same
+area (``<col>_INCLUS_DANS``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
-from .errors import RessolError, list_codes
+from .areas import AREA_COLUMNS, aggregate_counts
 
-AREA_COLUMNS = ["territoire_code", "territoire", "niveau", "ordre"]
 AGE_BANDS = {
     "POP0014": "moins_15_ans",
     "POP1529": "15_29_ans",
@@ -35,67 +34,39 @@ AGE_LABELS = {
     "POP7589": "75-89 ans",
     "POP90P": "90 ans ou plus",
 }
-INCLUDED_SUFFIX = "_INCLUS_DANS"
 
 
-def aggregate_counts(
+def area_totals(
     communes: pd.DataFrame, membership: pd.DataFrame, columns: Sequence[str]
 ) -> pd.DataFrame:
-    """Add up commune counts over each area.
+    """Census counts of each area, added up over its communes one column at a time.
+
+    Census tables cover every commune of the region: a commune of an area without a row is an
+    error (see :func:`ressol_analysis.areas.aggregate_counts`, ``absent="raise"``). Each column
+    is summed on its own because pandas adds a column without missing values with another
+    algorithm than a column with some: summing the columns together would change the last
+    digit of a few published figures.
 
     Parameters
     ----------
     communes : DataFrame
-        One row per commune: ``CODGEO``, the count ``columns`` and optionally, for a column
-        ``X``, ``X_INCLUS_DANS`` giving the former commune that held a missing value.
+        Commune table of ``data/processed`` (``CODGEO``, the counts, ``<col>_INCLUS_DANS``).
     membership : DataFrame
-        Areas and their communes (``territoire_code``, ``territoire``, ``niveau``, ``ordre``,
-        ``CODGEO``).
+        Areas and their communes (output of :func:`ressol_analysis.territory.resolve`).
     columns : sequence of str
         Count columns to add up.
 
     Returns
     -------
     DataFrame
-        One row per area with the area columns, ``n_communes``, each summed column, and
-        ``manquants_<col>``: communes of the area whose value is missing and not explained.
-        A sum with unexplained missing communes is NaN.
-
-    Raises
-    ------
-    RessolError
-        If communes of an area have no row in ``communes`` (data do not cover the area).
+        One row per area: area columns, ``n_communes``, and for each column its sum and
+        ``manquants_<col>``.
     """
-    absent = membership.loc[~membership["CODGEO"].isin(communes["CODGEO"]), "CODGEO"]
-    if not absent.empty:
-        raise RessolError(
-            f"Les données démographiques ne couvrent pas {absent.nunique()} commune(s) des "
-            f"zones demandées ({list_codes(absent)}). Les données embarquées couvrent la "
-            "Normandie : choisissez un territoire normand ou ajoutez les fichiers Insee de "
-            "votre région dans data/raw."
-        )
-    extra = [c + INCLUDED_SUFFIX for c in columns if c + INCLUDED_SUFFIX in communes.columns]
-    merged = membership.merge(communes[["CODGEO", *columns, *extra]], on="CODGEO", how="left")
-    pairs = set(zip(merged["territoire_code"], merged["CODGEO"], strict=True))
-    grouped = merged.groupby(AREA_COLUMNS, sort=False)
-    result = grouped.size().rename("n_communes").reset_index()
-    for column in columns:
-        missing = merged[column].isna()
-        if column + INCLUDED_SUFFIX in merged.columns:
-            parents = merged[column + INCLUDED_SUFFIX]
-            explained = pd.Series(
-                [
-                    pd.notna(p) and (area, p) in pairs
-                    for area, p in zip(merged["territoire_code"], parents, strict=True)
-                ],
-                index=merged.index,
-            )
-            missing &= ~explained
-        sums = grouped[column].sum(min_count=0).to_numpy()
-        unexplained = missing.groupby([merged[c] for c in AREA_COLUMNS], sort=False).sum()
-        result[column] = np.where(unexplained.to_numpy() > 0, np.nan, sums)
-        result[f"manquants_{column}"] = unexplained.to_numpy().astype(int)
-    return result.sort_values("ordre").reset_index(drop=True)
+    parts = [aggregate_counts(communes, membership, [c], absent="raise") for c in columns]
+    totals = parts[0]
+    for part in parts[1:]:
+        totals = totals.join(part.drop(columns=[*AREA_COLUMNS, "n_communes"]))
+    return totals
 
 
 def annual_growth_rate(start: pd.Series, end: pd.Series, years: int) -> pd.Series:
@@ -109,7 +80,7 @@ def population_indicators(totals: pd.DataFrame, census_years: Sequence[int]) -> 
     Parameters
     ----------
     totals : DataFrame
-        Output of :func:`aggregate_counts` with ``POP`` (latest census), ``POP_<year>`` for
+        Output of :func:`area_totals` with ``POP`` (latest census), ``POP_<year>`` for
         earlier censuses and ``SUPERF`` (km²).
     census_years : sequence of int
         Census years, most recent first (e.g. ``[2022, 2016, 2011]``).
@@ -143,8 +114,8 @@ def age_structure(totals: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     totals : DataFrame
-        Output of :func:`aggregate_counts` with the seven band columns ``POP0014`` …
-        ``POP90P`` (INSEE weighted counts).
+        Output of :func:`area_totals` with the seven band columns ``POP0014`` … ``POP90P``
+        (INSEE weighted counts).
 
     Returns
     -------

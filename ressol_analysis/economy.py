@@ -24,13 +24,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .areas import MEMBERSHIP_COLUMNS, aggregate_counts, check_columns, check_membership
 from .contract import TIDY_COLUMNS as CONTRACT
 from .errors import RessolError, list_codes
 from .sources.naf import naf_levels
 
 # The contract plus the number of communes missing from a sum (dropped by context.py).
 TIDY_COLUMNS = [*CONTRACT, "communes_manquantes"]
-MEMBERSHIP_COLUMNS = ["territoire_code", "territoire", "CODGEO"]
 ESTABLISHMENT_COLUMNS = ["CODGEO", "activitePrincipaleEtablissement", "effectif_central"]
 SECTORS = (
     "agriculture",
@@ -43,95 +43,6 @@ SIRENE_SOURCE = (
     "Insee, base Sirene des entreprises et de leurs établissements "
     "(établissements employeurs actifs, effectifs salariés estimés au centre des tranches)"
 )
-
-
-# ---------------------------------------------------------------------------------------------
-# Input checks and aggregation
-
-
-def _check_columns(table: pd.DataFrame, required: Sequence[str], what: str) -> None:
-    missing = [c for c in required if c not in table.columns]
-    if missing:
-        raise RessolError(
-            f"Le tableau {what} n'a pas la ou les colonne(s) {', '.join(missing)} "
-            f"(colonnes présentes : {', '.join(map(str, table.columns))}). "
-            "Construisez-le avec la fonction prévue du paquet (lecteur ou rattachement "
-            "des communes) au lieu de le saisir à la main."
-        )
-
-
-def _check_membership(membership: pd.DataFrame) -> None:
-    _check_columns(membership, MEMBERSHIP_COLUMNS, "des communes par territoire")
-
-
-INCLUDED_SUFFIX = "_INCLUS_DANS"
-
-
-def aggregate_counts(
-    communes: pd.DataFrame, membership: pd.DataFrame, columns: Sequence[str]
-) -> pd.DataFrame:
-    """Sum commune counts over each area, missing as soon as one commune is missing.
-
-    Parameters
-    ----------
-    communes : DataFrame
-        One row per commune: ``CODGEO`` and the count columns; optionally, for a column
-        ``X``, ``X_INCLUS_DANS``: the former commune whose value includes a restored commune's.
-    membership : DataFrame
-        ``territoire_code``, ``territoire``, ``CODGEO``: one row per (area, commune).
-    columns : sequence of str
-        Count columns to sum.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``territoire_code``, ``territoire``, ``variable``, ``somme`` (NaN when any
-        commune of the area has no value), ``communes_manquantes`` (communes of the area with
-        a missing value or absent from ``communes``), in membership order.
-    """
-    _check_membership(membership)
-    _check_columns(communes, ["CODGEO", *columns], "des communes")
-    merged = membership[MEMBERSHIP_COLUMNS].merge(
-        communes[["CODGEO", *columns]], on="CODGEO", how="left"
-    )
-    long = merged.melt(id_vars=MEMBERSHIP_COLUMNS, value_vars=list(columns), var_name="variable")
-    # A commune restored after a census has no value for it; its value is counted in its
-    # former commune (``<col>_INCLUS_DANS``): not missing when that commune is in the area.
-    long["absent"] = long["value"].isna()
-    included = [c for c in columns if f"{c}{INCLUDED_SUFFIX}" in communes.columns]
-    if included:
-        parents = communes.melt(
-            id_vars=["CODGEO"],
-            value_vars=[f"{c}{INCLUDED_SUFFIX}" for c in included],
-            var_name="variable",
-            value_name="parent",
-        ).dropna(subset=["parent"])
-        parents["variable"] = parents["variable"].str.removesuffix(INCLUDED_SUFFIX)
-        long = long.merge(parents, on=["CODGEO", "variable"], how="left")
-        pairs = set(zip(membership["territoire_code"], membership["CODGEO"], strict=True))
-        explained = [
-            pd.notna(p) and (a, p) in pairs
-            for a, p in zip(long["territoire_code"], long["parent"], strict=True)
-        ]
-        long["absent"] &= ~pd.Series(explained, index=long.index)
-    grouped = long.groupby(["territoire_code", "territoire", "variable"], sort=False)
-    result = pd.DataFrame(
-        {
-            "somme": grouped["value"].sum(),
-            "communes_manquantes": grouped["absent"].sum().astype(int),
-        }
-    ).reset_index()
-    # Area by area, in membership order, variables in the order asked.
-    area_rank = {code: i for i, code in enumerate(membership["territoire_code"].unique())}
-    variable_rank = {name: i for i, name in enumerate(columns)}
-    result = result.sort_values(
-        ["territoire_code", "variable"],
-        key=lambda c: c.map(area_rank if c.name == "territoire_code" else variable_rank),
-        kind="stable",
-    ).reset_index(drop=True)
-    result["somme"] = result["somme"].where(result["communes_manquantes"] == 0)
-    result["communes_manquantes"] = result["communes_manquantes"].astype("int64")
-    return result
 
 
 def _tidy(rows: pd.DataFrame, unit: str, source: str, vintage: str) -> pd.DataFrame:
@@ -192,13 +103,11 @@ def comparateur_indicators(
         "etablissements",
         *sector_columns,
     ]
-    sums = aggregate_counts(communes, membership, columns)
-    keys = ["territoire_code", "territoire"]
-    order = pd.MultiIndex.from_frame(sums[keys].drop_duplicates())
-    values = sums.pivot(index=keys, columns="variable", values="somme").reindex(order)
-    missing = sums.pivot(index=keys, columns="variable", values="communes_manquantes").reindex(
-        order
-    )
+    # A commune absent from the comparateur is a missing value, not an error.
+    sums = aggregate_counts(communes, membership, columns, absent="missing")
+    index = pd.MultiIndex.from_frame(sums[["territoire_code", "territoire"]])
+    values = sums[columns].set_axis(index)
+    missing = sums[[f"manquants_{c}" for c in columns]].set_axis(columns, axis=1).set_axis(index)
     census = f"Insee, RP {rp}, exploitation principale"
     at_work = f"{census}, lieu de travail"
     flores_source = f"Insee, Flores {flores} (établissements actifs au 31/12/{flores})"
@@ -303,9 +212,9 @@ def income_by_commune(
         ``"non disponible"`` or French-formatted value), ``taux_pauvrete`` (%),
         ``taux_pauvrete_affiche``, ``source``, ``millesime``.
     """
-    _check_membership(membership)
+    check_membership(membership)
     columns = ["revenu_median", "revenu_median_secret", "taux_pauvrete", "taux_pauvrete_secret"]
-    _check_columns(communes, ["CODGEO", *columns], "des communes")
+    check_columns(communes, ["CODGEO", *columns], "des communes")
     table = membership[MEMBERSHIP_COLUMNS].merge(
         communes[["CODGEO", *columns]], on="CODGEO", how="left"
     )
@@ -343,8 +252,8 @@ def _establishments_in_areas(
     establishments: pd.DataFrame, membership: pd.DataFrame, naf: pd.DataFrame
 ) -> pd.DataFrame:
     """Employer establishments joined to their areas and NAF levels (checked inputs)."""
-    _check_membership(membership)
-    _check_columns(establishments, ESTABLISHMENT_COLUMNS, "des établissements")
+    check_membership(membership)
+    check_columns(establishments, ESTABLISHMENT_COLUMNS, "des établissements")
     unknown_jobs = establishments["effectif_central"].isna()
     if unknown_jobs.any():
         raise RessolError(
@@ -719,7 +628,7 @@ def agrifood_weight(
         the area's estimated salaried jobs) and ``part_ess_emplois_filiere_agricole`` (% of the
         filière's jobs in units flagged ESS).
     """
-    _check_columns(
+    check_columns(
         establishments,
         [
             *ESTABLISHMENT_COLUMNS,
@@ -822,7 +731,7 @@ def urssaf_by_year(
         zone d'emploi, a département) never gives a partial total for a larger area. A
         headcount total that includes a secret cell is missing, never a partial sum.
     """
-    _check_membership(membership)
+    check_membership(membership)
     present = set(urssaf["CODGEO"])
     group = groups.drop_duplicates("CODGEO").set_index("CODGEO")["groupe"]
     coverage = group.index.to_series().isin(present).groupby(group.to_numpy()).mean()

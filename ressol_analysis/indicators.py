@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import demography
+from .areas import AREA_COLUMNS
 from .build import ProcessedData
 from .contract import TIDY_COLUMNS
 from .errors import RessolError
@@ -65,7 +66,7 @@ def tidy(
     DataFrame
         Rows in the contract's columns, in the order of ``wide`` then of its columns.
     """
-    keys = [c for c in wide.columns if c not in demography.AREA_COLUMNS]
+    keys = [c for c in wide.columns if c not in AREA_COLUMNS]
     long = wide.melt(
         id_vars=["territoire_code"], value_vars=keys, var_name="indicateur", value_name="valeur"
     )
@@ -104,7 +105,7 @@ def demography_indicators(data: ProcessedData, membership: pd.DataFrame) -> pd.D
         "PMUN_LEGALE",
         *demography.AGE_BANDS,
     ]
-    totals = demography.aggregate_counts(data.communes, membership, counts)
+    totals = demography.area_totals(data.communes, membership, counts)
     names = dict(zip(totals["territoire_code"], totals["territoire"], strict=True))
     geo = geography_note(data)
     src = data.sources

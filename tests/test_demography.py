@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from ressol_analysis import demography
+from ressol_analysis.areas import aggregate_counts
 from ressol_analysis.errors import RessolError
 
 
@@ -46,7 +47,7 @@ AREAS = membership(
 
 
 def test_aggregate_counts_adds_up_and_never_counts_missing_as_zero():
-    totals = demography.aggregate_counts(COMMUNES, AREAS, ["POP", "POP_2016", "POP_2011"])
+    totals = aggregate_counts(COMMUNES, AREAS, ["POP", "POP_2016", "POP_2011"])
     assert totals["territoire_code"].tolist() == ["terr", "seul-b", "tout"]
     assert totals["POP"].tolist() == [4000.0, 3000.0, 6000.0]
     # D has no 2016 value: "tout" is missing, not 4200.
@@ -63,13 +64,11 @@ def test_aggregate_counts_adds_up_and_never_counts_missing_as_zero():
 def test_aggregate_counts_refuses_areas_outside_the_data():
     outside = membership([("x", "X", "territoire", ["A", "Z1", "Z2"])])
     with pytest.raises(RessolError, match=r"2 commune\(s\).*Z1, Z2.*Normandie"):
-        demography.aggregate_counts(COMMUNES, outside, ["POP"])
+        aggregate_counts(COMMUNES, outside, ["POP"])
 
 
 def test_population_indicators_by_hand():
-    totals = demography.aggregate_counts(
-        COMMUNES, AREAS.iloc[:2], ["POP", "POP_2016", "POP_2011", "SUPERF"]
-    )
+    totals = aggregate_counts(COMMUNES, AREAS.iloc[:2], ["POP", "POP_2016", "POP_2011", "SUPERF"])
     out = demography.population_indicators(totals, [2022, 2016, 2011])
     row = out.iloc[0]
     assert row["population"] == 4000
@@ -85,7 +84,7 @@ def test_population_indicators_by_hand():
 
 
 def test_age_structure_by_hand():
-    totals = demography.aggregate_counts(COMMUNES, AREAS.iloc[:2], list(demography.AGE_BANDS))
+    totals = aggregate_counts(COMMUNES, AREAS.iloc[:2], list(demography.AGE_BANDS))
     out = demography.age_structure(totals).iloc[0]
     # Territory = A + B: bands 750, 600, 600, 600, 800, 550, 100 → total 4000.
     assert out["part_moins_15_ans"] == pytest.approx(100 * 750 / 4000)

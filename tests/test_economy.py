@@ -10,6 +10,7 @@ import pandas.testing as pdt
 import pytest
 
 from ressol_analysis import economy
+from ressol_analysis.areas import aggregate_counts
 from ressol_analysis.errors import RessolError
 from ressol_analysis.sources import reference
 from ressol_analysis.sources.comparateur import read_comparateur
@@ -89,23 +90,25 @@ def test_non_numeric_cell_is_refused():
 
 
 def test_aggregate_counts_missing_never_zero(comparateur):
-    sums = economy.aggregate_counts(comparateur.table, MEMBERSHIP, ["emplois", "etablissements"])
+    sums = aggregate_counts(
+        comparateur.table, MEMBERSHIP, ["emplois", "etablissements"], absent="missing"
+    )
     expected = pd.DataFrame(
         {
-            "territoire_code": pd.array(["a", "a", "b", "b", "c", "c"], dtype="string"),
-            "territoire": pd.array(
-                ["Zone a"] * 2 + ["Zone b"] * 2 + ["Zone c"] * 2, dtype="string"
-            ),
-            "variable": ["emplois", "etablissements"] * 3,
+            "territoire_code": pd.array(["a", "b", "c"], dtype="string"),
+            "territoire": pd.array(["Zone a", "Zone b", "Zone c"], dtype="string"),
+            "n_communes": [2, 3, 2],
             # a: 200.5 + 100 = 300.5 jobs, 40 + 20 = 60 establishments;
             # b: jobs secret in 50003 → missing; 40 + 20 + 60 = 120 establishments;
             # c: 50404 absent from the file → both missing.
-            "somme": [300.5, 60.0, np.nan, 120.0, np.nan, np.nan],
-            "communes_manquantes": np.array([0, 0, 1, 0, 1, 1], dtype="int64"),
+            "emplois": [300.5, np.nan, np.nan],
+            "manquants_emplois": np.array([0, 1, 1], dtype="int64"),
+            "etablissements": [60.0, 120.0, np.nan],
+            "manquants_etablissements": np.array([0, 0, 1], dtype="int64"),
         }
     )
     pdt.assert_frame_equal(sums, expected, check_dtype=False)
-    assert sums["communes_manquantes"].dtype == "int64"
+    assert sums["manquants_emplois"].dtype == "int64"
 
 
 def _values(result: pd.DataFrame, area: str) -> pd.Series:
@@ -367,8 +370,8 @@ def test_restored_commune_value_counted_in_its_former_commune():
         },
         dtype="string",
     )
-    sums = economy.aggregate_counts(communes, membership, ["emplois_precedent"])
+    sums = aggregate_counts(communes, membership, ["emplois_precedent"], absent="missing")
     # Area with P: 150 (R's jobs are in P's); area without P: unknown, 1 missing commune.
-    assert sums["somme"].iloc[0] == 150.0
-    assert sums["communes_manquantes"].tolist() == [0, 1]
-    assert pd.isna(sums["somme"].iloc[1])
+    assert sums["emplois_precedent"].iloc[0] == 150.0
+    assert sums["manquants_emplois_precedent"].tolist() == [0, 1]
+    assert pd.isna(sums["emplois_precedent"].iloc[1])
