@@ -22,12 +22,12 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from .demo_stock import write_synthetic_stock
 from .errors import RessolError, list_codes
 from .geography import build_passage, move_codes
 from .paths import ProjectPaths
 from .sources import cog, comparateur, insee
 from .sources.manifest import RawFile, load_manifest, raw_file, sha256_of
-from .synthetic import write_synthetic_stock
 from .territory import Geography
 
 BUILD_INFO = "build.json"

@@ -1,6 +1,6 @@
 """Charts and maps of the economy chapter, and the small tables they are drawn from.
 
-Same look as :mod:`ressol_analysis.charts`: French labels and number format, a source line
+Same look as :mod:`ressol_analysis.chart_style`: French labels and number format, a source line
 under each figure, and the mark "Données synthétiques de démonstration" on every figure built
 from the synthetic SIRENE extract. Maps follow :mod:`ressol_analysis.maps`: counts as
 proportional circles, ratios as choropleths with stated classes, categories as a typology;
@@ -22,9 +22,10 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from . import formatting
-from .charts import PALETTE, _style, add_source, percent_axis
+from .chart_style import PALETTE, add_source, percent_axis, style
 from .economy import SECTORS
 from .errors import RessolError
+from .labels import SECTOR_LABELS, TIE
 from .maps import (
     LAMBERT_93,
     MISSING_LABEL,
@@ -32,20 +33,9 @@ from .maps import (
     draw_borders,
 )
 
-SECTOR_LABELS = {
-    "agriculture": "Agriculture, sylviculture, pêche",
-    "industrie": "Industrie",
-    "construction": "Construction",
-    "commerce_transports_services": "Commerce, transports, services divers",
-    "administration_enseignement_sante_action_sociale": (
-        "Administration, enseignement, santé, action sociale"
-    ),
-}
 SECTOR_COLOURS = dict(
     zip(SECTORS, ["#7a9e3b", "#8c6bb1", "#e07b39", "#1b6f8a", "#c44e52"], strict=True)
 )
-TIE = "ex_aequo"
-TIE_LABEL = "Plusieurs secteurs à égalité"
 TIE_COLOUR = "#bbbbbb"
 AGRIFOOD_LABELS = {
     "part_emplois_agriculture": "Agriculture, sylviculture, pêche",
@@ -162,7 +152,7 @@ def establishment_sectors(wide: pd.DataFrame, source: str) -> Figure:
     Figure
         Bars in the table's order (top to bottom); shares of 5 % or more are written inside.
     """
-    _style()
+    style()
     fig, ax = plt.subplots(figsize=(10, 1.2 + 0.62 * len(wide)))
     y = np.arange(len(wide))
     left = np.zeros(len(wide))
@@ -221,7 +211,7 @@ def location_quotients(
     rows = rows[rows["quotient_localisation"] > 0].sort_values("quotient_localisation")
     if rows.empty:
         raise RessolError(f"Aucun quotient de localisation pour la zone « {area} ».")
-    _style()
+    style()
     fig, ax = plt.subplots(figsize=(10, 1.6 + 0.3 * len(rows)))
     values = rows["quotient_localisation"].to_numpy(dtype=float)
     y = np.arange(len(rows))
@@ -273,7 +263,7 @@ def _stacked_shares(
     source: str,
     synthetic: bool,
 ) -> Figure:
-    _style()
+    style()
     fig, ax = plt.subplots(figsize=(10, 1.4 + 0.55 * len(wide)))
     y = np.arange(len(wide))
     left = np.zeros(len(wide))

@@ -1,8 +1,8 @@
 """Charts and map of the ESS chapter: families, sectors, size bands, official anchors, communes.
 
-Same look as :mod:`ressol_analysis.charts`: French labels and number format, a source line under
-each chart, and the red mark « Données synthétiques de démonstration » when the figures come from
-the synthetic extract. Inputs are the tables of :mod:`ressol_analysis.ess` (and
+Same look as :mod:`ressol_analysis.chart_style`: French labels and number format, a source
+line under each chart, and the red mark « Données synthétiques de démonstration » when the
+figures come from the synthetic extract. Inputs are the tables of :mod:`ressol_analysis.ess` (and
 :func:`ressol_analysis.ess_text.official_anchor` for the anchors); nothing here computes an
 indicator.
 """
@@ -20,17 +20,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from . import formatting
-from .charts import PALETTE, _style, add_source, percent_axis
-from .ess import FAMILIES
+from .chart_style import PALETTE, add_source, percent_axis, style
+from .labels import FAMILY_LABELS, sentence_case
 from .maps import CHOROPLETH_COLOURS, LAMBERT_93, class_breaks, draw_borders, legend_labels
+from .sources.reference import FAMILIES
 
-FAMILY_LABELS = {
-    "associations": "Associations",
-    "cooperatives": "Coopératives",
-    "mutuelles": "Mutuelles",
-    "fondations": "Fondations",
-    "autres": "Autres entreprises de l'ESS",
-}
 FAMILY_COLOURS = dict(zip(FAMILIES, PALETTE, strict=False))
 ESS_COLOUR = PALETTE[0]
 ALL_COLOUR = "#c9d3da"
@@ -39,17 +33,6 @@ EMPTY_COLOUR = "#ffffff"
 CIRCLE_COLOUR = "#e07b39"
 # Area of the largest circle, in points²; other circles are proportional to their value.
 CIRCLE_MAX_AREA = 1400.0
-
-
-def sentence_case(label: str) -> str:
-    """``AGRICULTURE, SYLVICULTURE ET PÊCHE`` → ``Agriculture, sylviculture et pêche``.
-
-    NAF A21 labels are published in capitals; A38 labels are already in sentence case and are
-    returned unchanged.
-    """
-    if label != label.upper():
-        return label
-    return label[:1] + label[1:].lower()
 
 
 def _wrap(label: str, width: int) -> str:
@@ -103,7 +86,7 @@ def family_bars(
         Segments of 4 % or more carry their share.
     """
     _check_columns(shares, ["territoire_code", "famille", "part"], "family_bars")
-    _style()
+    style()
     table = shares.pivot(index="territoire_code", columns="famille", values="part")
     areas = list(dict.fromkeys(shares["territoire_code"]))
     table = table.reindex(index=areas, columns=list(FAMILIES)).fillna(0.0)
@@ -174,7 +157,7 @@ def sector_bars(sectors: pd.DataFrame, level: str, source: str, synthetic: bool 
     )
     if table.empty:
         raise ValueError("sector_bars: no sector with ESS jobs to draw")
-    _style()
+    style()
     labels = [_wrap(sentence_case(str(t)), 38) for t in table["libelle"]]
     positions = np.arange(len(table))
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 0.5 * len(table) + 2.2), sharey=True)
@@ -243,7 +226,7 @@ def band_bars(bands: pd.DataFrame, source: str, synthetic: bool = False) -> Figu
     table = bands[bands["etablissements_employeurs"] > 0]
     if table.empty:
         raise ValueError("band_bars: no employer establishment in any band")
-    _style()
+    style()
     positions = np.arange(len(table))
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 0.38 * len(table) + 2), sharey=True)
     counts = table["ess_etablissements_employeurs"].to_numpy(dtype=float)
@@ -297,7 +280,7 @@ def anchor_bars(anchor: pd.DataFrame, source: str, synthetic: bool = False) -> F
         "part_ess_sirene": "Estimation Sirene (tranches)",
     }
     _check_columns(anchor, ["territoire", *series], "anchor_bars")
-    _style()
+    style()
     fig, ax = plt.subplots(figsize=(8.5, 4.6))
     width = 0.8 / len(series)
     x = np.arange(len(anchor))
@@ -409,7 +392,7 @@ def ess_map(
     ]
     _check_columns(communes, columns, "ess_map")
     _check_columns(shapes, ["CODGEO", "EPCI"], "ess_map (shapes)")
-    _style()
+    style()
     frame = shapes.to_crs(LAMBERT_93).merge(communes[columns], on="CODGEO", how="left")
     secret = (frame["secret_ess"] | frame["secret_total"]).fillna(False).astype(bool)
     share = frame["part_ess_effectif_salarie_estime"].where(~secret)
@@ -521,12 +504,10 @@ def ess_map(
 
 
 __all__ = [
-    "FAMILY_LABELS",
     "anchor_bars",
     "band_bars",
     "circle_legend_values",
     "ess_map",
     "family_bars",
     "sector_bars",
-    "sentence_case",
 ]

@@ -11,10 +11,10 @@ from html import escape
 
 import pandas as pd
 
-from .charts import SYNTHETIC_MARK
-from .ess import FAMILIES, SECRET_DOMINANCE, SECRET_MIN_COUNT, bands_table
-from .ess_charts import FAMILY_LABELS, sentence_case
+from .ess import SECRET_DOMINANCE, SECRET_MIN_COUNT
 from .formatting import NBSP, number, percent
+from .labels import FAMILY_LABELS, SYNTHETIC_MARK, sentence_case
+from .sources.reference import FAMILIES, bands_table
 
 SECRET_LABEL = "secret"
 FAMILY_NOUNS = {

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from . import formatting  # noqa: E402
-from .charts import add_source  # noqa: E402
+from .chart_style import add_source  # noqa: E402
 from .errors import RessolError  # noqa: E402
 
 LAMBERT_93 = "EPSG:2154"

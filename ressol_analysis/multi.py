@@ -20,6 +20,7 @@ import pandas as pd
 from . import formatting
 from .build import load_processed
 from .errors import RessolError
+from .labels import SYNTHETIC_MARK
 from .paths import ProjectPaths, project_paths
 
 RANKED = (
@@ -155,7 +156,7 @@ def index_page(area_name: str, table: pd.DataFrame, links: dict[str, str], synth
         )
     mark = (
         '<p class="synthetique">Les indicateurs ESS de cette page sont calculés sur des '
-        "<strong>données synthétiques de démonstration</strong> au format Sirene, pas sur des "
+        f"<strong>{SYNTHETIC_MARK.lower()}</strong> au format Sirene, pas sur des "
         "établissements réels.</p>"
         if synthetic
         else ""

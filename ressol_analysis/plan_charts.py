@@ -16,7 +16,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from . import formatting
-from .charts import PALETTE, _style, add_source
+from .chart_style import PALETTE, add_source, style
 from .plan import PRIORITY_LABELS, UNFUNDED, priority_class
 
 MONTHS = (
@@ -58,7 +58,7 @@ def priority_matrix(actions: pd.DataFrame, source: str) -> Figure:
     Figure
         Cells are shaded by priority class (impact × feasibility ≥ 15, 8–14, ≤ 7).
     """
-    _style()
+    style()
     fig, ax = plt.subplots(figsize=(10, 6.2))
     for impact in range(1, 6):
         for feasibility in range(1, 6):
@@ -155,7 +155,7 @@ def timeline(actions: pd.DataFrame, source: str) -> Figure:
     Figure
         One bar per action from its start to its end date, axes in framework order.
     """
-    _style()
+    style()
     ordered = actions.sort_values(["axe_code", "debut", "numero"])
     axes = list(dict.fromkeys(ordered["axe_code"]))
     labels, positions, rows = [], [], []
@@ -209,7 +209,7 @@ def budget_by_funder(budget: pd.DataFrame, source: str) -> Figure:
     Figure
         Funders ordered by decreasing total; « Financement à trouver » in grey, last.
     """
-    _style()
+    style()
     table = budget.pivot_table(
         index="annee", columns="financeur", values="montant", aggfunc="sum", fill_value=0.0
     )

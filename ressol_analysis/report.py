@@ -25,6 +25,7 @@ from .context import load
 from .errors import RessolError
 from .ess_text import rules as ess_rules
 from .indicators import write_csv_atomic
+from .labels import SYNTHETIC_MARK
 from .paths import ProjectPaths
 from .pdf import report_pdf
 
@@ -143,7 +144,7 @@ def _directory(diag, staging: Path) -> None:
         select_area(diag.establishments, diag.membership, diag.territory.id), diag.naf
     )
     if diag.synthetic:
-        listed.insert(0, "avertissement", "Données synthétiques de démonstration")
+        listed.insert(0, "avertissement", SYNTHETIC_MARK)
     write_csv_atomic(listed, staging / "annuaire_ess.csv")
     groups = diag.data.communes[["CODGEO", "LIBELLE", "EPCI"]].rename(columns={"EPCI": "groupe"})
     territory = select_area(diag.establishments, diag.membership, diag.territory.id)

@@ -29,9 +29,9 @@ import yaml
 from .contract import TIDY_COLUMNS
 from .errors import RessolError
 from .formatting import number, percent, signed_percent
+from .labels import SYNTHETIC_MARK
 from .sources.manifest import RawFile
 
-SYNTHETIC_MARK = "Données synthétiques de démonstration"
 REFERENCE_2013 = Path(__file__).parent / "reference" / "diagnostic_2013.yaml"
 EPCI_PREFIX = "epci-"  # contract of indicateurs.csv: EPCIs are ``epci-<siren>``
 MONTHS = (

@@ -11,8 +11,8 @@ from pandas.testing import assert_frame_equal, assert_series_equal
 from shapely.geometry import box
 
 from ressol_analysis import economy_charts as ec
-from ressol_analysis.charts import SYNTHETIC_MARK
 from ressol_analysis.errors import RessolError
+from ressol_analysis.labels import SYNTHETIC_MARK
 
 AREAS = pd.DataFrame(
     {

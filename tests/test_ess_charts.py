@@ -12,8 +12,8 @@ from matplotlib.text import Text
 from shapely.geometry import box
 
 from ressol_analysis import ess_charts
-from ressol_analysis.charts import SYNTHETIC_MARK
 from ressol_analysis.formatting import NBSP
+from ressol_analysis.labels import SYNTHETIC_MARK, sentence_case
 
 SOURCE = "Source de test"
 
@@ -25,10 +25,10 @@ def _texts(fig) -> list[str]:
 
 
 def test_sentence_case():
-    assert ess_charts.sentence_case("ACTIVITÉS FINANCIÈRES ET D'ASSURANCE") == (
+    assert sentence_case("ACTIVITÉS FINANCIÈRES ET D'ASSURANCE") == (
         "Activités financières et d'assurance"
     )
-    assert ess_charts.sentence_case("Hébergement médico-social") == "Hébergement médico-social"
+    assert sentence_case("Hébergement médico-social") == "Hébergement médico-social"
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from ressol_analysis import ess_text
-from ressol_analysis.charts import SYNTHETIC_MARK
 from ressol_analysis.formatting import NBSP
+from ressol_analysis.labels import SYNTHETIC_MARK
 
 
 def _wide() -> pd.DataFrame:

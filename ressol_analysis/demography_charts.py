@@ -1,70 +1,17 @@
-"""Plain charts for the board: French labels and number format, a source line under each."""
+"""Charts of the demography chapter: age structure, growth rates, population since 1975."""
 
 from __future__ import annotations
 
 import textwrap
 
-import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
-
-from . import formatting  # noqa: E402
-from .demography import AGE_BANDS, AGE_LABELS  # noqa: E402
-
-PALETTE = ["#1b6f8a", "#e07b39", "#7a9e3b", "#8c6bb1", "#c44e52", "#5a5a5a", "#b89b2f"]
-SYNTHETIC_MARK = "Données synthétiques de démonstration"
-
-
-def _style() -> None:
-    plt.rcParams.update(
-        {
-            "figure.dpi": 100,
-            "savefig.dpi": 110,
-            "font.size": 10,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "axes.titleweight": "bold",
-            "axes.titlesize": 12,
-            "axes.formatter.use_locale": False,
-        }
-    )
-
-
-def add_source(fig: Figure, source: str, synthetic: bool = False) -> None:
-    """Write ``Source : …`` under a figure, and the synthetic-data mark when relevant.
-
-    Parameters
-    ----------
-    fig : Figure
-        The figure.
-    source : str
-        Source, vintage, geography and denominator.
-    synthetic : bool
-        Whether the figure is built from synthetic demonstration data.
-    """
-    text = f"Source : {source}"
-    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=7.5, color="#444444", wrap=True)
-    if synthetic:
-        fig.text(
-            0.99,
-            0.99,
-            SYNTHETIC_MARK,
-            ha="right",
-            va="top",
-            fontsize=9,
-            color="#b00020",
-            fontweight="bold",
-        )
-
-
-def percent_axis(axis) -> None:
-    """Format a matplotlib axis as French percentages (``12,5 %``)."""
-    axis.set_major_formatter(FuncFormatter(lambda v, _: formatting.percent(v, 0)))
+from . import formatting
+from .chart_style import PALETTE, add_source, percent_axis, style
+from .demography import AGE_BANDS, AGE_LABELS
 
 
 def age_structure(ages: pd.DataFrame, source: str) -> Figure:
@@ -82,7 +29,7 @@ def age_structure(ages: pd.DataFrame, source: str) -> Figure:
     Figure
         The chart.
     """
-    _style()
+    style()
     keys = [f"part_{k}" for k in AGE_BANDS.values()]
     labels = list(AGE_LABELS.values())
     n = len(ages)
@@ -123,7 +70,7 @@ def growth_rates(population: pd.DataFrame, source: str) -> Figure:
     Figure
         The chart.
     """
-    _style()
+    style()
     periods = [c for c in population.columns if c.startswith("taux_evolution_annuel_")]
     fig, ax = plt.subplots(figsize=(9, 4.8))
     n = len(periods)
@@ -175,7 +122,7 @@ def estimated_population(series: pd.DataFrame, names: dict[str, str], source: st
     Figure
         The chart.
     """
-    _style()
+    style()
     fig, ax = plt.subplots(figsize=(9, 4.5))
     for i, (code, group) in enumerate(series.groupby("territoire_code", sort=False)):
         group = group.sort_values("annee")

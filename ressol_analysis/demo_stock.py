@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .errors import RessolError
+from .sources.comparateur import read_comparateur
 from .sources.sirene import read_itdd_ess
 
 DEFAULT_SEED = 20260401
@@ -204,8 +205,6 @@ def read_calibration(comparateur_path: Path) -> pd.DataFrame:
         ``ET<sector>24``, ``ETTEF124``, ``ETTEFP1024``, ``P22_EMPLT_SAL``; secret cells as
         0), for current communes only.
     """
-    from .sources.comparateur import read_comparateur
-
     table = read_comparateur(Path(comparateur_path)).table
     missing = [c for c in CALIBRATION_COLUMNS.values() if c not in table.columns]
     if missing:

@@ -9,13 +9,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from ressol_analysis import ess
-from ressol_analysis.sources.sirene import ETAB_REQUIRED, UL_REQUIRED, read_sirene
-from ressol_analysis.synthetic import (
+from ressol_analysis.demo_stock import (
     ETAB_COLUMNS,
     UL_COLUMNS,
     read_calibration,
     write_synthetic_stock,
 )
+from ressol_analysis.sources.sirene import ETAB_REQUIRED, UL_REQUIRED, read_sirene
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 COMPARATEUR = RAW / "insee_comparateur_territoires_2025_normandie.csv"
