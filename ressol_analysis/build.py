@@ -24,6 +24,7 @@ import shapely
 
 from .demo_stock import write_synthetic_stock
 from .errors import RessolError, list_codes
+from .files import replace_folder
 from .geography import build_passage, move_codes
 from .paths import ProjectPaths
 from .sources import cog, comparateur, insee
@@ -320,13 +321,8 @@ def build_processed(paths: ProjectPaths) -> None:
         passage=demo_passage[~demo_passage["code_ancien"].isin(current)],
     )
     (staging / BUILD_INFO).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n")
-    old = paths.processed.with_name(paths.processed.name + ".ancien")
-    shutil.rmtree(old, ignore_errors=True)
-    if paths.processed.exists():
-        paths.processed.rename(old)
-    staging.rename(paths.processed)
-    (paths.processed / ".gitkeep").touch()
-    shutil.rmtree(old, ignore_errors=True)
+    (staging / ".gitkeep").touch()
+    replace_folder(staging, paths.processed)
 
 
 STRING_COLUMNS = {

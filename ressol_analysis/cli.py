@@ -50,7 +50,7 @@ def _report(args: argparse.Namespace, paths: ProjectPaths) -> int:
 
 
 def _indicators(args: argparse.Namespace, paths: ProjectPaths) -> int:
-    from .indicators import write_csv_atomic
+    from .files import write_csv
 
     if args.all_epci or args.all_departements:
         from .national import national_indicators_cli
@@ -67,7 +67,7 @@ def _indicators(args: argparse.Namespace, paths: ProjectPaths) -> int:
                 "--all-departements avec --sirene DOSSIER pour toute la France."
             )
         table = load(args.territory, str(paths.root), args.sirene, args.perimetre).indicators
-    write_csv_atomic(table, Path(args.output))
+    write_csv(table, Path(args.output))
     areas = table["territoire_code"].nunique()
     print(f"{len(table)} lignes ({areas} zones) écrites dans {args.output}.")
     return 0

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import economy, ess
+from . import demography, economy, ess
 from .build import ProcessedData, load_geometry, load_processed
+from .contract import TIDY_COLUMNS, geography_note
 from .errors import RessolError
 from .geography import last_update_passage, move_codes
-from .indicators import TIDY_COLUMNS, demography_indicators
 from .paths import ProjectPaths, project_paths
 from .sources import naf, reference
 from .sources.sirene import read_official_ess_jobs, read_sirene
@@ -106,7 +106,7 @@ class Diagnostic:
     def indicators(self) -> pd.DataFrame:
         """Every indicator of every area, in the tidy contract (see ``docs/indicateurs.md``)."""
         frames = [
-            demography_indicators(self.data, self.membership),
+            self._demography_indicators(),
             economy.comparateur_indicators(
                 self.data.economy, self.membership, self.data.info["comparateur"]
             ),
@@ -115,12 +115,35 @@ class Diagnostic:
             *self._urssaf_indicators(),
         ]
         table = pd.concat([f[TIDY_COLUMNS] for f in frames], ignore_index=True)
-        geo = f"géographie au 01/01/{self.data.info['cog']}"
+        geo = geography_note(self.data.info["cog"])
         needs_geo = ~table["source"].str.contains("géographie au", regex=False)
         table.loc[needs_geo, "source"] = table.loc[needs_geo, "source"] + f" — {geo}"
         order = {code: i for i, code in enumerate(self.areas["territoire_code"])}
         table = table.assign(_a=table["territoire_code"].map(order))
         return table.sort_values("_a", kind="stable").drop(columns="_a").reset_index(drop=True)
+
+    def _demography_indicators(self) -> pd.DataFrame:
+        """Demographic indicators with the source line and vintage of each group."""
+        src, geo = self.data.sources, geography_note(self.data.info["cog"])
+        last = int(self.data.info["estimations_annees"][1])
+        sources = {
+            "population": f"{src['comparateur'].citation} ; {src['rp_ages'].citation} — {geo}",
+            "populations_legales": f"{src['populations_legales'].citation} — {geo}",
+            "ages": f"{src['rp_ages'].citation} — {geo}",
+            "estimations": (
+                f"{src['estimations_quinquennales'].citation}, {last} — départements entiers"
+            ),
+        }
+        return demography.demography_indicators(
+            self.data.communes,
+            self.data.estimates,
+            self.membership,
+            self.data.census_years,
+            self.data.age_census_year,
+            last,
+            sources,
+            src["populations_legales"].vintage,
+        )
 
     def _ess_indicators(self) -> pd.DataFrame:
         """ESS indicators from SIRENE, replaced by the official table when one is given."""

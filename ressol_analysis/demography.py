@@ -10,11 +10,12 @@ area (``<col>_INCLUS_DANS``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from .areas import AREA_COLUMNS, aggregate_counts
+from .contract import tidy
 
 AGE_BANDS = {
     "POP0014": "moins_15_ans",
@@ -25,6 +26,15 @@ AGE_BANDS = {
     "POP7589": "75_89_ans",
     "POP90P": "90_ans_plus",
 }
+UNITS = {
+    "population": "habitants",
+    "population_legale": "habitants",
+    "superficie_km2": "km²",
+    "densite_hab_km2": "hab./km²",
+    "indice_de_vieillissement": "indice (60 ans ou plus pour 100 moins de 15 ans)",
+    "population_estimee": "habitants",
+}
+SOURCE_KEYS = ("population", "populations_legales", "ages", "estimations")
 AGE_LABELS = {
     "POP0014": "0-14 ans",
     "POP1529": "15-29 ans",
@@ -256,3 +266,94 @@ def commune_table(communes: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
         }
     )
     return out.sort_values(["population", "CODGEO"], ascending=[False, True]).reset_index(drop=True)
+
+
+def unit(key: str) -> str:
+    """Unit of a demographic indicator key (``habitants``, ``% par an``, ``%``…)."""
+    if key in UNITS:
+        return UNITS[key]
+    if key.startswith("population_"):
+        return "habitants"
+    if key.startswith("taux_evolution_annuel"):
+        return "% par an"
+    return "%"
+
+
+def demography_indicators(
+    communes: pd.DataFrame,
+    estimates: pd.DataFrame,
+    membership: pd.DataFrame,
+    census_years: Sequence[int],
+    age_year: int,
+    estimate_year: int,
+    sources: Mapping[str, str],
+    legal_vintage: str,
+) -> pd.DataFrame:
+    """All demographic indicators of the areas of ``membership``, in the tidy contract.
+
+    Parameters
+    ----------
+    communes : DataFrame
+        Commune table of ``data/processed``: ``CODGEO``, ``DEP``, ``POP``, ``POP_<year>``,
+        ``SUPERF``, ``PMUN_LEGALE`` and the age bands.
+    estimates : DataFrame
+        Population estimates by département and year (``annee``, ``DEP``, ``pop_…``).
+    membership : DataFrame
+        Areas and their communes (output of :func:`ressol_analysis.territory.resolve`).
+    census_years : sequence of int
+        Census years of the populations, most recent first.
+    age_year : int
+        Census year of the age bands.
+    estimate_year : int
+        Year of the estimates quoted (population at 1 January).
+    sources : mapping of str to str
+        Source line of each group of indicators: ``population`` (census populations and
+        density), ``populations_legales``, ``ages`` (age bands), ``estimations``.
+    legal_vintage : str
+        Vintage of the legal populations.
+
+    Returns
+    -------
+    DataFrame
+        Tidy indicator rows, area by area in the order of ``membership``.
+    """
+    counts = [
+        "POP",
+        *[f"POP_{y}" for y in census_years[1:]],
+        "SUPERF",
+        "PMUN_LEGALE",
+        *AGE_BANDS,
+    ]
+    totals = area_totals(communes, membership, counts)
+    names = dict(zip(totals["territoire_code"], totals["territoire"], strict=True))
+
+    population = population_indicators(totals, census_years)
+    latest = f"RP {census_years[0]}"
+    population_vintage = {"population": latest, "superficie_km2": latest, "densite_hab_km2": latest}
+    population_vintage |= {f"population_{y}": f"RP {y}" for y in census_years[1:]}
+    ordered = sorted(census_years)
+    population_vintage |= {
+        f"taux_evolution_annuel_{a}_{b}": f"RP {a} et RP {b}"
+        for a, b in zip(ordered[:-1], ordered[1:], strict=True)
+    }
+    frames = [tidy(population, names, unit, sources["population"], population_vintage)]
+    legal = totals[["territoire_code"]].assign(population_legale=totals["PMUN_LEGALE"])
+    frames.append(tidy(legal, names, unit, sources["populations_legales"], legal_vintage))
+    ages = age_structure(totals)
+    frames.append(tidy(ages, names, unit, sources["ages"], f"RP {age_year}"))
+    whole = whole_departement_areas(membership, communes)
+    if not whole.empty:
+        shares = estimated_age_shares(estimates, whole, estimate_year)
+        frames.append(
+            tidy(
+                shares,
+                names,
+                unit,
+                sources["estimations"],
+                f"Estimations de population {estimate_year}",
+            )
+        )
+    result = pd.concat(frames, ignore_index=True)
+    order = {a: i for i, a in enumerate(totals["territoire_code"])}
+    result = result.assign(_a=result["territoire_code"].map(order)).sort_values("_a", kind="stable")
+    return result.drop(columns="_a").reset_index(drop=True)

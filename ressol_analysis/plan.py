@@ -16,9 +16,7 @@ start date, then title; ``numero`` is the rank.
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 import unicodedata
 import warnings
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -36,6 +34,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import formatting
 from .errors import RessolError, list_codes
+from .files import check_folder, write_atomic, write_text
 
 DEFAULT_FRAMEWORK = Path(__file__).parent / "reference" / "cadre_strategique.yaml"
 ACTIONS_SHEET = "Fiches actions"
@@ -528,7 +527,7 @@ def template(
             f"'{LISTS_SHEET}'!$D$2:$D${len(indicator_keys) + 1}",
             "Choisissez une clé du diagnostic (feuille « Listes »).",
         )
-    _save_workbook(book, path)
+    write_atomic(path, book.save, suffix=".xlsx")
     return path
 
 
@@ -555,35 +554,6 @@ def _guide_lines(framework: Framework) -> list[str]:
         "Renvoyez le fichier à la consultante : toutes les fiches reçues sont vérifiées puis "
         "rassemblées avec « ressol plan build ».",
     ]
-
-
-def _save_workbook(book: openpyxl.Workbook, path: Path) -> None:
-    """Save next to the destination, then move into place (never a half-written file)."""
-    _check_folder(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        book.save(temporary)
-        _readable(temporary)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-
-
-def _readable(temporary: str) -> None:
-    """Give a temporary file the usual permissions (mkstemp creates 0600 files)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(temporary, 0o666 & ~umask)
-
-
-def _check_folder(path: Path) -> None:
-    if not path.parent.is_dir():
-        raise RessolError(
-            f"Le dossier {path.parent} n'existe pas : créez-le ou choisissez un autre fichier "
-            "de sortie."
-        )
 
 
 # --------------------------------------------------------------------------- reading
@@ -1761,16 +1731,7 @@ def _write_yaml(plan: Plan, path: Path) -> None:
         "avertissements": list(plan.warnings),
         "fiches": [_as_sheet(plan, row) for _, row in plan.actions.iterrows()],
     }
-    text = yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=100)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        _readable(temporary)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+    write_text(path, yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=100))
 
 
 def _fill(sheet, table: pd.DataFrame, formats: Mapping[str, str] | None = None) -> None:
@@ -1838,7 +1799,7 @@ def _write_xlsx(plan: Plan, path: Path) -> None:
         book.create_sheet("Points à vérifier"),
         pd.DataFrame({"Point à vérifier": list(plan.warnings) or ["Aucun."]}),
     )
-    _save_workbook(book, path)
+    write_atomic(path, book.save, suffix=".xlsx")
 
 
 WRITERS: dict[str, Callable[[Plan, Path], None]] = {
@@ -1877,6 +1838,6 @@ def write_plan(plan: Plan, path: str | Path) -> Path:
             f"Format de sortie non pris en charge pour {path.name} : donnez un fichier .xlsx "
             "(tableaux pour le conseil d'administration) ou .yaml (fiches consolidées)."
         )
-    _check_folder(path)
+    check_folder(path)
     writer(plan, path)
     return path

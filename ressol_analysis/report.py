@@ -24,7 +24,7 @@ from papermill.exceptions import PapermillExecutionError
 from .context import load
 from .errors import RessolError
 from .ess_text import rules as ess_rules
-from .indicators import write_csv_atomic
+from .files import replace_folder, write_csv
 from .labels import SYNTHETIC_MARK
 from .paths import ProjectPaths
 from .pdf import report_pdf
@@ -145,11 +145,11 @@ def _directory(diag, staging: Path) -> None:
     )
     if diag.synthetic:
         listed.insert(0, "avertissement", SYNTHETIC_MARK)
-    write_csv_atomic(listed, staging / "annuaire_ess.csv")
+    write_csv(listed, staging / "annuaire_ess.csv")
     groups = diag.data.communes[["CODGEO", "LIBELLE", "EPCI"]].rename(columns={"EPCI": "groupe"})
     territory = select_area(diag.establishments, diag.membership, diag.territory.id)
     communes = groups[groups["CODGEO"].isin(diag.communes())]
-    write_csv_atomic(commune_table(territory, communes), staging / "ess_par_commune.csv")
+    write_csv(commune_table(territory, communes), staging / "ess_par_commune.csv")
     # Every column as text: SIRET, commune and NAF codes keep their leading zeros.
     listed.astype("string").to_excel(
         staging / "annuaire_ess.xlsx", sheet_name="Annuaire ESS", index=False
@@ -237,7 +237,7 @@ def run_report(
             if failure:
                 raise failure
         started = time.monotonic()
-        write_csv_atomic(indicators, staging / "indicateurs.csv")
+        write_csv(indicators, staging / "indicateurs.csv")
         write_xlsx(indicators, staging / "indicateurs.xlsx")
         _directory(diag, staging)
         info = {
@@ -269,10 +269,5 @@ def run_report(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    previous = root / f".{final.name}.ancien"
-    shutil.rmtree(previous, ignore_errors=True)
-    if final.exists():
-        final.rename(previous)
-    staging.rename(final)
-    shutil.rmtree(previous, ignore_errors=True)
+    replace_folder(staging, final)
     return final

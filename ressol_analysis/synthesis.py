@@ -14,9 +14,7 @@ valeur, unite, source, millesime``); the 2013 figures are data in
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -25,9 +23,13 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from .contract import TIDY_COLUMNS
 from .errors import RessolError
+from .files import check_folder, write_atomic
 from .formatting import number, percent, signed_percent
 from .labels import SYNTHETIC_MARK
 from .sources.manifest import RawFile
@@ -1119,16 +1121,8 @@ def write_xlsx(indicators: pd.DataFrame, path: Path) -> Path:
     RessolError
         If the destination folder does not exist.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     path = Path(path)
-    if not path.parent.is_dir():
-        raise RessolError(
-            f"Le dossier {path.parent} n'existe pas : créez-le ou choisissez un autre fichier "
-            "de sortie."
-        )
+    check_folder(path)
     columns = [c for c in TIDY_COLUMNS if c in indicators.columns]
     columns += [c for c in indicators.columns if c not in columns]
     workbook = Workbook()
@@ -1158,18 +1152,7 @@ def write_xlsx(indicators: pd.DataFrame, path: Path) -> Path:
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        workbook.save(temporary)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(path, workbook.save, suffix=".xlsx")
 
 
 def _blank(value: object) -> bool:

@@ -37,6 +37,7 @@ from .catalogue import (
     unlisted_files,
 )
 from .errors import RessolError, list_codes
+from .files import stage
 from .paths import ProjectPaths
 from .sources import cog, comparateur, insee, naf, sirene, urssaf
 from .sources.manifest import MANIFEST_NAME, RawFile, load_manifest, sha256_of
@@ -432,29 +433,13 @@ def _manifest_text(raw_dir: Path, changes: list[_Change], today: date) -> str:
     return text
 
 
-def _write_atomic(path: Path, text: str) -> Path:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-        stream.write(text)
-        stream.flush()
-        os.fsync(stream.fileno())
-    if path.exists():
-        os.chmod(temporary, path.stat().st_mode & 0o777)
-    return Path(temporary)
-
-
-def _copy_atomic(source: Path, target: Path) -> Path:
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(handle)
-    shutil.copyfile(source, temporary)
-    os.chmod(temporary, 0o644)
-    return Path(temporary)
-
-
 def _apply(paths: ProjectPaths, changes: list[_Change], today: date) -> None:
     """Place the new files, archive the old ones, then swap the manifest in — or undo all."""
     manifest_path = paths.raw / MANIFEST_NAME
-    staged_manifest = _write_atomic(manifest_path, _manifest_text(paths.raw, changes, today))
+    text = _manifest_text(paths.raw, changes, today)
+    staged_manifest = stage(
+        manifest_path, lambda temporary: temporary.write_text(text, encoding="utf-8", newline="")
+    )
     archive_dir = paths.root / "data" / ARCHIVE_FOLDER
     staged: list[tuple[Path, Path]] = []
     moved: list[tuple[Path, Path]] = []
@@ -462,7 +447,12 @@ def _apply(paths: ProjectPaths, changes: list[_Change], today: date) -> None:
     try:
         for change in changes:
             if change.source.resolve() != change.target.resolve():
-                staged.append((_copy_atomic(change.source, change.target), change.target))
+                copied = stage(
+                    change.target,
+                    lambda temporary, source=change.source: shutil.copyfile(source, temporary),
+                    mode=0o644,
+                )
+                staged.append((copied, change.target))
         for change in changes:
             old = change.previous.path if change.previous else None
             for path in (old, change.consumed):
