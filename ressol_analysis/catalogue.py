@@ -22,12 +22,16 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 import yaml
 
 from .errors import RessolError
 from .sources import cog, comparateur, insee, urssaf
 from .sources.manifest import MANIFEST_NAME, RawFile, load_manifest, sha256_of
+from .sources.sirene import ITDD_SHEET, ITDD_TITLE, find_stock_file
+from .sources.tables import open_workbook, read_sheet
 
 CATALOGUE_FILE = Path(__file__).parent / "reference" / "catalogue_sources.yaml"
 FROM_MANIFEST = "manifeste"
@@ -191,15 +195,11 @@ def _header(path: Path, sep: str) -> list[str]:
     return [c.strip() for c in next(csv.reader([line], delimiter=sep))]
 
 
-def _sheet_names(path: Path) -> list[str]:
-    if not path.is_file():
-        raise RessolError(f"Fichier introuvable : {path}. Vérifiez le chemin.")
-    try:
-        return list(pd.ExcelFile(path, engine="calamine").sheet_names)
-    except Exception as exc:  # calamine raises its own error types for damaged files
-        raise RessolError(
-            f"Le classeur {path} est illisible ({exc}). Téléchargez à nouveau le fichier officiel."
-        ) from None
+DOWNLOAD_AGAIN = "Vérifiez le chemin ou téléchargez à nouveau le fichier officiel."
+
+
+def _workbook(path: Path) -> pd.ExcelFile:
+    return open_workbook(path, DOWNLOAD_AGAIN)
 
 
 def _census_ages(path: Path) -> Vintage:
@@ -232,7 +232,7 @@ def _movements(path: Path) -> Vintage:
 
 
 def _epcicom(path: Path) -> Vintage:
-    sheets = sorted(s for s in _sheet_names(path) if re.fullmatch(r"Epcicom\d{4}", s))
+    sheets = sorted(s for s in _workbook(path).sheet_names if re.fullmatch(r"Epcicom\d{4}", s))
     if not sheets:
         raise RessolError(
             f"Le classeur {path} n'a pas de feuille « EpcicomAAAA » : son millésime est "
@@ -243,7 +243,7 @@ def _epcicom(path: Path) -> Vintage:
 
 
 def _year_sheets(path: Path) -> Vintage:
-    years = sorted(int(s) for s in _sheet_names(path) if re.fullmatch(r"\d{4}", s))
+    years = sorted(int(s) for s in _workbook(path).sheet_names if re.fullmatch(r"\d{4}", s))
     if not years:
         raise RessolError(
             f"Le classeur {path} n'a aucune feuille d'année (AAAA) : ce n'est pas un fichier "
@@ -254,8 +254,9 @@ def _year_sheets(path: Path) -> Vintage:
 
 
 def _cj_update(path: Path) -> Vintage:
-    sheets = _sheet_names(path)
-    top = pd.read_excel(path, sheets[0], header=None, dtype=str, nrows=5, engine="calamine")
+    book = _workbook(path)
+    sheets = book.sheet_names
+    top = read_sheet(book, sheets[0], DOWNLOAD_AGAIN, header=None, nrows=5)
     text = " ".join(str(v) for v in top.to_numpy().ravel() if isinstance(v, str))
     match = re.search(r"mise à jour le (\d{1,2})(?:er)? (\w+) (\d{4})", text, re.IGNORECASE)
     if not match or match.group(2).lower() not in MONTHS:
@@ -273,14 +274,8 @@ def _cj_update(path: Path) -> Vintage:
 
 
 def _itdd(path: Path) -> Vintage:
-    from .sources.sirene import ITDD_SHEET, ITDD_TITLE
-
-    if ITDD_SHEET not in _sheet_names(path):
-        raise RessolError(
-            f"Le classeur {path} n'a pas de feuille « {ITDD_SHEET} ». Fournissez le fichier "
-            "ITDD (données détaillées) de l'Insee."
-        )
-    sheet = pd.read_excel(path, ITDD_SHEET, header=None, dtype=str, engine="calamine")
+    advice = "Fournissez le fichier ITDD (données détaillées) de l'Insee."
+    sheet = read_sheet(_workbook(path), ITDD_SHEET, advice, header=None)
     cells = sheet.apply(lambda c: c.astype("string").str.strip())
     titles = cells.eq(ITDD_TITLE).fillna(False).to_numpy().nonzero()
     years_rows = cells.eq("Année").fillna(False).any(axis=1).to_numpy().nonzero()[0]
@@ -341,9 +336,6 @@ def _sirene(column: str) -> Callable[[Path], Vintage]:
 
 
 def _sirene_latest(path: Path, column: str) -> str:
-    import duckdb
-    import pyarrow.parquet as pq
-
     if path.suffix.lower() == ".parquet":
         try:
             metadata = pq.ParquetFile(path).metadata
@@ -519,8 +511,6 @@ def _row(spec: SourceSpec | None, entry: RawFile | None, files: list[Path]) -> d
 
 
 def _sirene_row(spec: SourceSpec, sirene_dir: Path | None) -> dict[str, str]:
-    from .sources.sirene import find_stock_file
-
     row = dict.fromkeys(STATUS_COLUMNS, "")
     row |= {"cle": spec.key, "source": spec.name, "url": spec.url, "page": spec.page}
     row["empreinte"] = "hors manifeste (stock national, hors data/raw)"

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from .catalogue import (
@@ -41,7 +40,7 @@ from .files import stage
 from .paths import ProjectPaths
 from .sources import cog, comparateur, insee, naf, sirene, urssaf
 from .sources.manifest import MANIFEST_NAME, RawFile, load_manifest, sha256_of
-from .sources.tables import check_not_negative, read_delimited
+from .sources.tables import check_not_negative, open_workbook, read_delimited, read_sheet
 
 ARCHIVE_FOLDER = "archives"
 
@@ -71,13 +70,8 @@ def _check_rp_ages(path: Path) -> None:
 
 
 def _check_legal_categories(path: Path) -> None:
-    try:
-        sheet = pd.read_excel(path, "Niveau III", header=None, dtype=str, engine="calamine")
-    except ValueError:
-        raise RessolError(
-            f"Le classeur {path} n'a pas de feuille « Niveau III » : ce n'est pas la "
-            "nomenclature des catégories juridiques de l'Insee."
-        ) from None
+    advice = "Ce n'est pas la nomenclature des catégories juridiques de l'Insee."
+    sheet = read_sheet(open_workbook(path, advice), "Niveau III", advice, header=None)
     codes = sheet[0].astype("string").str.strip()
     if not codes.str.fullmatch(r"\d{4}").fillna(False).any():
         raise RessolError(

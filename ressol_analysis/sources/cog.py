@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import RessolError
-from .tables import check_unique, read_delimited, require_columns
+from .tables import check_unique, open_workbook, read_delimited, read_sheet, require_columns
 
 
 def read_cog_communes(path: Path) -> pd.DataFrame:
@@ -105,14 +105,7 @@ def read_epci_composition(path: Path) -> tuple[pd.DataFrame, date]:
     RessolError
         If the sheet or a column is missing, or a SIREN is not 9 digits.
     """
-    if not path.is_file():
-        raise RessolError(f"Fichier introuvable : {path}. Restaurez-le depuis le dépôt git.")
-    try:
-        book = pd.ExcelFile(path, engine="calamine")
-    except Exception as exc:  # calamine raises its own error types for damaged files
-        raise RessolError(
-            f"Le classeur {path} est illisible ({exc}). Restaurez le fichier officiel."
-        ) from None
+    book = open_workbook(path)
     sheets = [s for s in book.sheet_names if re.fullmatch(r"Epcicom\d{4}", s)]
     if not sheets:
         raise RessolError(
@@ -121,7 +114,7 @@ def read_epci_composition(path: Path) -> tuple[pd.DataFrame, date]:
             "publié par la DGCL."
         )
     sheet = sorted(sheets)[-1]
-    table = pd.read_excel(book, sheet, dtype=str)
+    table = read_sheet(book, sheet, "Restaurez le fichier officiel.")
     require_columns(path, list(table.columns), EPCI_COLUMNS)
     table = table[EPCI_COLUMNS].rename(
         columns={

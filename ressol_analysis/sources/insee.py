@@ -16,7 +16,9 @@ from .tables import (
     check_not_negative,
     check_separator,
     check_unique,
+    open_workbook,
     read_delimited,
+    read_sheet,
     require_columns,
 )
 
@@ -191,20 +193,13 @@ def read_estimates_five_year(path: Path) -> tuple[pd.DataFrame, list[str]]:
     RessolError
         If the layout is not the expected one or a count is not numeric.
     """
-    if not path.is_file():
-        raise RessolError(f"Fichier introuvable : {path}. Restaurez-le depuis le dépôt git.")
-    try:
-        book = pd.ExcelFile(path, engine="calamine")
-    except Exception as exc:  # calamine raises its own error types for damaged files
-        raise RessolError(
-            f"Le classeur {path} est illisible ({exc}). Restaurez le fichier officiel."
-        ) from None
+    book = open_workbook(path)
     frames = []
     gaps: dict[tuple[str, str, str], list[str]] = {}
     for sheet in book.sheet_names:
         if not re.fullmatch(r"\d{4}", sheet):
             continue
-        raw = pd.read_excel(book, sheet, header=None, dtype=str)
+        raw = read_sheet(book, sheet, "Restaurez le fichier officiel.", header=None)
         header = [str(v) for v in raw.iloc[4, 2:23]]
         if not header[0].startswith("0 à 4") or not header[-1].startswith("Total"):
             raise RessolError(
@@ -270,13 +265,13 @@ def read_estimates_broad(path: Path, level: str) -> pd.DataFrame:
     """
     if level not in ("dep", "reg"):
         raise ValueError("level must be 'dep' or 'reg'")
-    book = pd.ExcelFile(path, engine="calamine")
+    book = open_workbook(path)
     first = 2 if level == "dep" else 1
     frames = []
     for sheet in book.sheet_names:
         if not re.fullmatch(r"\d{4}", sheet):
             continue
-        raw = pd.read_excel(book, sheet, header=None, dtype=str)
+        raw = read_sheet(book, sheet, "Restaurez le fichier officiel.", header=None)
         require_columns(path, [str(v) for v in raw.iloc[4, first : first + 6]], ["0 à 19 ans"])
         body = raw.iloc[5:].dropna(subset=[first])
         zone = body[0] if level == "dep" else body[0]

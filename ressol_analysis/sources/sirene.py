@@ -30,7 +30,13 @@ import pyarrow.parquet as pq
 from ..errors import RessolError, list_codes
 from ..geography import move_codes
 from .reference import FAMILIES, check_bands, check_legal_categories
-from .tables import check_not_negative, read_delimited, require_columns
+from .tables import (
+    check_not_negative,
+    open_workbook,
+    read_delimited,
+    read_sheet,
+    require_columns,
+)
 
 ETAB_REQUIRED = (
     "siren",
@@ -414,17 +420,8 @@ def read_itdd_ess(path: Path) -> pd.DataFrame:
     RessolError
         If the sheet or the ESS column is not where INSEE put it.
     """
-    if not path.is_file():
-        raise RessolError(f"Fichier introuvable : {path}. Restaurez-le depuis le dépôt git.")
-    try:
-        sheet = pd.read_excel(
-            path, sheet_name=ITDD_SHEET, header=None, dtype=str, engine="calamine"
-        )
-    except ValueError:
-        raise RessolError(
-            f"Le fichier {path} n'a pas de feuille « {ITDD_SHEET} ». Restaurez le fichier ITDD "
-            "officiel de l'Insee."
-        ) from None
+    advice = "Restaurez le fichier ITDD officiel de l'Insee."
+    sheet = read_sheet(open_workbook(path, advice), ITDD_SHEET, advice, header=None)
     titles = sheet.apply(lambda c: c.astype("string").str.strip().eq(ITDD_TITLE).any())
     if not titles.any():
         raise RessolError(

@@ -1,9 +1,11 @@
-"""Reading INSEE-style delimited files safely.
+"""Reading official tables safely: delimited files and workbooks.
 
 One generic reader that every official CSV goes through: it checks the encoding, the
 separator and the columns, keeps codes as strings, turns INSEE's secret marker ``s`` into a
 missing value that is counted, accepts decimal commas, and refuses anything else that does not
-parse as a number — always with a message naming the file, the column and the line.
+parse as a number — always with a message naming the file, the column and the line. Official
+workbooks (``.xls``, ``.xlsx``) are opened by :func:`open_workbook` and their sheets read by
+:func:`read_sheet`, with the same kind of messages.
 """
 
 from __future__ import annotations
@@ -181,6 +183,64 @@ def read_delimited(
     for column in code_columns:
         table[column] = table[column].astype("string").str.strip()
     return table, report
+
+
+def open_workbook(path: Path, advice: str = "Restaurez le fichier officiel.") -> pd.ExcelFile:
+    """Open an official workbook (``.xls`` or ``.xlsx``) to read its sheets as text.
+
+    Parameters
+    ----------
+    path : Path
+        The workbook.
+    advice : str
+        What the consultant should do if it cannot be opened (end of the message).
+
+    Returns
+    -------
+    pandas.ExcelFile
+        The open workbook (``sheet_names``, and :func:`read_sheet`).
+
+    Raises
+    ------
+    RessolError
+        If the file is missing or is not a readable workbook.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise RessolError(f"Fichier introuvable : {path}. {advice}")
+    try:
+        return pd.ExcelFile(path, engine="calamine")
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        raise RessolError(f"Le classeur {path} est illisible ({exc}). {advice}") from None
+
+
+def read_sheet(book: pd.ExcelFile, sheet: str, advice: str, **options) -> pd.DataFrame:
+    """Read one sheet of an open workbook with every cell as text.
+
+    Parameters
+    ----------
+    book : pandas.ExcelFile
+        Output of :func:`open_workbook`.
+    sheet : str
+        Sheet name.
+    advice : str
+        What the consultant should do if the sheet is absent (end of the message).
+    **options
+        Passed to :func:`pandas.read_excel` (``header``, ``nrows``…).
+
+    Returns
+    -------
+    DataFrame
+        The sheet, cells as strings.
+
+    Raises
+    ------
+    RessolError
+        If the workbook has no such sheet.
+    """
+    if sheet not in book.sheet_names:
+        raise RessolError(f"Le classeur {book.io} n'a pas de feuille « {sheet} ». {advice}")
+    return pd.read_excel(book, sheet, dtype=str, **options)
 
 
 def check_unique(table: pd.DataFrame, column: str, path: Path) -> None:
