@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .formatting import number, percent, signed_percent
+from .formatting import number, percent, points_gap, signed_percent
 
 
 def _trend(rate: float) -> str:
@@ -18,12 +18,8 @@ def _trend(rate: float) -> str:
 
 def _gap(value: float, reference: float) -> str:
     difference = value - reference
-    if pd.isna(difference):
-        return "écart non disponible"
-    if abs(difference) < 0.05:
-        return "autant que dans"
-    word = "de plus que dans" if difference > 0 else "de moins que dans"
-    return f"{number(abs(difference), 1)} point{'s' if abs(difference) >= 2 else ''} {word}"
+    gap = points_gap(difference)
+    return gap if pd.isna(difference) else f"{gap} que dans"
 
 
 def demography_findings(wide: pd.DataFrame, territory: str, reference: str) -> list[str]:

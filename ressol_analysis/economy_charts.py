@@ -26,12 +26,7 @@ from .chart_style import PALETTE, add_source, percent_axis, style
 from .economy import SECTORS
 from .errors import RessolError
 from .labels import SECTOR_LABELS, TIE
-from .maps import (
-    LAMBERT_93,
-    MISSING_LABEL,
-    choropleth,
-    draw_borders,
-)
+from .maps import MISSING_LABEL, choropleth, draw_borders, finish_map, map_figure
 
 SECTOR_COLOURS = dict(
     zip(SECTORS, ["#7a9e3b", "#8c6bb1", "#e07b39", "#1b6f8a", "#c44e52"], strict=True)
@@ -389,21 +384,6 @@ def agrifood(wide: pd.DataFrame, source: str, synthetic: bool) -> Figure:
 # Maps
 
 
-def _base(shapes: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, Figure, plt.Axes]:
-    frame = shapes.to_crs(LAMBERT_93).copy()
-    fig, ax = plt.subplots(figsize=(8, 8.6))
-    return frame, fig, ax
-
-
-def _finish(
-    fig: Figure, ax: plt.Axes, title: str, source: str, synthetic: bool, bottom: float = 0.04
-) -> Figure:
-    ax.set_title(title)
-    fig.tight_layout(rect=(0, bottom, 1, 1))
-    add_source(fig, source, synthetic=synthetic)
-    return fig
-
-
 def reference_values(maximum: float) -> list[float]:
     """Three round values for the legend of proportional circles (e.g. 100, 1 000, 10 000).
 
@@ -460,7 +440,7 @@ def proportional_circles(
     Figure
         The map, with a legend of three reference circles.
     """
-    frame, fig, ax = _base(shapes)
+    frame, fig, ax = map_figure(shapes)
     frame["valeur"] = frame["CODGEO"].map(values).astype("float64")
     frame.plot(ax=ax, color="#f3f1ec", edgecolor="#bbbbbb", linewidth=0.3)
     draw_borders(ax, frame, groups)
@@ -522,7 +502,8 @@ def proportional_circles(
         borderpad=1.2,
         frameon=True,
     )
-    return _finish(fig, ax, title, source, synthetic)
+    ax.set_title(title)
+    return finish_map(fig, source, synthetic=synthetic)
 
 
 def typology(
@@ -559,7 +540,7 @@ def typology(
     Figure
         The map.
     """
-    frame, fig, ax = _base(shapes)
+    frame, fig, ax = map_figure(shapes)
     frame["categorie"] = frame["CODGEO"].map(categories)
     unknown = set(frame["categorie"].dropna()) - set(labels)
     if unknown:
@@ -595,7 +576,8 @@ def typology(
         title_fontsize=8,
         frameon=False,
     )
-    return _finish(fig, ax, title, source, synthetic, bottom=0.11)
+    ax.set_title(title)
+    return finish_map(fig, source, synthetic=synthetic, bottom=0.11)
 
 
 def choropleth_with_secret(

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .economy import SECTORS
 from .errors import RessolError
-from .formatting import number, percent, signed_percent, with_unit
+from .formatting import number, percent, points_gap, signed_percent, with_unit
 
 SECTOR_NAMES = {
     "agriculture": "l'agriculture, la sylviculture et la pêche",
@@ -37,17 +37,6 @@ def _rows(wide: pd.DataFrame, *codes: str) -> list[pd.Series]:
 
 def _epcis(wide: pd.DataFrame, column: str) -> pd.DataFrame:
     return wide[(wide["niveau"] == "epci") & wide[column].notna()]
-
-
-def _points(difference: float) -> str:
-    """``3,4 points de plus`` / ``0,8 point de moins`` / ``autant``."""
-    if pd.isna(difference):
-        return "écart non disponible"
-    if abs(difference) < 0.05:
-        return "autant"
-    plural = "s" if abs(difference) >= 2 else ""
-    word = "de plus" if difference > 0 else "de moins"
-    return f"{number(abs(difference), 1)} point{plural} {word}"
 
 
 def _round10(value: float) -> float:
@@ -116,7 +105,7 @@ def jobs_findings(wide: pd.DataFrame, territory: str, department: str, region: s
     findings.append(
         f"Le taux de chômage des 15-64 ans (au sens du recensement) est de "
         f"{percent(t[rate])}, contre {percent(d[rate])} dans la {d['territoire']} et "
-        f"{percent(r[rate])} en {r['territoire']} : {_points(t[rate] - r[rate])} que la "
+        f"{percent(r[rate])} en {r['territoire']} : {points_gap(t[rate] - r[rate])} que la "
         "moyenne régionale."
     )
     return findings
@@ -193,7 +182,7 @@ def establishment_findings(wide: pd.DataFrame, territory: str, region: str) -> l
         f"{number(t['etablissements_actifs'])} établissements sont actifs sur le territoire. "
         f"{SECTOR_NAMES[above].capitalize()} y pèse {percent(t[shares[above]])} des "
         f"établissements, contre {percent(r[shares[above]])} en {r['territoire']} "
-        f"({_points(gaps[above])}) ; c'est l'écart le plus marqué.",
+        f"({points_gap(gaps[above])}) ; c'est l'écart le plus marqué.",
         f"À l'inverse, {SECTOR_NAMES[below]} est moins présent "
         f"({percent(t[shares[below]])} contre {percent(r[shares[below]])}).",
     ]
@@ -292,7 +281,7 @@ def sphere_findings(wide: pd.DataFrame, territory: str, region: str) -> list[str
         f"La sphère présentielle (activités qui répondent aux besoins des habitants et des "
         f"visiteurs) rassemble {percent(t[key])} des emplois salariés estimés de "
         f"{t['territoire']}, contre {percent(r[key])} en {r['territoire']} "
-        f"({_points(t[key] - r[key])}) ; la sphère productive, tournée vers des marchés "
+        f"({points_gap(t[key] - r[key])}) ; la sphère productive, tournée vers des marchés "
         f"extérieurs au territoire, en rassemble {percent(100 - t[key])}."
     ]
     epcis = _epcis(wide, key)

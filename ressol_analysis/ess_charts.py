@@ -22,7 +22,7 @@ from matplotlib.patches import Patch
 from . import formatting
 from .chart_style import PALETTE, add_source, percent_axis, style
 from .labels import FAMILY_LABELS, sentence_case
-from .maps import CHOROPLETH_COLOURS, LAMBERT_93, class_breaks, draw_borders, legend_labels
+from .maps import draw_borders, fill_classes, finish_map, map_figure
 from .sources.reference import FAMILIES
 
 FAMILY_COLOURS = dict(zip(FAMILIES, PALETTE, strict=False))
@@ -392,29 +392,15 @@ def ess_map(
     ]
     _check_columns(communes, columns, "ess_map")
     _check_columns(shapes, ["CODGEO", "EPCI"], "ess_map (shapes)")
-    style()
-    frame = shapes.to_crs(LAMBERT_93).merge(communes[columns], on="CODGEO", how="left")
+    frame, fig, ax = map_figure(shapes, size=(8.5, 9.4))
+    frame = frame.merge(communes[columns], on="CODGEO", how="left")
     secret = (frame["secret_ess"] | frame["secret_total"]).fillna(False).astype(bool)
     share = frame["part_ess_effectif_salarie_estime"].where(~secret)
     empty = ~secret & share.isna()
-    fig, ax = plt.subplots(figsize=(8.5, 9.4))
     handles = []
     shown = share.dropna()
     if not shown.empty:
-        breaks = class_breaks(shown)
-        colours = CHOROPLETH_COLOURS[: len(breaks)]
-        classes = np.searchsorted(breaks, shown.to_numpy(), side="left")
-        frame.loc[shown.index].plot(
-            ax=ax,
-            color=[colours[min(c, len(colours) - 1)] for c in classes],
-            edgecolor="white",
-            linewidth=0.3,
-        )
-        labels = legend_labels(breaks, float(shown.min()), "%", 0)
-        handles += [
-            Patch(facecolor=c, edgecolor="#999999", label=label)
-            for c, label in zip(colours, labels, strict=True)
-        ]
+        handles += fill_classes(ax, frame, shown, "%", 0)
     if secret.any():
         frame.loc[secret].plot(
             ax=ax, facecolor=SECRET_COLOUR, hatch="////", edgecolor="white", linewidth=0.3
@@ -498,9 +484,7 @@ def ess_map(
             borderpad=1.2,
             handletextpad=1.5,
         )
-    fig.tight_layout(rect=(0, 0.04, 1, 0.97))
-    add_source(fig, source, synthetic=synthetic)
-    return fig
+    return finish_map(fig, source, synthetic=synthetic, top=0.97)
 
 
 __all__ = [

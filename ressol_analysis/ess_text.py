@@ -12,7 +12,7 @@ from html import escape
 import pandas as pd
 
 from .ess import SECRET_DOMINANCE, SECRET_MIN_COUNT
-from .formatting import NBSP, number, percent
+from .formatting import number, percent, points, points_gap
 from .labels import FAMILY_LABELS, SYNTHETIC_MARK, sentence_case
 from .sources.reference import FAMILIES, bands_table
 
@@ -39,20 +39,11 @@ KEY_INDICATORS = [
 ]
 
 
-def _points(difference: float) -> str:
-    value = abs(difference)
-    return f"{number(value, 1)}{NBSP}point{'s' if value >= 2 else ''}"
-
-
 def _compare(value: float, reference: float, name: str) -> str:
     """``« 1,7 point de plus qu'en Normandie (11,1 %) »``-style comparison of two shares."""
     if pd.isna(value) or pd.isna(reference):
         return f"comparaison avec {name} non disponible"
-    difference = value - reference
-    if abs(difference) < 0.05:
-        return f"autant que la zone {name} ({percent(reference)})"
-    word = "de plus" if difference > 0 else "de moins"
-    return f"{_points(difference)} {word} que la zone {name} ({percent(reference)})"
+    return f"{points_gap(value - reference)} que la zone {name} ({percent(reference)})"
 
 
 def data_banner(synthetic: bool, territory: str, yaml_path: str, vintage: str) -> str:
@@ -484,9 +475,9 @@ def anchor_findings(anchor: pd.DataFrame, synthetic: bool) -> list[str]:
             f"{row['territoire']} : l'Insee mesurait un poids de l'économie sociale de "
             f"{percent(row['part_ess_2014'])} de l'emploi salarié en 2014 "
             f"({percent(row['part_ess_2008'])} en 2008, "
-            f"{_points(trend)} {'de plus' if trend >= 0 else 'de moins'}) ; l'estimation tirée de "
+            f"{points(trend)} {'de plus' if trend >= 0 else 'de moins'}) ; l'estimation tirée de "
             f"Sirene donne {percent(row['part_ess_sirene'])}, "
-            f"{_points(row['ecart'])} {'au-dessus' if row['ecart'] >= 0 else 'au-dessous'}."
+            f"{points(row['ecart'])} {'au-dessus' if row['ecart'] >= 0 else 'au-dessous'}."
         )
     if synthetic:
         findings.append(

@@ -57,6 +57,56 @@ def with_unit(value: object, unit: str, decimals: int = 0) -> str:
     return MISSING if _is_missing(value) else f"{number(value, decimals)}{NBSP}{unit}"
 
 
+def euros(value: object) -> str:
+    """Format an amount in euros (``14 600 €``, ``1 250,50 €``); blank when missing.
+
+    Whole amounts have no decimals, others two.
+    """
+    if _is_missing(value):
+        return ""
+    decimals = 0 if float(value) == round(float(value)) else 2
+    return with_unit(value, "€", decimals)
+
+
+def points(difference: float, decimals: int = 1) -> str:
+    """Size of a gap between two percentages, in points: ``0,8 point``, ``3,4 points``.
+
+    Parameters
+    ----------
+    difference : float
+        Gap in percentage points; its sign is ignored.
+    decimals : int
+        Digits after the decimal comma.
+
+    Returns
+    -------
+    str
+        The absolute gap with ``point`` (below 2) or ``points``.
+    """
+    value = abs(float(difference))
+    return f"{number(value, decimals)}{NBSP}point{'s' if value >= 2 else ''}"
+
+
+def points_gap(difference: float) -> str:
+    """A gap in words: ``3,4 points de plus``, ``0,8 point de moins``, ``autant``.
+
+    Parameters
+    ----------
+    difference : float
+        Value minus reference, in percentage points.
+
+    Returns
+    -------
+    str
+        ``autant`` below 0,05 point, ``écart non disponible`` when missing.
+    """
+    if _is_missing(difference):
+        return "écart non disponible"
+    if abs(difference) < 0.05:
+        return "autant"
+    return f"{points(difference)} {'de plus' if difference > 0 else 'de moins'}"
+
+
 def html_table(
     table: pd.DataFrame,
     formats: Mapping[str, Callable[[object], str]],

@@ -1,4 +1,10 @@
-"""Maps: ratios as choropleths with stated classes, counts as proportional symbols."""
+"""Maps: the scaffold every map shares, and ratios as choropleths with stated classes.
+
+Every map is drawn in Lambert-93 on a figure from :func:`map_figure`, fills its ratios in
+Fisher-Jenks classes with :func:`fill_classes`, draws the EPCI borders and the territory's
+outline with :func:`draw_borders`, and ends with :func:`finish_map` (layout and source line).
+Counts are drawn as proportional symbols by the chapters' chart modules.
+"""
 
 from __future__ import annotations
 
@@ -17,11 +23,12 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from . import formatting  # noqa: E402
-from .chart_style import add_source  # noqa: E402
+from .chart_style import add_source, style  # noqa: E402
 from .errors import RessolError  # noqa: E402
 
 LAMBERT_93 = "EPSG:2154"
 CHOROPLETH_COLOURS = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d", "#023858"]
+MAP_SIZE = (8, 8.6)
 
 
 def class_breaks(values: pd.Series, k: int = 5) -> list[float]:
@@ -80,6 +87,94 @@ def draw_borders(ax, frame: gpd.GeoDataFrame, groups: pd.Series | None = None) -
     ax.set_axis_off()
 
 
+def map_figure(
+    shapes: gpd.GeoDataFrame, size: tuple[float, float] = MAP_SIZE
+) -> tuple[gpd.GeoDataFrame, Figure, plt.Axes]:
+    """Start a map: the report's style, the communes in Lambert-93, an empty figure.
+
+    Parameters
+    ----------
+    shapes : GeoDataFrame
+        Commune outlines (any projection).
+    size : tuple of float
+        Figure size in inches.
+
+    Returns
+    -------
+    tuple
+        The communes projected (a copy), the figure and its axes.
+    """
+    style()
+    frame = shapes.to_crs(LAMBERT_93).copy()
+    fig, ax = plt.subplots(figsize=size)
+    return frame, fig, ax
+
+
+def fill_classes(
+    ax, frame: gpd.GeoDataFrame, values: pd.Series, unit: str, decimals: int = 0
+) -> list[Patch]:
+    """Colour communes by Fisher-Jenks classes of a ratio, and return the legend entries.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Axes of the map.
+    frame : GeoDataFrame
+        Communes of the map (projected).
+    values : Series
+        Ratio of the communes to colour, indexed like ``frame``, without missing values.
+    unit : str
+        Unit shown in the legend.
+    decimals : int
+        Decimals in the legend.
+
+    Returns
+    -------
+    list of Patch
+        One legend entry per class (``12 à 45 hab./km²``).
+    """
+    breaks = class_breaks(values)
+    colours = CHOROPLETH_COLOURS[: len(breaks)]
+    classes = np.searchsorted(breaks, values.to_numpy(), side="left")
+    frame.loc[values.index].plot(
+        ax=ax,
+        color=[colours[min(c, len(colours) - 1)] for c in classes],
+        edgecolor="white",
+        linewidth=0.3,
+    )
+    labels = legend_labels(breaks, float(values.min()), unit, decimals)
+    return [
+        Patch(facecolor=c, edgecolor="#999999", label=label)
+        for c, label in zip(colours, labels, strict=True)
+    ]
+
+
+def finish_map(
+    fig: Figure, source: str, *, synthetic: bool = False, bottom: float = 0.04, top: float = 1.0
+) -> Figure:
+    """Lay the map out, leaving room for its source line, and write the source.
+
+    Parameters
+    ----------
+    fig : Figure
+        The map.
+    source : str
+        Source line (with the outlines' source).
+    synthetic : bool
+        Whether the values come from synthetic demonstration data (red mark).
+    bottom, top : float
+        Part of the figure left free below (source, legend) and used above.
+
+    Returns
+    -------
+    Figure
+        ``fig``.
+    """
+    fig.tight_layout(rect=(0, bottom, 1, top))
+    add_source(fig, source, synthetic=synthetic)
+    return fig
+
+
 def _communes(count: int) -> str:
     return f"{count} commune{'s' if count > 1 else ''}"
 
@@ -131,7 +226,7 @@ def choropleth(
     RessolError
         If no commune has a value to show.
     """
-    frame = shapes.to_crs(LAMBERT_93).copy()
+    frame, fig, ax = map_figure(shapes)
     frame["valeur"] = frame["CODGEO"].map(values).astype("float64")
     hidden = pd.Series(False, index=frame.index)
     if secret is not None:
@@ -140,22 +235,8 @@ def choropleth(
     known = frame["valeur"].notna()
     if not known.any():
         raise RessolError(f"Carte « {title} » : aucune valeur publiée à représenter.")
-    breaks = class_breaks(frame["valeur"])
-    classes = np.searchsorted(breaks, frame.loc[known, "valeur"].to_numpy(), side="left")
-    fig, ax = plt.subplots(figsize=(8, 8.6))
-    colours = CHOROPLETH_COLOURS[: len(breaks)]
-    frame[known].plot(
-        ax=ax,
-        color=[colours[min(c, len(colours) - 1)] for c in classes],
-        edgecolor="white",
-        linewidth=0.3,
-    )
-    labels = legend_labels(breaks, float(frame["valeur"].min()), unit, decimals)
-    handles = [
-        Patch(facecolor=c, edgecolor="#999999", label=label)
-        for c, label in zip(colours, labels, strict=True)
-    ]
-    for mask, style, label in (
+    handles = fill_classes(ax, frame, frame.loc[known, "valeur"], unit, decimals)
+    for mask, look, label in (
         (hidden, {"color": "#b0b0b0", "hatch": "..", "edgecolor": "#555555"}, SECRET_LABEL),
         (
             ~known & ~hidden,
@@ -164,11 +245,11 @@ def choropleth(
         ),
     ):
         if mask.any():
-            frame[mask].plot(ax=ax, linewidth=0.3, **style)
+            frame[mask].plot(ax=ax, linewidth=0.3, **look)
             handles.append(
                 Patch(
-                    facecolor=style["color"],
-                    hatch=style["hatch"],
+                    facecolor=look["color"],
+                    hatch=look["hatch"],
                     edgecolor="#888888",
                     label=f"{label} ({_communes(int(mask.sum()))})",
                 )
@@ -183,6 +264,4 @@ def choropleth(
         title_fontsize=8,
         frameon=True,
     )
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    add_source(fig, source, synthetic=synthetic)
-    return fig
+    return finish_map(fig, source, synthetic=synthetic)

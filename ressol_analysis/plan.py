@@ -35,6 +35,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from . import formatting
 from .errors import RessolError, list_codes
 from .files import check_folder, write_atomic, write_text
+from .formatting import euros
 
 DEFAULT_FRAMEWORK = Path(__file__).parent / "reference" / "cadre_strategique.yaml"
 ACTIONS_SHEET = "Fiches actions"
@@ -1314,14 +1315,6 @@ def _indicators_table(sheets: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- tables
-
-
-def euros(value: object) -> str:
-    """Format an amount in euros the French way (``14 600 €``); blank when missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    decimals = 0 if float(value) == round(float(value)) else 2
-    return formatting.with_unit(value, "€", decimals)
 
 
 def budget_by_funder(plan: Plan) -> pd.DataFrame:

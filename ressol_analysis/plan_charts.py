@@ -233,7 +233,7 @@ def budget_by_funder(budget: pd.DataFrame, source: str) -> Figure:
         bottom += table[funder]
     for x, total in zip(years, bottom, strict=True):
         ax.annotate(
-            f"{formatting.number(total)} €",
+            formatting.euros(total),
             (x, total),
             ha="center",
             va="bottom",
@@ -242,7 +242,7 @@ def budget_by_funder(budget: pd.DataFrame, source: str) -> Figure:
             xytext=(0, 3),
             textcoords="offset points",
         )
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{formatting.number(v)} €"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.euros(v)))
     ax.set_ylim(0, bottom.max() * 1.12 if len(bottom) else 1)
     ax.set_ylabel("Montant (€)")
     ax.set_title("Budget du plan par année et par financeur")

@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 from .contract import TIDY_COLUMNS
 from .errors import RessolError
 from .files import check_folder, write_atomic
-from .formatting import number, percent, signed_percent
+from .formatting import number, percent, points, signed_percent
 from .labels import SYNTHETIC_MARK
 from .sources.manifest import RawFile
 
@@ -653,10 +653,10 @@ def comparison_2013_table(
                 f"{escape(_as_published(compared['valeur'], figure['format']))}</span>"
             )
         elif "ecart_points" in compared:
-            points = float(compared["ecart_points"])
+            gap = float(compared["ecart_points"])
             then += (
-                f'<span class="compare">{number(abs(points))} points '
-                f"{'de plus' if points > 0 else 'de moins'} que {escape(compared['zone'])}"
+                f'<span class="compare">{points(gap, 0)} '
+                f"{'de plus' if gap > 0 else 'de moins'} que {escape(compared['zone'])}"
                 "</span>"
             )
         today = figure["aujourd_hui"]

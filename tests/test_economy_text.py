@@ -40,7 +40,7 @@ def test_jobs_findings():
         "L'évolution diffère selon les intercommunalités : de "
         f"−1,3{S}% pour CC Sud à +4,0{S}% pour CC Nord."
     )
-    assert findings[3].endswith(": 2,7 points de moins que la moyenne régionale.")
+    assert findings[3].endswith(f": 2,7{S}points de moins que la moyenne régionale.")
 
 
 def test_jobs_findings_say_why_a_change_is_not_available():
@@ -107,7 +107,7 @@ def test_establishment_findings_name_the_largest_gaps():
     assert findings == [
         f"1{S}234 établissements sont actifs sur le territoire. L'agriculture, la sylviculture "
         f"et la pêche y pèse 18,0{S}% des établissements, contre 8,0{S}% en Normandie "
-        "(10,0 points de plus) ; c'est l'écart le plus marqué.",
+        f"(10,0{S}points de plus) ; c'est l'écart le plus marqué.",
         "À l'inverse, le commerce, les transports et les services divers est moins présent "
         f"(52,0{S}% contre 60,0{S}%).",
         f"Le poids des exploitations agricoles culmine dans CC Sud : 25,0{S}% des établissements.",
@@ -155,7 +155,7 @@ def test_sphere_findings():
     )
     findings = et.sphere_findings(wide, "t", "reg")
     assert f"rassemble 60,0{S}% des emplois salariés estimés de Bocage" in findings[0]
-    assert f"contre 64,0{S}% en Normandie (4,0 points de moins)" in findings[0]
+    assert f"contre 64,0{S}% en Normandie (4,0{S}points de moins)" in findings[0]
     assert findings[0].endswith(f"en rassemble 40,0{S}%.")
     assert findings[1] == (
         f"L'économie productive pèse le plus dans CC Sud (47,5{S}% des emplois salariés) ; "

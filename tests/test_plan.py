@@ -24,7 +24,7 @@ import pytest
 import yaml
 from pandas.testing import assert_frame_equal
 
-from ressol_analysis import plan, plan_charts
+from ressol_analysis import formatting, plan, plan_charts
 from ressol_analysis.errors import RessolError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -256,7 +256,7 @@ def test_expenses_equal_resources(consolidated):
         }
     )
     assert_frame_equal(balance, expected)
-    assert plan.euros(balance.iloc[-1]["Montant des dépenses"]) == "14\u00a0600\u00a0€"
+    assert formatting.euros(balance.iloc[-1]["Montant des dépenses"]) == "14\u00a0600\u00a0€"
 
 
 def test_budget_by_action(consolidated):
@@ -374,7 +374,7 @@ def test_charts_draw_one_point_per_action(consolidated):
     assert len(gantt.axes[0].patches) == 3
     bars = plan_charts.budget_by_funder(consolidated.budget, source)
     labels = [t.get_text() for t in bars.axes[0].texts]
-    assert labels == ["7\u00a0100 €", "7\u00a0500 €"]
+    assert labels == ["7\u00a0100\u00a0€", "7\u00a0500\u00a0€"]
 
 
 # --------------------------------------------------------------------------- writing
