@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .contract import TIDY_COLUMNS
+from .contract import TIDY_COLUMNS, tidy
 from .sources.reference import (
     FAMILIES,
     HISTORIC_FAMILIES,
@@ -194,7 +194,8 @@ def _area_sums(by_area: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     return sums.reindex(areas["territoire_code"]).fillna(0.0).astype(float)
 
 
-def _with_shares(sums: pd.DataFrame) -> pd.DataFrame:
+def with_shares(sums: pd.DataFrame) -> pd.DataFrame:
+    """Add the ESS shares of employer establishments and of estimated jobs (%) to area sums."""
     return sums.assign(
         part_ess_etablissements_employeurs=_share(
             sums["ess_etablissements_employeurs"], sums["etablissements_employeurs"]
@@ -230,25 +231,30 @@ def indicator_units() -> dict[str, str]:
     return units
 
 
-def _tidy(values: pd.DataFrame, areas: pd.DataFrame, source: str, millesime: str) -> pd.DataFrame:
+def tidy_indicators(
+    values: pd.DataFrame, areas: pd.DataFrame, source: str, millesime: str
+) -> pd.DataFrame:
+    """ESS sums and shares by area as tidy rows, keys in the order of :func:`indicator_units`.
+
+    Parameters
+    ----------
+    values : DataFrame
+        Indexed by ``territoire_code`` (in display order), one column per key of
+        :func:`indicator_units` (output of :func:`with_shares`).
+    areas : DataFrame
+        ``territoire_code``, ``territoire``.
+    source, millesime : str
+        Source line and vintage of every row.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`INDICATOR_COLUMNS`.
+    """
     units = indicator_units()
-    long = (
-        values[list(units)]
-        .rename_axis("territoire_code")
-        .reset_index()
-        .melt(id_vars="territoire_code", var_name="indicateur", value_name="valeur")
-    )
-    long["ordre"] = long["indicateur"].map({k: i for i, k in enumerate(units)})
-    long = areas.merge(long, on="territoire_code", how="left", sort=False)
-    long["area_order"] = long["territoire_code"].map(
-        {c: i for i, c in enumerate(areas["territoire_code"])}
-    )
-    long = long.sort_values(["area_order", "ordre"], kind="stable")
-    long["unite"] = long["indicateur"].map(units)
-    long["source"] = source
-    long["millesime"] = millesime
-    long["valeur"] = long["valeur"].astype(float)
-    return long[INDICATOR_COLUMNS].reset_index(drop=True)
+    wide = values[list(units)].astype(float).rename_axis("territoire_code").reset_index()
+    names = dict(zip(areas["territoire_code"], areas["territoire"], strict=True))
+    return tidy(wide, names, units, source, millesime)
 
 
 def ess_indicators(
@@ -275,8 +281,8 @@ def ess_indicators(
         in percent and missing when the area has no employer.
     """
     areas = _areas(membership)
-    sums = _with_shares(_area_sums(_by_area(classified, membership), areas))
-    return _tidy(sums, areas, source, millesime)
+    sums = with_shares(_area_sums(_by_area(classified, membership), areas))
+    return tidy_indicators(sums, areas, source, millesime)
 
 
 def apply_official_table(
@@ -330,8 +336,8 @@ def apply_official_table(
     replaced = pd.DataFrame(values)
     for key, value in replaced.items():
         wide[key] = value
-    wide = _with_shares(wide.reindex(areas["territoire_code"]))
-    result = _tidy(wide, areas, "", "")
+    wide = with_shares(wide.reindex(areas["territoire_code"]))
+    result = tidy_indicators(wide, areas, "", "")
     original = indicators.set_index(["territoire_code", "indicateur"])
     key = list(zip(result["territoire_code"], result["indicateur"], strict=True))
     result["source"] = original.loc[key, "source"].to_numpy()

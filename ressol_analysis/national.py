@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from .errors import RessolError, list_codes
-from .ess import _tidy, _with_shares
+from .ess import tidy_indicators, with_shares
 from .geography import (
     build_passage,
     last_update_passage,
@@ -44,10 +44,10 @@ from .sources.sirene import (
     ETAB_REQUIRED,
     UL_REQUIRED,
     StockFile,
-    _columns,
-    _relation,
-    _zip_member,
     find_stock_file,
+    stock_columns,
+    stock_relation,
+    zip_member,
 )
 from .sources.tables import require_columns
 
@@ -72,7 +72,7 @@ def _zip_batches(stock: StockFile, columns: tuple[str, ...]) -> pa.RecordBatchRe
     schema = pa.schema([(c, pa.string()) for c in columns])
 
     def batches() -> Iterator[pa.RecordBatch]:
-        member = _zip_member(stock.path)
+        member = zip_member(stock.path)
         with zipfile.ZipFile(stock.path) as archive, archive.open(member) as raw:
             reader = pacsv.open_csv(
                 raw,
@@ -92,7 +92,7 @@ def _source(con: duckdb.DuckDBPyConnection, stock: StockFile, name: str, columns
     if stock.format == "zip":
         con.register(name, _zip_batches(stock, columns))
         return name
-    return _relation(stock)
+    return stock_relation(stock)
 
 
 def _check_groups(commune_groups: pd.DataFrame) -> pd.DataFrame:
@@ -299,8 +299,8 @@ def national_indicators(
     directory = Path(sirene_dir)
     etab = find_stock_file(directory, "etablissements")
     units = find_stock_file(directory, "unites_legales")
-    require_columns(etab.path, _columns(etab), ETAB_REQUIRED)
-    require_columns(units.path, _columns(units), UL_REQUIRED)
+    require_columns(etab.path, stock_columns(etab), ETAB_REQUIRED)
+    require_columns(units.path, stock_columns(units), UL_REQUIRED)
 
     con = duckdb.connect(
         config={
@@ -365,7 +365,7 @@ def national_indicators(
         .astype(float)
     )
     values.index = pd.Index(areas["territoire_code"])
-    result = _tidy(_with_shares(values), areas, source, millesime)
+    result = tidy_indicators(with_shares(values), areas, source, millesime)
     result.attrs = {"fichiers": [str(etab.path), str(units.path)], "sans_unite_legale": orphans}
     return result
 

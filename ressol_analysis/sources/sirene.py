@@ -138,7 +138,8 @@ def find_stock_file(directory: Path, stock: str) -> StockFile:
     )
 
 
-def _zip_member(path: Path) -> str:
+def zip_member(path: Path) -> str:
+    """Name of the one CSV inside an official SIRENE zip (error if there is not exactly one)."""
     with zipfile.ZipFile(path) as archive:
         members = [n for n in archive.namelist() if n.lower().endswith(".csv")]
     if len(members) != 1:
@@ -149,7 +150,8 @@ def _zip_member(path: Path) -> str:
     return members[0]
 
 
-def _columns(stock: StockFile) -> list[str]:
+def stock_columns(stock: StockFile) -> list[str]:
+    """Column names of a stock file, read from its schema or header line only."""
     if stock.format == "parquet":
         return list(pq.read_schema(stock.path).names)
     if stock.format == "csv":
@@ -157,12 +159,12 @@ def _columns(stock: StockFile) -> list[str]:
             header = handle.readline()
     else:
         with zipfile.ZipFile(stock.path) as archive:
-            with archive.open(_zip_member(stock.path)) as raw:
+            with archive.open(zip_member(stock.path)) as raw:
                 header = io.TextIOWrapper(raw, encoding="utf-8").readline()
     return next(csv.reader([header.lstrip("\ufeff")]), [])
 
 
-def _relation(stock: StockFile) -> str:
+def stock_relation(stock: StockFile) -> str:
     """Return the SQL table expression reading a Parquet or CSV stock file."""
     path = str(stock.path).replace("'", "''")
     if stock.format == "parquet":
@@ -190,7 +192,7 @@ def _stream_zip(
     so memory stays proportional to the rows kept.
     """
     batches = []
-    with zipfile.ZipFile(stock.path) as archive, archive.open(_zip_member(stock.path)) as raw:
+    with zipfile.ZipFile(stock.path) as archive, archive.open(zip_member(stock.path)) as raw:
         reader = pacsv.open_csv(
             raw,
             read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_SIZE),
@@ -252,7 +254,7 @@ def read_sirene(
     require_columns(Path("passage"), list(passage.columns), ["code_ancien", "code_actuel"])
     etab = find_stock_file(directory, "etablissements")
     units = find_stock_file(directory, "unites_legales")
-    etab_columns, unit_columns = _columns(etab), _columns(units)
+    etab_columns, unit_columns = stock_columns(etab), stock_columns(units)
     require_columns(etab.path, etab_columns, ETAB_REQUIRED)
     require_columns(units.path, unit_columns, UL_REQUIRED)
     communes = _communes_of_interest(membership, passage)
@@ -272,7 +274,7 @@ def read_sirene(
             con.register("etab_source", stream)
             etab_from = "etab_source"
         else:
-            etab_from = _relation(etab)
+            etab_from = stock_relation(etab)
         code_list = ", ".join("'" + c.replace("'", "''") + "'" for c in communes) or "NULL"
         # A literal IN list lets DuckDB push the filter into the Parquet scan.
         etab_table = con.sql(
@@ -291,7 +293,7 @@ def read_sirene(
             )
             unit_from = "unit_source"
         else:
-            unit_from = _relation(units)
+            unit_from = stock_relation(units)
         con.execute(
             f"CREATE TEMP TABLE ul AS SELECT {unit_sel} FROM {unit_from} "
             "WHERE NULLIF(TRIM(CAST(siren AS VARCHAR)), '') IN (SELECT siren FROM etab)"
