@@ -155,14 +155,14 @@ def _compare(args: argparse.Namespace, paths: ProjectPaths) -> int:
 
 
 def _plan_template(args: argparse.Namespace, paths: ProjectPaths) -> int:
-    from . import plan
+    from . import plan_sheets
 
     keys = None
     if args.territory:
         from .context import load
 
         keys = sorted(set(load(args.territory, str(paths.root)).indicators["indicateur"]))
-    written = plan.template(Path(args.output), indicator_keys=keys)
+    written = plan_sheets.template(Path(args.output), indicator_keys=keys)
     print(f"Modèle de fiche action écrit dans {written}.")
     return 0
 
@@ -170,22 +170,22 @@ def _plan_template(args: argparse.Namespace, paths: ProjectPaths) -> int:
 def _plan_build(args: argparse.Namespace, paths: ProjectPaths) -> int:
     import warnings
 
-    from . import plan
+    from . import plan, plan_sheets, plan_text
     from .context import load
 
     diag = load(args.territory, str(paths.root))
     known_areas = set(diag.data.communes["CODGEO"]) | set(diag.data.communes["EPCI"].dropna())
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", plan.PlanWarning)
+        warnings.simplefilter("ignore", plan_sheets.PlanWarning)
         consolidated = plan.build_plan(
             Path(args.dossier),
             set(diag.indicators["indicateur"]),
-            plan.load_framework(),
+            plan_sheets.load_framework(),
             known_areas=known_areas,
         )
     for message in consolidated.warnings:
         print(f"Attention : {message}")
-    written = plan.write_plan(consolidated, Path(args.output))
+    written = plan_text.write_plan(consolidated, Path(args.output))
     print(f"Plan consolidé ({len(consolidated.actions)} actions) écrit dans {written}.")
     return 0
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import demography, economy, ess
+from . import demography, economy, ess, sectors
 from .build import ProcessedData, load_geometry, load_processed
 from .contract import TIDY_COLUMNS, geography_note
 from .errors import RessolError
@@ -195,23 +195,23 @@ class Diagnostic:
         """SIRENE-based economy indicators: specialisation, spheres, agri-food (tidy)."""
         employers = self.establishments[self.establishments["employeur"]]
         vintage = self.sirene_vintage
-        sectors = economy.sector_jobs(employers, self.membership, self.naf, "A38")
+        by_sector = sectors.sector_jobs(employers, self.membership, self.naf, "A38")
         divisions, exceptions = reference.load_sphere_rule()
         perimeter, cooperatives = reference.load_agrifood_rule()
         frames = [
-            economy.specialisation_index(sectors, self.reference_area, vintage),
-            economy.sphere_shares(
+            sectors.specialisation_index(by_sector, self.reference_area, vintage),
+            sectors.sphere_shares(
                 employers,
                 self.membership,
                 self.naf,
-                economy.sphere_table(self.naf, divisions, exceptions),
+                sectors.sphere_table(self.naf, divisions, exceptions),
                 vintage,
             ),
-            economy.agrifood_weight(
+            sectors.agrifood_weight(
                 employers,
                 self.membership,
                 self.naf,
-                economy.agrifood_components(self.naf, perimeter),
+                sectors.agrifood_components(self.naf, perimeter),
                 cooperatives,
                 vintage,
             ),

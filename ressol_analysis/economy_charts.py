@@ -52,7 +52,7 @@ def wide_table(tidy: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     ----------
     tidy : DataFrame
         Tidy rows (``territoire_code``, ``indicateur``, ``valeur``), e.g. the output of
-        :func:`ressol_analysis.economy.sphere_shares`.
+        :func:`ressol_analysis.sectors.sphere_shares`.
     areas : DataFrame
         ``Diagnostic.areas`` (``territoire_code``, ``territoire``, ``niveau``, ``ordre``).
 
@@ -186,7 +186,7 @@ def location_quotients(
     Parameters
     ----------
     quotients : DataFrame
-        Output of :func:`ressol_analysis.economy.location_quotients`.
+        Output of :func:`ressol_analysis.sectors.location_quotients`.
     area : str
         ``territoire_code`` of the area shown.
     reference_name : str
@@ -331,7 +331,7 @@ def agrifood(wide: pd.DataFrame, source: str, synthetic: bool) -> Figure:
     ----------
     wide : DataFrame
         One row per area: ``territoire``, the three ``part_emplois_<composante>`` columns and
-        ``part_emplois_filiere_agricole`` of :func:`ressol_analysis.economy.agrifood_weight`
+        ``part_emplois_filiere_agricole`` of :func:`ressol_analysis.sectors.agrifood_weight`
         (%).
     source : str
         Source line.

@@ -208,7 +208,7 @@ def specialisation_findings(
     Parameters
     ----------
     quotients : DataFrame
-        Output of :func:`ressol_analysis.economy.location_quotients`.
+        Output of :func:`ressol_analysis.sectors.location_quotients`.
     index : DataFrame
         One row per area (``territoire_code``, ``territoire``, ``niveau``) with
         ``indice_specialisation_krugman`` (%).
@@ -303,7 +303,7 @@ def agrifood_findings(wide: pd.DataFrame, territory: str, region: str) -> list[s
     ----------
     wide : DataFrame
         One row per area with the indicators of
-        :func:`ressol_analysis.economy.agrifood_weight`.
+        :func:`ressol_analysis.sectors.agrifood_weight`.
     territory, region : str
         Codes of the territory and of the comparison area.
 

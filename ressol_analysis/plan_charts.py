@@ -17,7 +17,8 @@ from matplotlib.ticker import FuncFormatter
 
 from . import formatting
 from .chart_style import PALETTE, add_source, style
-from .plan import PRIORITY_LABELS, UNFUNDED, priority_class
+from .plan import priority_class
+from .plan_sheets import PRIORITY_LABELS, UNFUNDED
 
 MONTHS = (
     "janv.",

@@ -23,11 +23,14 @@ from papermill.exceptions import PapermillExecutionError
 
 from .context import load
 from .errors import RessolError
+from .ess import commune_table, ess_directory, select_area
 from .ess_text import rules as ess_rules
-from .files import replace_folder, write_csv
+from .files import replace_folder, write_csv, write_xlsx
 from .labels import SYNTHETIC_MARK
 from .paths import ProjectPaths
 from .pdf import report_pdf
+from .sources.manifest import load_manifest
+from .synthesis_page import synthesis_page
 
 TEMPLATES = Path(__file__).parent / "templates"
 CHAPTERS = (
@@ -138,8 +141,6 @@ def _execute(
 
 def _directory(diag, staging: Path) -> None:
     """Export the directory of ESS employers (never P units nor natural persons)."""
-    from .ess import commune_table, ess_directory, select_area
-
     listed = ess_directory(
         select_area(diag.establishments, diag.membership, diag.territory.id), diag.naf
     )
@@ -200,9 +201,6 @@ def run_report(
     RessolError
         If the inputs are invalid or a chapter fails; the previous report is left untouched.
     """
-    from .sources.manifest import load_manifest
-    from .synthesis import synthesis_page, write_xlsx
-
     diag = load(territory, str(paths.root), sirene)  # validates everything before any work
     indicators = diag.indicators
     root = (output or paths.reports) / diag.territory.id

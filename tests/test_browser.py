@@ -15,12 +15,13 @@ import pandas as pd
 import pytest
 
 from ressol_analysis.browser import Chromium, check_report, external_urls, find_chromium
+from ressol_analysis.files import write_xlsx
 from ressol_analysis.formatting import NBSP, number, percent
 from ressol_analysis.paths import project_paths
 from ressol_analysis.pdf import report_pdf
 from ressol_analysis.report import CHAPTERS, run_report
 from ressol_analysis.sources.manifest import load_manifest
-from ressol_analysis.synthesis import synthesis_page, write_xlsx
+from ressol_analysis.synthesis_page import synthesis_page
 
 ARTEFACTS = Path(__file__).parent / "artefacts"
 TERRITORY = "centre-manche"

@@ -9,7 +9,7 @@ import pandas as pd
 import pandas.testing as pdt
 import pytest
 
-from ressol_analysis import economy
+from ressol_analysis import economy, sectors
 from ressol_analysis.areas import aggregate_counts
 from ressol_analysis.errors import RessolError
 from ressol_analysis.sources import reference
@@ -220,13 +220,13 @@ def naf():
 
 
 def test_sector_jobs_and_location_quotients(naf):
-    sectors = economy.sector_jobs(ESTABLISHMENTS, ZONES, naf)
-    zone = sectors[sectors["territoire_code"] == "zone"].set_index("secteur")
+    by_sector = sectors.sector_jobs(ESTABLISHMENTS, ZONES, naf)
+    zone = by_sector[by_sector["territoire_code"] == "zone"].set_index("secteur")
     # AZ 1.5 + 4; CA 74.5 + 4; GZ 14.5 + 7.5 + 10; QA none in the zone (listed with 0).
     assert zone["emplois"].to_dict() == {"AZ": 5.5, "CA": 78.5, "GZ": 32.0, "QA": 0.0}
     assert zone["etablissements"].to_dict() == {"AZ": 2, "CA": 2, "GZ": 3, "QA": 0}
 
-    quotients = economy.location_quotients(sectors, "ref")
+    quotients = sectors.location_quotients(by_sector, "ref")
     zone_q = quotients[quotients["territoire_code"] == "zone"].set_index("secteur")
     # AZ, CA, GZ: same jobs in zone and ref, so QL = (x / 116) / (x / 265.5) = 265.5 / 116.
     expected = pd.Series(
@@ -242,8 +242,8 @@ def test_sector_jobs_and_location_quotients(naf):
 
 
 def test_specialisation_index(naf):
-    sectors = economy.sector_jobs(ESTABLISHMENTS, ZONES, naf)
-    result = economy.specialisation_index(sectors, "ref", "démo")
+    by_sector = sectors.sector_jobs(ESTABLISHMENTS, ZONES, naf)
+    result = sectors.specialisation_index(by_sector, "ref", "démo")
     # zone: ½ Σ|s − r| = ½ [116 × (1/116 − 1/265.5) + 149.5/265.5] = 149.5 / 265.5.
     values = result.set_index("territoire_code")["valeur"]
     assert values["zone"] == pytest.approx(100 * 149.5 / 265.5)
@@ -253,13 +253,13 @@ def test_specialisation_index(naf):
 
 
 def test_unknown_reference_area(naf):
-    sectors = economy.sector_jobs(ESTABLISHMENTS, ZONES, naf)
+    by_sector = sectors.sector_jobs(ESTABLISHMENTS, ZONES, naf)
     with pytest.raises(RessolError, match="reg-28.*ref, zone"):
-        economy.location_quotients(sectors, "reg-28")
+        sectors.location_quotients(by_sector, "reg-28")
 
 
 def test_sphere_shares(naf):
-    spheres = economy.sphere_table(naf, *reference.load_sphere_rule())
+    spheres = sectors.sphere_table(naf, *reference.load_sphere_rule())
     by_code = spheres.set_index("sous_classe")["sphere"]
     # Division rule with exceptions: bakeries (10.71C) and bank branches (64.19Z) présentielle.
     assert by_code[["10.51A", "10.71C", "47.11F", "46.21Z", "64.19Z", "64.20Z"]].tolist() == [
@@ -270,7 +270,7 @@ def test_sphere_shares(naf):
         "presentielle",
         "productive",
     ]
-    result = economy.sphere_shares(ESTABLISHMENTS, ZONES, naf, spheres, "démo")
+    result = sectors.sphere_shares(ESTABLISHMENTS, ZONES, naf, spheres, "démo")
     zone = _values(result, "zone")
     # présentielle jobs in the zone: e3 14.5 + e7 4 + e8 10 = 28.5 of 116; 3 of 7 establishments.
     assert zone["emplois_sphere_presentielle"] == 28.5
@@ -286,13 +286,13 @@ def test_sphere_shares(naf):
 def test_sphere_rule_must_cover_every_division(naf):
     divisions, exceptions = reference.load_sphere_rule()
     with pytest.raises(RessolError, match="division\\(s\\) NAF sans sphère : 99"):
-        economy.sphere_table(naf, divisions[divisions["A88"] != "99"], exceptions)
+        sectors.sphere_table(naf, divisions[divisions["A88"] != "99"], exceptions)
 
 
 def test_agrifood_weight(naf):
     perimeter, cooperatives = reference.load_agrifood_rule()
-    components = economy.agrifood_components(naf, perimeter)
-    result = economy.agrifood_weight(ESTABLISHMENTS, ZONES, naf, components, cooperatives, "démo")
+    components = sectors.agrifood_components(naf, perimeter)
+    result = sectors.agrifood_weight(ESTABLISHMENTS, ZONES, naf, components, cooperatives, "démo")
     zone = _values(result, "zone")
     # filière = agriculture 5.5 + agri-food industries 78.5 + agricultural wholesale 7.5
     #           + the cooperative outside the perimeter (e8) 10 = 101.5 of 116 jobs;
@@ -318,9 +318,9 @@ def test_agrifood_weight(naf):
 
 def test_agrifood_needs_legal_category(naf):
     perimeter, cooperatives = reference.load_agrifood_rule()
-    components = economy.agrifood_components(naf, perimeter)
+    components = sectors.agrifood_components(naf, perimeter)
     with pytest.raises(RessolError, match="categorieJuridiqueUniteLegale"):
-        economy.agrifood_weight(
+        sectors.agrifood_weight(
             ESTABLISHMENTS.drop(columns="categorieJuridiqueUniteLegale"),
             ZONES,
             naf,
@@ -344,13 +344,13 @@ def test_unknown_ape_code_is_listed(naf):
         ]
     )
     with pytest.raises(RessolError, match="99.99Z"):
-        economy.sector_jobs(bad, ZONES, naf)
+        sectors.sector_jobs(bad, ZONES, naf)
 
 
 def test_missing_job_estimate_is_not_zero(naf):
     bad = ESTABLISHMENTS.assign(effectif_central=[1.5, np.nan, 14.5, 4, 149.5, 7.5, 4, 10])
     with pytest.raises(RessolError, match="1 établissement\\(s\\) sans effectif estimé"):
-        economy.sector_jobs(bad, ZONES, naf)
+        sectors.sector_jobs(bad, ZONES, naf)
 
 
 def test_restored_commune_value_counted_in_its_former_commune():

@@ -24,7 +24,7 @@ import pytest
 import yaml
 from pandas.testing import assert_frame_equal
 
-from ressol_analysis import formatting, plan, plan_charts
+from ressol_analysis import formatting, plan, plan_charts, plan_sheets, plan_text
 from ressol_analysis.errors import RessolError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,16 +80,19 @@ def write_xlsx(
     indicators: list[tuple],
     drop_column: str | None = None,
 ) -> Path:
-    plan.template(path, indicator_keys=sorted(KEYS))
+    plan_sheets.template(path, indicator_keys=sorted(KEYS))
     book = openpyxl.load_workbook(path)
-    sheet = book[plan.ACTIONS_SHEET]
-    keys = [f.key for f in plan.FIELDS]
+    sheet = book[plan_sheets.ACTIONS_SHEET]
+    keys = [f.key for f in plan_sheets.FIELDS]
     for row, action in enumerate(actions, start=2):
         for key, value in action.items():
             sheet.cell(row=row, column=keys.index(key) + 1, value=value)
     if drop_column:
         sheet.cell(row=1, column=keys.index(drop_column) + 1).value = "Axe stratégique"
-    for name, rows in ((plan.BUDGET_SHEET, budget), (plan.INDICATORS_SHEET, indicators)):
+    for name, rows in (
+        (plan_sheets.BUDGET_SHEET, budget),
+        (plan_sheets.INDICATORS_SHEET, indicators),
+    ):
         for r, values in enumerate(rows, start=2):
             for c, value in enumerate(values, start=1):
                 book[name].cell(row=r, column=c, value=value)
@@ -109,7 +112,7 @@ def folder(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def consolidated(folder: Path) -> plan.Plan:
-    with pytest.warns(plan.PlanWarning, match="Fiches en double fusionnées"):
+    with pytest.warns(plan_sheets.PlanWarning, match="Fiches en double fusionnées"):
         return plan.build_plan(folder, KEYS)
 
 
@@ -117,7 +120,7 @@ def consolidated(folder: Path) -> plan.Plan:
 
 
 def test_default_framework_is_the_2013_plan():
-    framework = plan.load_framework()
+    framework = plan_sheets.load_framework()
     assert framework.axis_choices() == [
         "AXE 1 — Impulser et entretenir la dynamique",
         "AXE 2 — Accompagner les initiatives économiques et solidaires",
@@ -140,34 +143,34 @@ def test_framework_with_a_duplicate_orientation_is_refused(tmp_path):
         encoding="utf-8",
     )
     with pytest.raises(RessolError, match=r"cadre\.yaml.*« même » apparaît deux fois"):
-        plan.load_framework(path)
+        plan_sheets.load_framework(path)
 
 
 # --------------------------------------------------------------------------- template
 
 
 def test_template_has_sheets_and_dropdown_lists(tmp_path):
-    path = plan.template(tmp_path / "modele.xlsx", indicator_keys=["population"])
+    path = plan_sheets.template(tmp_path / "modele.xlsx", indicator_keys=["population"])
     assert path.stat().st_mode & 0o044  # readable by others, like any file the user saves
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == [
-        plan.GUIDE_SHEET,
-        plan.ACTIONS_SHEET,
-        plan.FRAMEWORK_SHEET,
-        plan.LISTS_SHEET,
-        plan.BUDGET_SHEET,
-        plan.INDICATORS_SHEET,
+        plan_sheets.GUIDE_SHEET,
+        plan_sheets.ACTIONS_SHEET,
+        plan_sheets.FRAMEWORK_SHEET,
+        plan_sheets.LISTS_SHEET,
+        plan_sheets.BUDGET_SHEET,
+        plan_sheets.INDICATORS_SHEET,
     ]
-    header = [c.value for c in book[plan.ACTIONS_SHEET][1]]
-    assert header == [f.label for f in plan.FIELDS]
-    formulas = {v.formula1 for v in book[plan.ACTIONS_SHEET].data_validations.dataValidation}
+    header = [c.value for c in book[plan_sheets.ACTIONS_SHEET][1]]
+    assert header == [f.label for f in plan_sheets.FIELDS]
+    formulas = {v.formula1 for v in book[plan_sheets.ACTIONS_SHEET].data_validations.dataValidation}
     assert "'Cadre stratégique'!$A$2:$A$3" in formulas  # two axes
     assert "'Cadre stratégique'!$B$2:$B$6" in formulas  # five orientations
     assert "'Listes'!$B$2:$B$6" in formulas  # scores 1 to 5
-    framework = book[plan.FRAMEWORK_SHEET]
+    framework = book[plan_sheets.FRAMEWORK_SHEET]
     assert framework["A3"].value == "AXE 2 — Accompagner les initiatives économiques et solidaires"
     assert framework["B4"].value == "1.3 — L'ESS dans les parcours de formation des jeunes"
-    assert [c.value for c in book[plan.BUDGET_SHEET][1]] == [
+    assert [c.value for c in book[plan_sheets.BUDGET_SHEET][1]] == [
         "Titre de l'action",
         "Année",
         "Poste de dépense",
@@ -178,11 +181,11 @@ def test_template_has_sheets_and_dropdown_lists(tmp_path):
 
 def test_template_must_be_xlsx(tmp_path):
     with pytest.raises(RessolError, match=r"\.xlsx \(reçu : modele\.ods\)"):
-        plan.template(tmp_path / "modele.ods")
+        plan_sheets.template(tmp_path / "modele.ods")
 
 
 def test_an_empty_template_is_not_a_plan(tmp_path):
-    plan.template(tmp_path / "modele.xlsx")
+    plan_sheets.template(tmp_path / "modele.xlsx")
     with pytest.raises(RessolError, match="ne contient aucune fiche action"):
         plan.build_plan(tmp_path, KEYS)
 
@@ -226,17 +229,22 @@ def test_merged_indicators_keep_targets(consolidated):
 def test_budget_by_funder_and_year_balances(consolidated):
     expected = pd.DataFrame(
         {
-            "Financeur": ["Région Normandie", "Département de la Manche", plan.UNFUNDED, "Total"],
+            "Financeur": [
+                "Région Normandie",
+                "Département de la Manche",
+                plan_sheets.UNFUNDED,
+                "Total",
+            ],
             "2026": [5500.0, 1600.0, 0.0, 7100.0],
             "2027": [4000.0, 1500.0, 2000.0, 7500.0],
             "Total": [9500.0, 3100.0, 2000.0, 14600.0],
         }
     )
-    assert_frame_equal(plan.budget_by_funder(consolidated), expected)
+    assert_frame_equal(plan_text.budget_by_funder(consolidated), expected)
 
 
 def test_expenses_equal_resources(consolidated):
-    balance = plan.budget_balance(consolidated)
+    balance = plan_text.budget_balance(consolidated)
     expected = pd.DataFrame(
         {
             "Dépenses": [
@@ -249,7 +257,7 @@ def test_expenses_equal_resources(consolidated):
             "Ressources": [
                 "Région Normandie",
                 "Département de la Manche",
-                plan.UNFUNDED,
+                plan_sheets.UNFUNDED,
                 "Total des ressources",
             ],
             "Montant des ressources": [9500.0, 3100.0, 2000.0, 14600.0],
@@ -273,7 +281,7 @@ def test_budget_by_action(consolidated):
             "Total": [3000.0, 10000.0, 1600.0, 14600.0],
         }
     )
-    assert_frame_equal(plan.budget_by_action(consolidated), expected)
+    assert_frame_equal(plan_text.budget_by_action(consolidated), expected)
 
 
 def test_summary_by_axis_keeps_empty_axes(consolidated):
@@ -290,7 +298,7 @@ def test_summary_by_axis_keeps_empty_axes(consolidated):
             "Période": ["01/2026 – 12/2027", "", "01/2026 – 12/2027"],
         }
     )
-    assert_frame_equal(plan.summary_by_axis(consolidated), expected)
+    assert_frame_equal(plan_text.summary_by_axis(consolidated), expected)
 
 
 def test_priority_classes():
@@ -298,7 +306,7 @@ def test_priority_classes():
 
 
 def test_source_line_says_examples_and_contributors(consolidated):
-    assert plan.source_line(consolidated).startswith(
+    assert plan_text.source_line(consolidated).startswith(
         "fiches actions RESSOL (dont exemples), 3 actions de 2 contributeur(s)"
     )
 
@@ -322,7 +330,7 @@ def test_baselines_come_from_the_diagnostic(consolidated):
             "millesime": ["RP 2022"] * 6,
         }
     )
-    baselines = plan.action_indicators(consolidated, indicators, "cm")
+    baselines = plan_text.action_indicators(consolidated, indicators, "cm")
     assert list(
         zip(baselines["numero"], baselines["territoire_code"], baselines["valeur"], strict=True)
     ) == [
@@ -332,7 +340,7 @@ def test_baselines_come_from_the_diagnostic(consolidated):
         (2, "cm", 146623.0),
         (3, "cm", 33.03),
     ]
-    table = plan.baseline_table(baselines, 1)
+    table = plan_text.baseline_table(baselines, 1)
     assert list(table.columns) == [
         "Indicateur",
         "Centre Manche",
@@ -351,11 +359,11 @@ def test_baselines_come_from_the_diagnostic(consolidated):
         "16,0\u00a0%",
         "Public visé.",
     ]
-    assert "146\u00a0623" in plan.baseline_table(baselines, 2).iloc[0].tolist()
+    assert "146\u00a0623" in plan_text.baseline_table(baselines, 2).iloc[0].tolist()
 
 
 def test_action_card_names_places(consolidated):
-    card = plan.action_card(consolidated, 1, {"200066389": "Saint-Lô Agglo"})
+    card = plan_text.action_card(consolidated, 1, {"200066389": "Saint-Lô Agglo"})
     assert card.startswith("### 1. Jeunes")
     assert "**Priorité 1** (impact 4 × faisabilité 4 = 16)" in card
     assert "- **Territoire** : Saint-Lô Agglo ; 200067023" in card
@@ -364,7 +372,7 @@ def test_action_card_names_places(consolidated):
 
 
 def test_charts_draw_one_point_per_action(consolidated):
-    source = plan.source_line(consolidated)
+    source = plan_text.source_line(consolidated)
     matrix = plan_charts.priority_matrix(consolidated.actions, source)
     points = matrix.axes[0].collections
     assert len(points) == 3
@@ -381,7 +389,7 @@ def test_charts_draw_one_point_per_action(consolidated):
 
 
 def test_write_yaml_keeps_sheets_and_ranks(consolidated, tmp_path):
-    path = plan.write_plan(consolidated, tmp_path / "plan.yaml")
+    path = plan_text.write_plan(consolidated, tmp_path / "plan.yaml")
     content = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert content["plan_consolide"] is True
     assert [f["titre"] for f in content["fiches"]] == [
@@ -413,10 +421,10 @@ def test_write_yaml_keeps_sheets_and_ranks(consolidated, tmp_path):
 
 
 def test_write_xlsx_has_board_tables(consolidated, tmp_path):
-    path = plan.write_plan(consolidated, tmp_path / "plan.xlsx")
+    path = plan_text.write_plan(consolidated, tmp_path / "plan.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames[0] == plan.CONSOLIDATED_SHEET
-    assert book[plan.CONSOLIDATED_SHEET]["B2"].value == "Jeunes"
+    assert book.sheetnames[0] == plan_sheets.CONSOLIDATED_SHEET
+    assert book[plan_sheets.CONSOLIDATED_SHEET]["B2"].value == "Jeunes"
     balance = book["Dépenses et ressources"]
     assert [balance.cell(row=5, column=c).value for c in range(1, 5)] == [
         "Total des dépenses",
@@ -430,9 +438,9 @@ def test_write_xlsx_has_board_tables(consolidated, tmp_path):
 
 def test_write_plan_refuses_other_formats(consolidated, tmp_path):
     with pytest.raises(RessolError, match=r"plan\.csv.*\.xlsx.*\.yaml"):
-        plan.write_plan(consolidated, tmp_path / "plan.csv")
+        plan_text.write_plan(consolidated, tmp_path / "plan.csv")
     with pytest.raises(RessolError, match="n'existe pas"):
-        plan.write_plan(consolidated, tmp_path / "absent" / "plan.xlsx")
+        plan_text.write_plan(consolidated, tmp_path / "absent" / "plan.xlsx")
 
 
 # --------------------------------------------------------------------------- bad sheets
@@ -623,7 +631,7 @@ def test_folder_problems(tmp_path):
 def test_lock_files_and_notes_are_skipped(folder):
     (folder / "~$contributeur_b.xlsx").write_bytes(b"verrou Excel")
     (folder / "LISEZMOI.md").write_text("notes", encoding="utf-8")
-    with pytest.warns(plan.PlanWarning):
+    with pytest.warns(plan_sheets.PlanWarning):
         assert len(plan.build_plan(folder, KEYS).actions) == 3
 
 
@@ -638,7 +646,7 @@ def test_examples_build_with_the_diagnostic_keys():
         "part_30_44_ans",
         "part_moins_15_ans",
     }
-    with pytest.warns(plan.PlanWarning, match="Campagne de sensibilisation des élus"):
+    with pytest.warns(plan_sheets.PlanWarning, match="Campagne de sensibilisation des élus"):
         examples = plan.build_plan(ROOT / "plan" / "exemples", keys)
     assert set(examples.actions["statut"]) == {"Exemple"}
     assert examples.actions["titre"].str.endswith("(exemple)").all()
@@ -646,9 +654,9 @@ def test_examples_build_with_the_diagnostic_keys():
         "bureau_ressol.yaml",
         "groupe_jeunesse.xlsx",
     }
-    balance = plan.budget_balance(examples)
+    balance = plan_text.budget_balance(examples)
     assert balance.iloc[-1]["Montant des dépenses"] == balance.iloc[-1]["Montant des ressources"]
-    assert plan.source_line(examples).startswith("fiches actions RESSOL (exemples), 4 actions")
+    assert plan_text.source_line(examples).startswith("fiches actions RESSOL (exemples), 4 actions")
 
 
 def test_notebook_runs(built_project, tmp_path):

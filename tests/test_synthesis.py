@@ -10,18 +10,18 @@ import pytest
 
 from ressol_analysis.browser import external_urls
 from ressol_analysis.errors import RessolError
+from ressol_analysis.files import write_xlsx
 from ressol_analysis.formatting import NBSP
+from ressol_analysis.labels import SYNTHETIC_MARK
 from ressol_analysis.sources.manifest import RawFile
-from ressol_analysis.synthesis import (
-    SYNTHETIC_MARK,
-    _text_to_html,
+from ressol_analysis.sources.reference import load_reference_2013
+from ressol_analysis.synthesis_page import (
     comparison_2013_table,
     key_figures_table,
-    load_reference_2013,
-    synthesis_findings,
     synthesis_page,
-    write_xlsx,
+    text_to_html,
 )
+from ressol_analysis.synthesis_text import synthesis_findings
 
 RP = "Insee, RP 2022"
 SIRENE = "Insee, base Sirene (stock), estimation par tranche"
@@ -241,7 +241,7 @@ def test_2013_table_only_for_its_territory():
 
 
 def test_rules_text_lists_and_inline_code():
-    html = _text_to_html("Intro `code` **fort**\n\n1. un\n   suite\n2. deux\n   - a\n   - b")
+    html = text_to_html("Intro `code` **fort**\n\n1. un\n   suite\n2. deux\n   - a\n   - b")
     assert html == (
         "<p>Intro <code>code</code> <strong>fort</strong></p>"
         "<ol><li>un suite</li><li>deux<ul><li>a</li><li>b</li></ul></li></ol>"

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from ..errors import RessolError, list_codes
 
@@ -22,6 +23,9 @@ HISTORIC_FAMILIES = FAMILIES[:4]
 BANDS_FILE = "tranches_effectifs.csv"
 FAMILIES_FILE = "familles_ess.csv"
 EXCLUSIONS_FILE = "exclusions_perimetre_statistique.csv"
+REFERENCE_2013 = "diagnostic_2013.yaml"
+# How the 2013 figures are written (``format`` of each figure of ``diagnostic_2013.yaml``).
+KINDS_2013 = ("nombre", "densite", "pourcentage")
 
 
 def reference_path(name: str) -> Path:
@@ -189,3 +193,42 @@ def load_agrifood_rule() -> tuple[pd.DataFrame, pd.DataFrame]:
         read_reference("filiere_agricole_naf.csv"),
         read_reference("cooperatives_agricoles_cj.csv"),
     )
+
+
+def load_reference_2013(path: Path | None = None) -> dict:
+    """Read the figures of the 2013 diagnostic (``reference/diagnostic_2013.yaml``).
+
+    Parameters
+    ----------
+    path : Path, optional
+        The YAML file (the package's by default).
+
+    Returns
+    -------
+    dict
+        ``territoire``, ``source`` and the list ``chiffres``.
+
+    Raises
+    ------
+    RessolError
+        If the file is unreadable or a figure lacks a field.
+    """
+    path = reference_path(REFERENCE_2013) if path is None else Path(path)
+    try:
+        content = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise RessolError(
+            f"Le fichier des chiffres de 2013 {path} est illisible ({exc}). Restaurez-le depuis "
+            "le dépôt git."
+        ) from None
+    for number_, figure in enumerate(content.get("chiffres", []), start=1):
+        missing = [
+            f for f in ("libelle", "valeur", "format", "aujourd_hui", "note") if f not in figure
+        ]
+        if missing or figure.get("format") not in KINDS_2013:
+            raise RessolError(
+                f"Dans {path}, le chiffre n° {number_} ({figure.get('libelle', '?')}) n'a pas "
+                f"de champ {', '.join(missing) or 'format valide'} (format : "
+                f"{', '.join(KINDS_2013)}). Complétez-le."
+            )
+    return content
