@@ -66,7 +66,7 @@ def _indicators(args: argparse.Namespace, paths: ProjectPaths) -> int:
                 "Indiquez le territoire (--territory centre-manche), ou --all-epci / "
                 "--all-departements avec --sirene DOSSIER pour toute la France."
             )
-        table = load(args.territory, str(paths.root), args.sirene, args.perimetre).indicators
+        table = load(args.territory, str(paths.root), args.sirene, args.perimeter).indicators
     write_csv(table, Path(args.output))
     areas = table["territoire_code"].nunique()
     print(f"{len(table)} lignes ({areas} zones) écrites dans {args.output}.")
@@ -109,9 +109,7 @@ def _data_update(args: argparse.Namespace, paths: ProjectPaths) -> int:
 
     if args.source:
         key, new_file = args.source
-        results = [
-            update_source(paths, key, new_file, millesime=args.millesime, dry_run=args.essai)
-        ]
+        results = [update_source(paths, key, new_file, vintage=args.vintage, dry_run=args.essai)]
     else:
         results = update_all(paths, dry_run=args.essai)
     print(format_results(results))
@@ -136,7 +134,7 @@ def _data_fetch(args: argparse.Namespace, paths: ProjectPaths) -> int:
     print(f"Téléchargé : {downloaded}")
     if args.source.startswith("sirene"):
         return 0
-    print(format_results([update_source(paths, args.source, downloaded, origine=args.url)]))
+    print(format_results([update_source(paths, args.source, downloaded, origin=args.url)]))
     build_processed(paths)
     print(f"Données préparées reconstruites dans {paths.processed}.")
     return 0
@@ -262,6 +260,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     indicators.add_argument(
         "--perimetre",
+        dest="perimeter",
         choices=["loi", "statistique"],
         default="loi",
         help="périmètre de l'ESS : loi de 2014 (défaut) ou statistique Insee",
@@ -283,7 +282,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar=("CLE", "FICHIER"),
         help="source à remplacer et nouveau fichier (défaut : tout fichier non décrit de data/raw)",
     )
-    update.add_argument("--millesime", help="millésime à inscrire au manifeste")
+    update.add_argument("--millesime", dest="vintage", help="millésime à inscrire au manifeste")
     update.add_argument(
         "--essai", "--dry-run", action="store_true", help="vérifier sans rien modifier"
     )

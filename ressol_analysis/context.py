@@ -75,7 +75,7 @@ class Diagnostic:
     def establishments(self) -> pd.DataFrame:
         """Active SIRENE establishments of the areas, classified (employer, jobs, family, ESS)."""
         found = read_sirene(self.sirene_dir, self.membership, self.sirene_passage)
-        return ess.classify(found, perimetre=self.perimeter)
+        return ess.classify(found, perimeter=self.perimeter)
 
     @property
     def moved_sirene_codes(self) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from .contract import TIDY_COLUMNS, tidy
+from .errors import RessolError
 from .sources.reference import (
     FAMILIES,
     HISTORIC_FAMILIES,
@@ -71,7 +72,7 @@ def _ess_statistical(table: pd.DataFrame) -> pd.Series:
 ESS_RULES = {"loi": _ess_legal, "statistique": _ess_statistical}
 
 
-def classify(establishments: pd.DataFrame, perimetre: str = "loi") -> pd.DataFrame:
+def classify(establishments: pd.DataFrame, perimeter: str = "loi") -> pd.DataFrame:
     """Apply the rules: employer, estimated jobs, family and ESS membership.
 
     Parameters
@@ -81,7 +82,7 @@ def classify(establishments: pd.DataFrame, perimetre: str = "loi") -> pd.DataFra
         columns ``etatAdministratifEtablissement``, ``trancheEffectifsEtablissement``,
         ``categorieJuridiqueUniteLegale``, ``economieSocialeSolidaireUniteLegale``,
         ``activitePrincipaleEtablissement``).
-    perimetre : {"loi", "statistique"}
+    perimeter : {"loi", "statistique"}
         ``loi`` (default): ESS flag of the legal unit (law 2014-856). ``statistique``: INSEE's
         social economy — the four historic families by catégorie juridique, minus the
         activities of ``reference/exclusions_perimetre_statistique.csv``.
@@ -96,12 +97,14 @@ def classify(establishments: pd.DataFrame, perimetre: str = "loi") -> pd.DataFra
     Raises
     ------
     RessolError
-        On a missing column, an unknown band or catégorie juridique.
-    ValueError
-        On an unknown ``perimetre``.
+        On a missing column, an unknown band or catégorie juridique, or an unknown
+        ``perimeter``.
     """
-    if perimetre not in ESS_RULES:
-        raise ValueError(f"perimetre must be one of {PERIMETERS}, not {perimetre!r}")
+    if perimeter not in ESS_RULES:
+        raise RessolError(
+            f"Périmètre de l'ESS inconnu : « {perimeter} ». Périmètres possibles : "
+            f"{', '.join(PERIMETERS)} (loi de 2014 ou périmètre statistique de l'Insee)."
+        )
     require_columns(
         Path("établissements SIRENE"),
         list(establishments.columns),
@@ -124,7 +127,7 @@ def classify(establishments: pd.DataFrame, perimetre: str = "loi") -> pd.DataFra
         result[column] = band.map(bands[column]).fillna(0.0).astype(float).where(employer, 0.0)
     families = families_table().set_index("categorie_juridique")["famille"]
     result["famille"] = table["categorieJuridiqueUniteLegale"].map(families).astype("string")
-    result["ess"] = ESS_RULES[perimetre](result).astype(bool)
+    result["ess"] = ESS_RULES[perimeter](result).astype(bool)
     return result.reset_index(drop=True)
 
 
@@ -232,7 +235,7 @@ def indicator_units() -> dict[str, str]:
 
 
 def tidy_indicators(
-    values: pd.DataFrame, areas: pd.DataFrame, source: str, millesime: str
+    values: pd.DataFrame, areas: pd.DataFrame, source: str, vintage: str
 ) -> pd.DataFrame:
     """ESS sums and shares by area as tidy rows, keys in the order of :func:`indicator_units`.
 
@@ -243,7 +246,7 @@ def tidy_indicators(
         :func:`indicator_units` (output of :func:`with_shares`).
     areas : DataFrame
         ``territoire_code``, ``territoire``.
-    source, millesime : str
+    source, vintage : str
         Source line and vintage of every row.
 
     Returns
@@ -254,11 +257,11 @@ def tidy_indicators(
     units = indicator_units()
     wide = values[list(units)].astype(float).rename_axis("territoire_code").reset_index()
     names = dict(zip(areas["territoire_code"], areas["territoire"], strict=True))
-    return tidy(wide, names, units, source, millesime)
+    return tidy(wide, names, units, source, vintage)
 
 
 def ess_indicators(
-    classified: pd.DataFrame, membership: pd.DataFrame, source: str, millesime: str
+    classified: pd.DataFrame, membership: pd.DataFrame, source: str, vintage: str
 ) -> pd.DataFrame:
     """Tidy ESS indicators for every area of ``membership``.
 
@@ -270,7 +273,7 @@ def ess_indicators(
         Columns ``territoire_code``, ``territoire``, ``CODGEO``, one row per (area, commune).
     source : str
         Source line, e.g. ``Insee, Sirene (stock), estimation par tranche d'effectifs``.
-    millesime : str
+    vintage : str
         Vintage, e.g. ``Stock Sirene au 31/03/2026``.
 
     Returns
@@ -282,7 +285,7 @@ def ess_indicators(
     """
     areas = _areas(membership)
     sums = with_shares(_area_sums(_by_area(classified, membership), areas))
-    return tidy_indicators(sums, areas, source, millesime)
+    return tidy_indicators(sums, areas, source, vintage)
 
 
 def apply_official_table(
@@ -290,7 +293,7 @@ def apply_official_table(
     official: pd.DataFrame,
     membership: pd.DataFrame,
     source: str,
-    millesime: str,
+    vintage: str,
 ) -> pd.DataFrame:
     """Replace the band-based ESS figures by an official table of ESS jobs by commune × family.
 
@@ -303,7 +306,7 @@ def apply_official_table(
         commune codes.
     membership : DataFrame
         Columns ``territoire_code``, ``territoire``, ``CODGEO``.
-    source, millesime : str
+    source, vintage : str
         Source line and vintage of the official table, written on the replaced rows.
 
     Returns
@@ -346,7 +349,7 @@ def apply_official_table(
     official_keys.append("part_ess_effectif_salarie_estime")
     is_official = result["indicateur"].isin(official_keys)
     result.loc[is_official, "source"] = source
-    result.loc[is_official, "millesime"] = millesime
+    result.loc[is_official, "millesime"] = vintage
     return result
 
 

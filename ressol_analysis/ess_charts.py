@@ -20,7 +20,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from . import formatting
+from .areas import check_columns
 from .chart_style import PALETTE, add_source, percent_axis, style
+from .errors import RessolError
 from .labels import FAMILY_LABELS, sentence_case
 from .maps import draw_borders, fill_classes, finish_map, map_figure
 from .sources.reference import FAMILIES
@@ -37,12 +39,6 @@ CIRCLE_MAX_AREA = 1400.0
 
 def _wrap(label: str, width: int) -> str:
     return textwrap.fill(label, width)
-
-
-def _check_columns(table: pd.DataFrame, columns: list[str], what: str) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ValueError(f"{what}: missing column(s) {', '.join(missing)}")
 
 
 def _bar_labels(ax, bars, texts: list[str], fontsize: float = 7.5) -> None:
@@ -85,7 +81,7 @@ def family_bars(
     Figure
         Segments of 4 % or more carry their share.
     """
-    _check_columns(shares, ["territoire_code", "famille", "part"], "family_bars")
+    check_columns(shares, ["territoire_code", "famille", "part"], "des parts par famille")
     style()
     table = shares.pivot(index="territoire_code", columns="famille", values="part")
     areas = list(dict.fromkeys(shares["territoire_code"]))
@@ -151,12 +147,15 @@ def sector_bars(sectors: pd.DataFrame, level: str, source: str, synthetic: bool 
         area as a dashed line when ``sectors.attrs["part_ensemble"]`` is set.
     """
     columns = [level, "libelle", "ess_effectif_salarie_estime", "part_ess_effectif_salarie_estime"]
-    _check_columns(sectors, columns, "sector_bars")
+    check_columns(sectors, columns, "de l'ESS par secteur")
     table = sectors[sectors["ess_effectif_salarie_estime"] > 0].sort_values(
         ["ess_effectif_salarie_estime", level], ascending=[False, True], kind="stable"
     )
     if table.empty:
-        raise ValueError("sector_bars: no sector with ESS jobs to draw")
+        raise RessolError(
+            "Graphique de l'ESS par secteur : aucun secteur n'a d'emploi salarié estimé de "
+            "l'ESS dans cette zone ; il n'y a rien à dessiner."
+        )
     style()
     labels = [_wrap(sentence_case(str(t)), 38) for t in table["libelle"]]
     positions = np.arange(len(table))
@@ -222,10 +221,13 @@ def band_bars(bands: pd.DataFrame, source: str, synthetic: bool = False) -> Figu
         "ess_etablissements_employeurs",
         "part_ess_etablissements_employeurs",
     ]
-    _check_columns(bands, columns, "band_bars")
+    check_columns(bands, columns, "de l'ESS par tranche d'effectifs")
     table = bands[bands["etablissements_employeurs"] > 0]
     if table.empty:
-        raise ValueError("band_bars: no employer establishment in any band")
+        raise RessolError(
+            "Graphique de l'ESS par tranche d'effectifs : aucun établissement employeur dans "
+            "cette zone ; il n'y a rien à dessiner."
+        )
     style()
     positions = np.arange(len(table))
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 0.38 * len(table) + 2), sharey=True)
@@ -279,7 +281,7 @@ def anchor_bars(anchor: pd.DataFrame, source: str, synthetic: bool = False) -> F
         "part_ess_2014": "Insee, Clap 2014",
         "part_ess_sirene": "Estimation Sirene (tranches)",
     }
-    _check_columns(anchor, ["territoire", *series], "anchor_bars")
+    check_columns(anchor, ["territoire", *series], "des chiffres officiels de l'ESS")
     style()
     fig, ax = plt.subplots(figsize=(8.5, 4.6))
     width = 0.8 / len(series)
@@ -390,8 +392,8 @@ def ess_map(
         "secret_ess",
         "secret_total",
     ]
-    _check_columns(communes, columns, "ess_map")
-    _check_columns(shapes, ["CODGEO", "EPCI"], "ess_map (shapes)")
+    check_columns(communes, columns, "de l'ESS par commune")
+    check_columns(shapes, ["CODGEO", "EPCI"], "des contours des communes")
     frame, fig, ax = map_figure(shapes, size=(8.5, 9.4))
     frame = frame.merge(communes[columns], on="CODGEO", how="left")
     secret = (frame["secret_ess"] | frame["secret_total"]).fillna(False).astype(bool)

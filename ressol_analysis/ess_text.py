@@ -11,6 +11,7 @@ from html import escape
 
 import pandas as pd
 
+from .errors import RessolError
 from .ess import SECRET_DOMINANCE, SECRET_MIN_COUNT
 from .formatting import number, percent, points, points_gap
 from .labels import FAMILY_LABELS, SYNTHETIC_MARK, sentence_case
@@ -104,7 +105,10 @@ def key_figures_table(wide: pd.DataFrame) -> pd.DataFrame:
     """
     missing = [k for k in ["territoire", *KEY_INDICATORS] if k not in wide.columns]
     if missing:
-        raise ValueError(f"key_figures_table: missing column(s) {', '.join(missing)}")
+        raise RessolError(
+            f"Le tableau des chiffres clés de l'ESS n'a pas la ou les colonne(s) "
+            f"{', '.join(missing)} : passez Diagnostic.wide(KEY_INDICATORS)."
+        )
     low = wide["ess_effectif_salarie_estime_bas"].map(number)
     high = wide["ess_effectif_salarie_estime_haut"].map(number)
     return pd.DataFrame(
@@ -419,7 +423,7 @@ def official_anchor(itdd: pd.DataFrame, wide: pd.DataFrame) -> pd.DataFrame:
 
     Raises
     ------
-    ValueError
+    RessolError
         If an area described by a département or region code is absent from the ITDD file.
     """
     rows = []
@@ -429,7 +433,10 @@ def official_anchor(itdd: pd.DataFrame, wide: pd.DataFrame) -> pd.DataFrame:
         if key is None:
             continue
         if key not in official.index:
-            raise ValueError(f"official_anchor: {key[0]} {key[1]} is not in the ITDD file")
+            raise RessolError(
+                f"Zone {area['territoire_code']} ({key[0]} {key[1]}) absente du fichier ITDD de "
+                "l'Insee : restaurez le fichier officiel ou retirez cette zone de comparaison."
+            )
         found = official.loc[key]
         rows.append(
             {

@@ -251,7 +251,7 @@ def national_indicators(
     passage: pd.DataFrame,
     *,
     source: str = SIRENE_SOURCE,
-    millesime: str = "Stock Sirene",
+    vintage: str = "Stock Sirene",
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     threads: int | None = None,
 ) -> pd.DataFrame:
@@ -269,7 +269,7 @@ def national_indicators(
     passage : DataFrame
         ``code_ancien``, ``code_actuel`` (old → current commune codes); a split code stays
         where it is when one of its current communes kept it, otherwise it is an error.
-    source, millesime : str
+    source, vintage : str
         Source line and vintage written in every row.
     memory_limit : str
         DuckDB memory limit (the engine spills to disk beyond it).
@@ -365,7 +365,7 @@ def national_indicators(
         .astype(float)
     )
     values.index = pd.Index(areas["territoire_code"])
-    result = tidy_indicators(with_shares(values), areas, source, millesime)
+    result = tidy_indicators(with_shares(values), areas, source, vintage)
     result.attrs = {"fichiers": [str(etab.path), str(units.path)], "sans_unite_legale": orphans}
     return result
 
@@ -467,11 +467,14 @@ def france_groups(raw: str | Path, level: str) -> pd.DataFrame:
 
     Raises
     ------
-    ValueError
+    RessolError
         On an unknown ``level``.
     """
     if level not in FRANCE_LEVELS:
-        raise ValueError(f"level must be one of {tuple(FRANCE_LEVELS)}, not {level!r}")
+        raise RessolError(
+            f"Niveau de zones inconnu : « {level} ». Niveaux possibles : "
+            f"{', '.join(FRANCE_LEVELS)}."
+        )
     return FRANCE_LEVELS[level](Path(raw))
 
 

@@ -148,7 +148,7 @@ def location_quotients(sectors: pd.DataFrame, reference: str) -> pd.DataFrame:
     ]
 
 
-def specialisation_index(sectors: pd.DataFrame, reference: str, millesime: str) -> pd.DataFrame:
+def specialisation_index(sectors: pd.DataFrame, reference: str, vintage: str) -> pd.DataFrame:
     """Krugman dissimilarity index of each area's sector structure against a reference.
 
     ``K = 100 × ½ × Σ_s |part_s(zone) − part_s(référence)|``, in percent of jobs: the share of
@@ -162,7 +162,7 @@ def specialisation_index(sectors: pd.DataFrame, reference: str, millesime: str) 
         Output of :func:`sector_jobs` (the level it was built at, usually A38).
     reference : str
         ``territoire_code`` of the reference area.
-    millesime : str
+    vintage : str
         Vintage of the establishment data (e.g. ``"Sirene 01/2026"``).
 
     Returns
@@ -181,7 +181,7 @@ def specialisation_index(sectors: pd.DataFrame, reference: str, millesime: str) 
     )
     index["indicateur"] = "indice_specialisation_krugman"
     index["communes_manquantes"] = 0
-    return tidy_rows(index, "%", f"{SIRENE_SOURCE} ; référence {reference}", millesime)
+    return tidy_rows(index, "%", f"{SIRENE_SOURCE} ; référence {reference}", vintage)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -235,7 +235,7 @@ def sphere_shares(
     membership: pd.DataFrame,
     naf: pd.DataFrame,
     spheres: pd.DataFrame,
-    millesime: str,
+    vintage: str,
 ) -> pd.DataFrame:
     """Weight of the présentielle sphere in each area's employer establishments and jobs.
 
@@ -249,7 +249,7 @@ def sphere_shares(
         Reference table of :func:`ressol_analysis.sources.naf.read_naf`.
     spheres : DataFrame
         Output of :func:`sphere_table`.
-    millesime : str
+    vintage : str
         Vintage of the establishment data.
 
     Returns
@@ -303,7 +303,7 @@ def sphere_shares(
                 ),
                 unit,
                 source,
-                millesime,
+                vintage,
             )
             for key, (value, unit) in indicators.items()
         ],
@@ -373,7 +373,7 @@ def agrifood_weight(
     naf: pd.DataFrame,
     components: pd.DataFrame,
     cooperative_cj: pd.DataFrame,
-    millesime: str,
+    vintage: str,
 ) -> pd.DataFrame:
     """Weight of agriculture, agri-food and agricultural cooperatives in salaried jobs.
 
@@ -396,7 +396,7 @@ def agrifood_weight(
         Output of :func:`agrifood_components`.
     cooperative_cj : DataFrame
         ``categorie_juridique`` of agricultural cooperatives and CUMA.
-    millesime : str
+    vintage : str
         Vintage of the establishment data.
 
     Returns
@@ -474,7 +474,7 @@ def agrifood_weight(
                 ),
                 unit,
                 SIRENE_SOURCE,
-                millesime,
+                vintage,
             )
             for key, (value, unit) in indicators.items()
         ],

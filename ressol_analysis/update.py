@@ -483,8 +483,8 @@ def update_source(
     key: str,
     new_file: str | os.PathLike[str],
     *,
-    millesime: str | None = None,
-    origine: str | None = None,
+    vintage: str | None = None,
+    origin: str | None = None,
     today: date | None = None,
     dry_run: bool = False,
 ) -> UpdateResult:
@@ -499,10 +499,11 @@ def update_source(
     new_file : path
         The new file: already dropped into ``data/raw``, elsewhere (it is then copied into
         ``data/raw``), or an official zip (its useful member is extracted into ``data/raw``).
-    millesime : str, optional
-        Vintage to record. Required for sources whose files do not carry it (COG lists,
-        legal populations); when given for other sources, it replaces the detected label.
-    origine : str, optional
+    vintage : str, optional
+        Vintage to record (option ``--millesime``). Required for sources whose files do not
+        carry it (COG lists, legal populations); when given for other sources, it replaces the
+        detected label.
+    origin : str, optional
         Where the file comes from (download address), recorded in the entry.
     today : date, optional
         Date recorded as ``date_ajout`` (defaults to today).
@@ -519,14 +520,12 @@ def update_source(
     RessolError
         If the file does not read with the source's reader, its header matches no known
         edition, its vintage is older than the one in use, or its vintage cannot be read and
-        ``millesime`` is not given. Nothing is changed then.
+        ``vintage`` is not given. Nothing is changed then.
     """
     today = today or date.today()
     manifest = load_manifest(paths.raw)
     with tempfile.TemporaryDirectory(prefix=".ressol-maj-", dir=paths.root / "data") as work:
-        change = _prepare(
-            paths, manifest, key, Path(new_file), Path(work), millesime, origine, today
-        )
+        change = _prepare(paths, manifest, key, Path(new_file), Path(work), vintage, origin, today)
         if not dry_run:
             _apply(paths, [change], today)
     return change.result

@@ -153,7 +153,7 @@ def test_area_without_employer_has_missing_shares(classified):
 
 
 def test_statistical_perimeter(establishments):
-    stat = ess.classify(establishments, perimetre="statistique")
+    stat = ess.classify(establishments, perimeter="statistique")
     centre = wide(ess.ess_indicators(stat, make_membership(), "src", "2026"))["centre-manche"]
     # Legal perimeter minus CJ 1000 (…22), SAS (…25) and the religious association in
     # NAF 94.91Z (…33): 13-3 = 10 employers, 150.5-1.5-1.5-1.5 = 146 jobs.
@@ -163,8 +163,8 @@ def test_statistical_perimeter(establishments):
 
 
 def test_unknown_perimeter(establishments):
-    with pytest.raises(ValueError, match="perimetre"):
-        ess.classify(establishments, perimetre="large")
+    with pytest.raises(RessolError, match="Périmètre.*large"):
+        ess.classify(establishments, perimeter="large")
 
 
 def test_unknown_codes_in_classify(establishments):

@@ -12,6 +12,7 @@ from matplotlib.text import Text
 from shapely.geometry import box
 
 from ressol_analysis import ess_charts
+from ressol_analysis.errors import RessolError
 from ressol_analysis.formatting import NBSP
 from ressol_analysis.labels import SYNTHETIC_MARK, sentence_case
 
@@ -101,7 +102,7 @@ def test_sector_bars_sorted_without_empty_sectors():
 
 
 def test_sector_bars_rejects_missing_column():
-    with pytest.raises(ValueError, match="libelle"):
+    with pytest.raises(RessolError, match="libelle"):
         ess_charts.sector_bars(_sectors().drop(columns="libelle"), "A21", SOURCE)
 
 
@@ -187,7 +188,7 @@ def test_ess_map_circles_secret_and_total():
 
 def test_ess_map_rejects_missing_secrecy_columns():
     shapes, communes = _map_inputs()
-    with pytest.raises(ValueError, match="secret_ess"):
+    with pytest.raises(RessolError, match="secret_ess"):
         ess_charts.ess_map(
             shapes,
             communes.drop(columns="secret_ess"),

@@ -7,6 +7,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from ressol_analysis import ess_text
+from ressol_analysis.errors import RessolError
 from ressol_analysis.formatting import NBSP
 from ressol_analysis.labels import SYNTHETIC_MARK
 
@@ -39,7 +40,7 @@ def test_key_figures_table_formats_the_range():
 
 
 def test_key_figures_table_rejects_missing_key():
-    with pytest.raises(ValueError, match="ess_effectif_salarie_estime_bas"):
+    with pytest.raises(RessolError, match="ess_effectif_salarie_estime_bas"):
         ess_text.key_figures_table(_wide().drop(columns="ess_effectif_salarie_estime_bas"))
 
 
@@ -212,7 +213,7 @@ def test_official_anchor_unknown_area():
             "part_ess_effectif_salarie_estime": [1.0],
         }
     )
-    with pytest.raises(ValueError, match="departement 61"):
+    with pytest.raises(RessolError, match="departement 61"):
         ess_text.official_anchor(_itdd(), wide)
 
 

@@ -70,7 +70,7 @@ def stock(tmp_path_factory) -> Path:
 
 
 def _national(directory: Path) -> pd.DataFrame:
-    return national_indicators(directory, GROUPS, PASSAGE, source=SOURCE, millesime=VINTAGE)
+    return national_indicators(directory, GROUPS, PASSAGE, source=SOURCE, vintage=VINTAGE)
 
 
 def test_generated_stock_exercises_every_rule(stock):

@@ -281,7 +281,7 @@ def test_source_without_vintage_in_file_needs_it_given(project, tmp_path):
     regions.write_text(text.replace("Normandie", "Normandie (2027)"), encoding="utf-8")
     with pytest.raises(RessolError, match="ne porte pas son millésime.*--millesime"):
         update_source(paths, "cog_regions", regions)
-    result = update_source(paths, "cog_regions", regions, millesime="COG 2027", today=TODAY)
+    result = update_source(paths, "cog_regions", regions, vintage="COG 2027", today=TODAY)
     assert load_manifest(paths.raw)["cog_regions"].vintage == "COG 2027"
     assert result.file == "v_region_2027.csv"
 

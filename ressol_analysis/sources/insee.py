@@ -264,7 +264,7 @@ def read_estimates_broad(path: Path, level: str) -> pd.DataFrame:
         ``annee``, ``zone`` (département code or region name), ``pop_0_19``, ``pop_totale``.
     """
     if level not in ("dep", "reg"):
-        raise ValueError("level must be 'dep' or 'reg'")
+        raise RessolError(f"Niveau d'estimations inconnu : « {level} » (dep ou reg).")
     book = open_workbook(path)
     first = 2 if level == "dep" else 1
     frames = []
