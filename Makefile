@@ -35,9 +35,10 @@ report: $(STAMP) ## Produit le rapport HTML du territoire (TERRITOIRE=centre-man
 test: $(STAMP) ## Lance tous les tests
 	$(BIN)/python -m pytest
 
-lint: $(STAMP) ## Vérifie le style du code (ruff)
+lint: $(STAMP) ## Vérifie le style du code (ruff) et les couches du paquet (import-linter)
 	$(BIN)/ruff check ressol_analysis tests benchmarks
 	$(BIN)/ruff format --check ressol_analysis tests benchmarks
+	$(BIN)/lint-imports --no-cache --no-logo
 
 format: $(STAMP) ## Met en forme le code (ruff)
 	$(BIN)/ruff format ressol_analysis tests benchmarks
