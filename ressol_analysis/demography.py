@@ -79,6 +79,18 @@ def area_totals(
     return totals
 
 
+def growth_keys(census_years: Sequence[int]) -> list[str]:
+    """Keys of the annual growth rates between consecutive censuses, oldest period first.
+
+    ``[2022, 2016, 2011]`` → ``["taux_evolution_annuel_2011_2016",
+    "taux_evolution_annuel_2016_2022"]``, the columns of :func:`population_indicators`.
+    """
+    ordered = sorted(census_years)
+    return [
+        f"taux_evolution_annuel_{a}_{b}" for a, b in zip(ordered[:-1], ordered[1:], strict=True)
+    ]
+
+
 def annual_growth_rate(start: pd.Series, end: pd.Series, years: int) -> pd.Series:
     """Average annual growth rate in percent: ``100 × ((end / start) ** (1 / years) − 1)``."""
     return 100 * ((end / start) ** (1 / years) - 1)

@@ -1,9 +1,10 @@
-"""Charts of the demography chapter: age structure, growth rates, population since 1975."""
+"""Charts of the demography chapter: age structure, growth, population since 1975, density."""
 
 from __future__ import annotations
 
 import textwrap
 
+import geopandas as gpd
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
@@ -12,6 +13,7 @@ from matplotlib.ticker import FuncFormatter
 from . import formatting
 from .chart_style import PALETTE, add_source, percent_axis, style
 from .demography import AGE_BANDS, AGE_LABELS
+from .maps import choropleth
 
 
 def age_structure(ages: pd.DataFrame, source: str) -> Figure:
@@ -143,3 +145,32 @@ def estimated_population(series: pd.DataFrame, names: dict[str, str], source: st
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     add_source(fig, source)
     return fig
+
+
+def density_map(shapes: gpd.GeoDataFrame, communes: pd.DataFrame, year: int, source: str) -> Figure:
+    """Choropleth of the population density of the communes, EPCI borders drawn.
+
+    Parameters
+    ----------
+    shapes : GeoDataFrame
+        Commune outlines with ``CODGEO`` and ``EPCI`` (``Diagnostic.geometry()``).
+    communes : DataFrame
+        Output of :func:`ressol_analysis.demography.commune_table`.
+    year : int
+        Census year.
+    source : str
+        Source line (with the outlines' source).
+
+    Returns
+    -------
+    Figure
+        The map (Fisher-Jenks classes).
+    """
+    return choropleth(
+        shapes,
+        communes.set_index("CODGEO")["densite_hab_km2"],
+        title=f"Densité de population par commune en {year}",
+        unit="hab./km²",
+        source=source,
+        groups=shapes.set_index("CODGEO")["EPCI"],
+    )
