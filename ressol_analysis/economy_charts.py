@@ -25,7 +25,7 @@ from . import formatting
 from .chart_style import PALETTE, add_source, percent_axis, style
 from .economy import SECTORS
 from .errors import RessolError
-from .labels import SECTOR_LABELS, TIE
+from .labels import SECTOR_LABELS, TIE, TIE_LABEL
 from .maps import MISSING_LABEL, choropleth, draw_borders, finish_map, map_figure
 
 SECTOR_COLOURS = dict(
@@ -623,4 +623,148 @@ def choropleth_with_secret(
         groups=groups,
         decimals=decimals,
         secret=secret,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The maps of the chapter
+
+
+def _groups(shapes: gpd.GeoDataFrame) -> pd.Series:
+    return shapes.set_index("CODGEO")["EPCI"]
+
+
+def jobs_map(
+    shapes: gpd.GeoDataFrame,
+    communes: pd.DataFrame,
+    names: Mapping[str, str],
+    year: int,
+    source: str,
+) -> Figure:
+    """Jobs at place of work by commune as proportional circles, the largest named.
+
+    Parameters
+    ----------
+    shapes : GeoDataFrame
+        Commune outlines with ``CODGEO`` and ``EPCI`` (``Diagnostic.geometry()``).
+    communes : DataFrame
+        Comparateur table of the territory's communes (``CODGEO``, ``emplois``).
+    names : mapping
+        Commune code → name.
+    year : int
+        Census year.
+    source : str
+        Source line (with the outlines' source).
+
+    Returns
+    -------
+    Figure
+        The map.
+    """
+    return proportional_circles(
+        shapes,
+        communes.set_index("CODGEO")["emplois"],
+        title=f"Emplois au lieu de travail par commune en {year}",
+        unit="emplois",
+        source=source,
+        groups=_groups(shapes),
+        names=pd.Series(names),
+    )
+
+
+def dominant_map(
+    shapes: gpd.GeoDataFrame, communes: pd.DataFrame, year: int, source: str
+) -> Figure:
+    """Typology of the communes by the sector with the most active establishments.
+
+    Parameters
+    ----------
+    shapes : GeoDataFrame
+        Commune outlines with ``CODGEO`` and ``EPCI``.
+    communes : DataFrame
+        Comparateur table of the territory's communes (see :func:`dominant_sector`).
+    year : int
+        Flores year.
+    source : str
+        Source line (with the outlines' source).
+
+    Returns
+    -------
+    Figure
+        The map.
+    """
+    dominant = dominant_sector(communes)
+    return typology(
+        shapes,
+        dominant.set_index("CODGEO")["secteur_dominant"],
+        labels={**SECTOR_LABELS, TIE: TIE_LABEL},
+        colours={**SECTOR_COLOURS, TIE: TIE_COLOUR},
+        title=f"Secteur qui compte le plus d'établissements actifs, fin {year}",
+        legend_title="Secteur dominant",
+        source=source,
+        groups=_groups(shapes),
+    )
+
+
+def unemployment_map(
+    shapes: gpd.GeoDataFrame, communes: pd.DataFrame, year: int, source: str
+) -> Figure:
+    """Choropleth of the census unemployment rate of the 15-64 year-olds by commune.
+
+    Parameters
+    ----------
+    shapes : GeoDataFrame
+        Commune outlines with ``CODGEO`` and ``EPCI``.
+    communes : DataFrame
+        Comparateur table of the territory's communes (``chomeurs_15_64``, ``actifs_15_64``).
+    year : int
+        Census year.
+    source : str
+        Source line (with the outlines' source).
+
+    Returns
+    -------
+    Figure
+        The map (Fisher-Jenks classes, one decimal).
+    """
+    return choropleth(
+        shapes,
+        unemployment_by_commune(communes),
+        title=f"Taux de chômage des 15-64 ans par commune en {year}",
+        unit="%",
+        source=source,
+        groups=_groups(shapes),
+        decimals=1,
+    )
+
+
+def income_map(shapes: gpd.GeoDataFrame, communes: pd.DataFrame, year: int, source: str) -> Figure:
+    """Choropleth of the median disposable income by commune, secret communes apart.
+
+    Parameters
+    ----------
+    shapes : GeoDataFrame
+        Commune outlines with ``CODGEO`` and ``EPCI``.
+    communes : DataFrame
+        Comparateur table of the territory's communes (``revenu_median``,
+        ``revenu_median_secret``).
+    year : int
+        Filosofi year.
+    source : str
+        Source line (with the outlines' source).
+
+    Returns
+    -------
+    Figure
+        The map.
+    """
+    table = communes.set_index("CODGEO")
+    return choropleth_with_secret(
+        shapes,
+        table["revenu_median"],
+        table["revenu_median_secret"],
+        title=f"Revenu médian disponible par unité de consommation en {year}",
+        unit="€",
+        source=source,
+        groups=_groups(shapes),
     )

@@ -1,17 +1,75 @@
-"""Plain-French findings of the economy chapter, generated from the numbers.
+"""French findings, tables and captions of the economy chapter, generated from the numbers.
 
 Every figure in a sentence comes from the tables passed in; a missing value reads ``n.d.``
 and the sentence says so rather than guessing. Medians (income) are described commune by
-commune — their spread and how many are secret — never averaged into an area figure.
+commune — their spread and how many are secret — never averaged into an area figure. Tables
+come out as HTML with their title, French formats, source line and note.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 import pandas as pd
 
-from .economy import SECTORS
+from .economy import SECTORS, evolution_key
 from .errors import RessolError
-from .formatting import number, percent, points_gap, signed_percent, with_unit
+from .formatting import (
+    html_table,
+    number,
+    percent,
+    points_gap,
+    signed_percent,
+    with_unit,
+)
+from .labels import SECTOR_LABELS
+
+ESTABLISHMENT_KEYS = ["etablissements_actifs", *[f"part_etablissements_{s}" for s in SECTORS]]
+SPHERE_KEYS = [
+    "emplois_sphere_presentielle",
+    "emplois_sphere_productive",
+    "part_emplois_sphere_presentielle",
+    "part_etablissements_sphere_presentielle",
+]
+AGRIFOOD_KEYS = [
+    "emplois_filiere_agricole",
+    "part_emplois_agriculture",
+    "part_emplois_industries_agroalimentaires",
+    "part_emplois_commerce_gros_agricole",
+    "part_emplois_filiere_agricole",
+    "part_emplois_cooperatives_agricoles",
+    "part_ess_emplois_filiere_agricole",
+]
+SOURCE_KEYS = ["comparateur", "naf_table_passage", "naf_a38", "cog_communes", "epci"]
+SYNTHETIC_WARNING = (
+    "> **Attention — données synthétiques.** Les emplois, établissements et secteurs du "
+    "recensement et du comparateur de territoires sont les chiffres réels de l'Insee. En "
+    "revanche, l'analyse fine par secteur (spécialisation, sphères, filière agricole, place de "
+    "l'ESS) repose sur un **extrait de démonstration** construit au format du répertoire "
+    "Sirene : ces résultats illustrent la méthode, ils ne décrivent pas le territoire. Chaque "
+    "graphique et tableau concerné porte la mention « Données synthétiques de démonstration »."
+)
+SPHERES_ALT = (
+    "Barres empilées : part des emplois salariés estimés dans la sphère présentielle et dans la "
+    "sphère productive, pour le territoire, ses intercommunalités et les zones de comparaison."
+)
+AGRIFOOD_ALT = (
+    "Barres empilées : part de l'agriculture, des industries alimentaires et du commerce de "
+    "gros agricole dans les emplois salariés estimés, pour le territoire, ses intercommunalités "
+    "et les zones de comparaison."
+)
+UNEMPLOYMENT_NOTE = (
+    "Classes de Fisher-Jenks : les seuils sont choisis pour regrouper les communes aux taux "
+    "proches. Dans les petites communes, le taux repose sur quelques dizaines d'actifs et varie "
+    "beaucoup d'un recensement à l'autre : il faut lire la carte par grandes zones plutôt que "
+    "commune par commune."
+)
+NO_URSSAF = (
+    "Aucun fichier Urssaf n'est indiqué pour ce territoire. Pour ajouter cette section, "
+    "téléchargez le fichier national « Nombre d'établissements employeurs et effectifs "
+    "salariés du secteur privé, par commune x APE » (open.urssaf.fr) et indiquez son chemin "
+    "sous la clé `urssaf:` du fichier du territoire."
+)
 
 SECTOR_NAMES = {
     "agriculture": "l'agriculture, la sylviculture et la pêche",
@@ -376,3 +434,424 @@ def income_findings(income: pd.DataFrame, names: dict[str, str]) -> list[str]:
             f"({names.get(high['CODGEO'], high['CODGEO'])})."
         )
     return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables and captions of the chapter
+
+
+def _signed_one(value: object) -> str:
+    return signed_percent(value, 1)
+
+
+def jobs_keys(vintages: Mapping[str, int]) -> list[str]:
+    """Keys of the jobs and unemployment table (the change key depends on the censuses)."""
+    return [
+        "emplois_au_lieu_de_travail",
+        "emplois_salaries_au_lieu_de_travail",
+        evolution_key(dict(vintages)),
+        "taux_de_chomage_15_64_ans",
+    ]
+
+
+def jobs_table(
+    jobs: pd.DataFrame,
+    vintages: Mapping[str, int],
+    source: Callable[[str], str],
+    communes: pd.DataFrame,
+    names: dict[str, str],
+) -> str:
+    """Jobs at place of work, their change and the unemployment rate of every area, as HTML.
+
+    Parameters
+    ----------
+    jobs : DataFrame
+        ``Diagnostic.wide(jobs_keys(vintages))``.
+    vintages : mapping
+        Vintages of the comparateur (``rp``, ``rp_precedent``).
+    source : callable
+        Source line of an indicator key (``Diagnostic.source``).
+    communes, names : DataFrame, dict
+        Comparateur table and commune names, for :func:`evolution_note` (quoted in the note).
+
+    Returns
+    -------
+    str
+        The HTML table.
+    """
+    rp, rpp = vintages["rp"], vintages["rp_precedent"]
+    keys = jobs_keys(vintages)
+    evolution = evolution_note(communes, names, jobs)
+    evolution_source = source(keys[2])
+    unemployment_source = source("taux_de_chomage_15_64_ans")
+    labels = [
+        f"Emplois {rp}",
+        f"dont salariés {rp}",
+        f"Évolution des emplois {rpp}-{rp}",
+        f"Taux de chômage des 15-64 ans {rp}",
+    ]
+    table = jobs[["territoire", *keys]].rename(
+        columns={"territoire": "Territoire", **dict(zip(keys, labels, strict=True))}
+    )
+    return html_table(
+        table,
+        dict(zip(labels, [number, number, _signed_one, percent], strict=True)),
+        title=f"Emplois au lieu de travail et chômage en {rp}",
+        source=f"{evolution_source} ; chômage : {unemployment_source}",
+        note="Emplois : salariés et non salariés, au lieu de travail, arrondis à l'unité "
+        f"(estimations du recensement). {evolution} Taux de chômage : chômeurs de 15 à 64 ans / "
+        "actifs de 15 à 64 ans, au lieu de résidence.",
+    )
+
+
+def establishments_table(establishments: pd.DataFrame, year: int, source: str) -> str:
+    """Active establishments and the share of each of the five sectors, as HTML.
+
+    Parameters
+    ----------
+    establishments : DataFrame
+        ``Diagnostic.wide(ESTABLISHMENT_KEYS)``.
+    year : int
+        Flores year (establishments active on 31 December).
+    source : str
+        Source line.
+
+    Returns
+    -------
+    str
+        The HTML table.
+    """
+    labels = {f"part_etablissements_{s}": label for s, label in SECTOR_LABELS.items()}
+    table = establishments[["territoire", *ESTABLISHMENT_KEYS]].rename(
+        columns={
+            "territoire": "Territoire",
+            "etablissements_actifs": "Établissements actifs",
+            **labels,
+        }
+    )
+    return html_table(
+        table,
+        {"Établissements actifs": number, **{label: percent for label in labels.values()}},
+        title=f"Établissements actifs au 31 décembre {year} et part de chaque grand secteur",
+        source=source,
+        note="Parts en pourcentage des établissements actifs de la zone (sections de la NAF : A "
+        "agriculture ; B à E industrie ; F construction ; G à U hors O à Q commerce, transports "
+        "et services divers ; O à Q administration, enseignement, santé, action sociale).",
+    )
+
+
+def establishments_alt(year: int) -> str:
+    """Alternative text of the five-sector chart of establishments."""
+    return (
+        f"Barres empilées : répartition des établissements actifs fin {year} entre cinq grands "
+        "secteurs pour le territoire, ses intercommunalités et ses zones de comparaison."
+    )
+
+
+def specialisation_source(sirene_source: str, reference_name: str, geography: str) -> str:
+    """Source line of the sector comparison (NAF A38, employer establishments)."""
+    return (
+        f"{sirene_source} ; établissements employeurs actifs, effectifs salariés estimés ; NAF "
+        f"rév. 2 niveau A38 ; référence : {reference_name} — {geography}"
+    )
+
+
+def quotients_alt(territory_name: str, reference_name: str) -> str:
+    """Alternative text of the location quotient chart."""
+    return (
+        "Barres horizontales : quotient de localisation de chaque secteur A38 dans l'emploi "
+        f"salarié de {territory_name} par rapport à la {reference_name}, en rouge les secteurs "
+        "surreprésentés (quotient supérieur à 1), en bleu les sous-représentés."
+    )
+
+
+def specialisation_table(
+    index: pd.DataFrame, reference: str, reference_name: str, source: str, mark: str
+) -> str:
+    """Krugman specialisation index of every area but the reference, as HTML.
+
+    Parameters
+    ----------
+    index : DataFrame
+        ``Diagnostic.wide(["indice_specialisation_krugman"])``.
+    reference, reference_name : str
+        Code and name of the reference area.
+    source : str
+        Output of :func:`specialisation_source`.
+    mark : str
+        ``Diagnostic.title_mark`` (synthetic-data mark after the title).
+
+    Returns
+    -------
+    str
+        The HTML table.
+    """
+    key = "indice_specialisation_krugman"
+    table = index.loc[index["territoire_code"] != reference, ["territoire", key]].rename(
+        columns={"territoire": "Territoire", key: "Indice de spécialisation"}
+    )
+    return html_table(
+        table,
+        {"Indice de spécialisation": percent},
+        title=f"Indice de spécialisation (Krugman) par rapport à la {reference_name}{mark}",
+        source=source,
+        note="Part des emplois salariés qui devraient changer de secteur (A38) pour que la zone "
+        f"ait la même répartition que la {reference_name} : 0 % = même structure, 100 % = aucun "
+        "secteur en commun. Un petit territoire est mécaniquement plus spécialisé qu'un grand.",
+    )
+
+
+def spheres_source(sirene_source: str, geography: str) -> str:
+    """Source line of the présentielle/productive spheres."""
+    return (
+        f"{sirene_source} ; établissements employeurs actifs, effectifs salariés estimés ; "
+        f"sphères : règle du projet (pas la liste officielle de l'Insee) — {geography}"
+    )
+
+
+def spheres_table(spheres: pd.DataFrame, source: str, mark: str) -> str:
+    """Jobs of the présentielle and productive spheres of every area, as HTML.
+
+    Parameters
+    ----------
+    spheres : DataFrame
+        ``Diagnostic.wide(SPHERE_KEYS)``.
+    source : str
+        Output of :func:`spheres_source`.
+    mark : str
+        ``Diagnostic.title_mark``.
+
+    Returns
+    -------
+    str
+        The HTML table.
+    """
+    table = spheres[["territoire", *SPHERE_KEYS]].rename(
+        columns={
+            "territoire": "Territoire",
+            "emplois_sphere_presentielle": "Emplois présentiels",
+            "emplois_sphere_productive": "Emplois productifs",
+            "part_emplois_sphere_presentielle": "Part présentielle des emplois",
+            "part_etablissements_sphere_presentielle": "Part présentielle des établissements",
+        }
+    )
+    return html_table(
+        table,
+        {
+            "Emplois présentiels": number,
+            "Emplois productifs": number,
+            "Part présentielle des emplois": percent,
+            "Part présentielle des établissements": percent,
+        },
+        title=f"Sphères présentielle et productive (établissements employeurs){mark}",
+        source=source,
+        note="Emplois salariés estimés au centre des tranches d'effectifs ; les non-salariés ne "
+        "sont pas comptés.",
+    )
+
+
+def agrifood_source(sirene_source: str, geography: str) -> str:
+    """Source line of the agri-food filière (its NAF and legal-category perimeter)."""
+    return (
+        f"{sirene_source} ; établissements employeurs actifs, effectifs salariés estimés ; "
+        "filière : NAF section A, divisions 10-11, groupe 46.2, catégories juridiques 6316-6318 "
+        f"— {geography}"
+    )
+
+
+def agrifood_table(agri: pd.DataFrame, source: str, mark: str) -> str:
+    """Jobs of the agri-food filière, of agricultural cooperatives and of the ESS, as HTML.
+
+    Parameters
+    ----------
+    agri : DataFrame
+        ``Diagnostic.wide(AGRIFOOD_KEYS)``.
+    source : str
+        Output of :func:`agrifood_source`.
+    mark : str
+        ``Diagnostic.title_mark``.
+
+    Returns
+    -------
+    str
+        The HTML table.
+    """
+    labels = {
+        "emplois_filiere_agricole": "Emplois salariés de la filière",
+        "part_emplois_filiere_agricole": "Part de la filière dans l'emploi salarié",
+        "part_emplois_cooperatives_agricoles": "dont coopératives agricoles et CUMA",
+        "part_ess_emplois_filiere_agricole": "Part de l'ESS dans la filière",
+    }
+    table = agri[["territoire", *labels]].rename(columns={"territoire": "Territoire", **labels})
+    formats = dict(zip(labels.values(), [number, percent, percent, percent], strict=True))
+    return html_table(
+        table,
+        formats,
+        title=f"Filière agricole et agroalimentaire, coopératives agricoles et ESS{mark}",
+        source=source,
+        note="Parts de la filière et des coopératives : en % des emplois salariés estimés de la "
+        "zone. Part de l'ESS : en % des emplois salariés de la filière, dans les entreprises "
+        "inscrites comme ESS dans Sirene (coopératives agricoles, CUMA, associations…). Les "
+        "exploitants non salariés ne sont pas comptés.",
+    )
+
+
+def jobs_map_alt(year: int) -> str:
+    """Alternative text of the map of jobs by commune."""
+    return (
+        "Carte du territoire avec un cercle par commune, de surface proportionnelle au nombre "
+        f"d'emplois au lieu de travail en {year} ; les plus gros cercles sont sur les "
+        "villes-centres."
+    )
+
+
+def dominant_alt(year: int) -> str:
+    """Alternative text of the map of the dominant sector."""
+    return (
+        "Carte de typologie des communes selon le grand secteur qui compte le plus "
+        f"d'établissements actifs fin {year} : agriculture dans la plupart des communes rurales, "
+        "commerce, transports et services dans les bourgs et les villes."
+    )
+
+
+def dominant_note(communes: pd.DataFrame) -> str:
+    """How to read the map of the dominant sector (median number of establishments)."""
+    return (
+        "Le secteur dominant est celui qui compte le plus d'établissements actifs dans la "
+        "commune, parmi les cinq grands secteurs. Une commune sur deux compte moins de "
+        f"{number(communes['etablissements'].median())} établissements : dans les petites "
+        "communes, quelques exploitations suffisent à faire de l'agriculture le secteur dominant."
+    )
+
+
+def unemployment_alt(year: int) -> str:
+    """Alternative text of the map of unemployment."""
+    return (
+        "Carte des communes colorées selon le taux de chômage des 15-64 ans au sens du "
+        f"recensement en {year}, en cinq classes de Fisher-Jenks."
+    )
+
+
+def income_alt(year: int) -> str:
+    """Alternative text of the map of median income."""
+    return (
+        "Carte des communes colorées selon leur revenu médian disponible par unité de "
+        f"consommation en {year}, en cinq classes ; les communes soumises au secret statistique "
+        "sont pointillées."
+    )
+
+
+def income_table(
+    communes: pd.DataFrame, income: pd.DataFrame, vintages: Mapping[str, int], source: str
+) -> str:
+    """Median income and poverty rate of the 20 most populated communes, as HTML.
+
+    Parameters
+    ----------
+    communes : DataFrame
+        Commune table of ``data/processed`` (``CODGEO``, ``LIBELLE``, ``EPCI_NOM``, ``POP``).
+    income : DataFrame
+        Rows of :func:`ressol_analysis.economy.income_by_commune` for the territory: its
+        communes are those of the table.
+    vintages : mapping
+        Vintages of the comparateur (``rp``, ``filosofi``).
+    source : str
+        Source line.
+
+    Returns
+    -------
+    str
+        The HTML table; secret and missing values read as such.
+    """
+    rp, filosofi = vintages["rp"], vintages["filosofi"]
+    mine = communes[communes["CODGEO"].isin(income["CODGEO"])]
+    largest = mine.nlargest(20, "POP")[["CODGEO", "LIBELLE", "EPCI_NOM", "POP"]]
+    columns = ["LIBELLE", "EPCI_NOM", "POP", "revenu_median_affiche", "taux_pauvrete_affiche"]
+    table = largest.merge(income, on="CODGEO")[columns].rename(
+        columns={
+            "LIBELLE": "Commune",
+            "EPCI_NOM": "Intercommunalité",
+            "POP": f"Population {rp}",
+            "revenu_median_affiche": f"Revenu médian {filosofi} (€ par UC)",
+            "taux_pauvrete_affiche": f"Taux de pauvreté {filosofi}",
+        }
+    )
+    return html_table(
+        table,
+        {f"Population {rp}": number},
+        title=(
+            "Revenu médian et taux de pauvreté des 20 communes les plus peuplées "
+            f"(sur {len(income)})"
+        ),
+        source=source,
+        note="« secret » : chiffre non diffusé par l'Insee (secret statistique) ; « non "
+        "disponible » : commune absente du fichier. Valeurs communales : elles ne se moyennent "
+        "pas. Liste complète dans le fichier indicateurs joint au rapport.",
+    )
+
+
+def urssaf_table(by_year: pd.DataFrame, source: str) -> str:
+    """Private salaried jobs of every covered area, first, last and every fifth year, as HTML.
+
+    Parameters
+    ----------
+    by_year : DataFrame
+        ``Diagnostic.urssaf_by_year`` (output of :func:`ressol_analysis.economy.urssaf_by_year`).
+    source : str
+        Source line.
+
+    Returns
+    -------
+    str
+        The HTML table; a total with a secret cell reads ``n.d.``.
+    """
+    years = sorted(by_year["annee"].unique())
+    shown = [y for y in years if y in (years[0], years[-1]) or y % 5 == 0]
+    table = (
+        by_year[by_year["annee"].isin(shown)]
+        .pivot_table(
+            index="territoire",
+            columns="annee",
+            values="effectifs_salaries",
+            aggfunc="first",
+            sort=False,
+        )
+        .reset_index()
+    )
+    table.columns = ["Territoire", *[f"Salariés {y}" for y in table.columns[1:]]]
+    return html_table(
+        table,
+        {c: number for c in table.columns[1:]},
+        title="Effectifs salariés du secteur privé au 31 décembre",
+        source=source,
+        note="n.d. : au moins une case couverte par le secret statistique dans la zone (le total "
+        "n'est pas publié plutôt que d'être sous-estimé). Seules les zones entièrement couvertes "
+        "par le fichier fourni figurent.",
+    )
+
+
+def sources_lines(sources: list[str], sirene_source: str) -> list[str]:
+    """The « Sources » bullets of the chapter.
+
+    Parameters
+    ----------
+    sources : list of str
+        One line per raw file (``Diagnostic.source_list(SOURCE_KEYS)``).
+    sirene_source : str
+        ``Diagnostic.sirene_source`` (says when the establishments are synthetic).
+
+    Returns
+    -------
+    list of str
+        Markdown bullets.
+    """
+    return [
+        *sources,
+        f"**Établissements employeurs (Sirene)** — {sirene_source}.",
+        "Quotient de localisation, indice de spécialisation, sphères présentielle et productive, "
+        "filière agricole : définitions détaillées dans la documentation des indicateurs du "
+        "projet (docs/indicateurs.md). Les sphères suivent la règle documentée du projet, pas la "
+        "liste officielle de l'Insee.",
+        "Les effectifs salariés de Sirene sont estimés au centre de la tranche d'effectifs "
+        "déclarée : ce sont des ordres de grandeur, pas des emplois comptés.",
+    ]
