@@ -150,3 +150,38 @@ def aggregate_counts(
     if "ordre" in result.columns:
         result = result.sort_values("ordre", kind="stable")
     return result.reset_index(drop=True)
+
+
+def rows_of(wide: pd.DataFrame, *codes: str) -> list[pd.Series]:
+    """Rows of some areas of a wide indicator table (one row per area), in the order asked.
+
+    Parameters
+    ----------
+    wide : DataFrame
+        One row per area, with ``territoire_code``.
+    *codes : str
+        Area codes.
+
+    Returns
+    -------
+    list of Series
+        One row per code.
+
+    Raises
+    ------
+    RessolError
+        Naming the codes absent from the table and the codes present.
+    """
+    table = wide.set_index("territoire_code")
+    absent = [c for c in codes if c not in table.index]
+    if absent:
+        raise RessolError(
+            f"Zone(s) {', '.join(absent)} absente(s) du tableau des indicateurs ; zones "
+            f"disponibles : {', '.join(table.index)}."
+        )
+    return [table.loc[c] for c in codes]
+
+
+def epci_rows(wide: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Rows of the EPCIs (``niveau == "epci"``) of a wide table that have a value in ``column``."""
+    return wide[(wide["niveau"] == "epci") & wide[column].notna()]

@@ -21,7 +21,7 @@ from .geography import last_update_passage, move_codes
 from .labels import SYNTHETIC_MARK
 from .paths import ProjectPaths, project_paths
 from .sources import naf, reference
-from .sources.sirene import read_official_ess_jobs, read_sirene
+from .sources.sirene import read_itdd_ess, read_official_ess_jobs, read_sirene
 from .sources.urssaf import read_urssaf_commune_ape
 from .territory import Territory, load_territory, resolve
 
@@ -80,8 +80,11 @@ class Diagnostic:
 
     @property
     def moved_sirene_codes(self) -> pd.DataFrame:
-        """Commune codes of SIRENE establishments moved to the current COG, with counts."""
-        found = self.establishments
+        """Old commune codes of the territory's SIRENE establishments, moved to the current COG.
+
+        Columns ``code_ancien``, ``code_actuel``, ``etablissements`` (how many carried it).
+        """
+        found = self.establishments[self.establishments["CODGEO"].isin(self.communes())]
         moved = found[found["codeCommuneEtablissement"] != found["CODGEO"]]
         counts = moved.groupby(["codeCommuneEtablissement", "CODGEO"]).size()
         return (
@@ -294,6 +297,43 @@ class Diagnostic:
     def in_territory(self, table: pd.DataFrame) -> pd.DataFrame:
         """Rows of a commune table (``CODGEO``) that are communes of the territory."""
         return table[table["CODGEO"].isin(self.communes())]
+
+    def value(self, key: str, area: str | None = None) -> float:
+        """Value of an indicator for an area (the territory by default)."""
+        rows = self.indicators
+        rows = rows[
+            (rows["indicateur"] == key) & (rows["territoire_code"] == (area or self.territory.id))
+        ]
+        if rows.empty:
+            raise RessolError(f"Indicateur inconnu : « {key} » (voir docs/indicateurs.md).")
+        return float(rows["valeur"].iloc[0])
+
+    def of_territory(self, table: pd.DataFrame) -> pd.DataFrame:
+        """Rows of a table by area (``territoire_code``) that describe the territory."""
+        return table[table["territoire_code"] == self.territory.id]
+
+    @cached_property
+    def ess_communes(self) -> pd.DataFrame:
+        """ESS employers and jobs of the territory's communes, with statistical secrecy.
+
+        Secondary secrecy works within each EPCI; the table is ``ess_par_commune.csv``.
+        """
+        groups = self.data.communes[["CODGEO", "LIBELLE", "EPCI"]].rename(
+            columns={"EPCI": "groupe"}
+        )
+        mine = ess.select_area(self.establishments, self.membership, self.territory.id)
+        return ess.commune_table(mine, self.in_territory(groups))
+
+    @cached_property
+    def ess_directory(self) -> pd.DataFrame:
+        """Directory of the territory's ESS employers (never P units nor natural persons)."""
+        mine = ess.select_area(self.establishments, self.membership, self.territory.id)
+        return ess.ess_directory(mine, self.naf)
+
+    @cached_property
+    def itdd(self) -> pd.DataFrame:
+        """INSEE's official ESS shares of salaried jobs (ITDD) by région and département."""
+        return read_itdd_ess(self.data.sources["itdd"].path)
 
     @cached_property
     def income(self) -> pd.DataFrame:

@@ -211,8 +211,7 @@ def estimates_alt(series: pd.DataFrame, names: dict[str, str]) -> str:
     areas = [name for code, name in names.items() if code in shown]
     listed = " et ".join([", ".join(areas[:-1]), areas[-1]]) if len(areas) > 1 else areas[0]
     return (
-        f"Courbes : population estimée de {first} à {last}, indice 100 en {first}, pour "
-        f"{listed}."
+        f"Courbes : population estimée de {first} à {last}, indice 100 en {first}, pour {listed}."
     )
 
 

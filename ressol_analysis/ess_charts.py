@@ -349,7 +349,6 @@ def circle_legend_values(maximum: float) -> list[float]:
 def ess_map(
     shapes: gpd.GeoDataFrame,
     communes: pd.DataFrame,
-    *,
     total_jobs: float,
     total_share: float,
     area_name: str,

@@ -13,9 +13,9 @@ import pandas as pd
 
 from .errors import RessolError
 from .ess import SECRET_DOMINANCE, SECRET_MIN_COUNT
-from .formatting import number, percent, points, points_gap
+from .formatting import html_table, number, percent, points_gap
 from .labels import FAMILY_LABELS, SYNTHETIC_MARK, sentence_case
-from .sources.reference import FAMILIES, bands_table
+from .sources.reference import FAMILIES
 
 SECRET_LABEL = "secret"
 FAMILY_NOUNS = {
@@ -25,9 +25,18 @@ FAMILY_NOUNS = {
     "fondations": "les fondations",
     "autres": "les autres entreprises de l'ESS",
 }
-EXAMPLE_BAND = "12"  # band quoted to explain the central estimate
-# Area codes of the comparison areas → level of the ITDD file (``dep-50`` → département 50).
-ITDD_LEVELS = {"dep": "departement", "reg": "region"}
+SOURCE_KEYS = ["itdd", "naf_table_passage", "categories_juridiques", "cog_communes", "epci"]
+FAMILY_ALT = (
+    "Barres horizontales empilées : répartition des emplois salariés estimés de l'ESS entre "
+    "associations, coopératives, mutuelles, fondations et autres entreprises de l'ESS, pour le "
+    "territoire, ses intercommunalités et les zones de comparaison."
+)
+METHOD_NOTE = (
+    "Méthode détaillée, table des familles et limites des estimations : `docs/methode_ess.md`."
+)
+COMMUNES_SHOWN = 12
+# The territory's unmasked totals written on the map.
+MAP_TOTALS = ("ess_effectif_salarie_estime", "part_ess_effectif_salarie_estime")
 KEY_INDICATORS = [
     "etablissements_employeurs",
     "ess_etablissements_employeurs",
@@ -384,150 +393,6 @@ def band_findings(
     ]
 
 
-def itdd_key(area: str) -> tuple[str, str] | None:
-    """ITDD level and code of an area code (``dep-50`` → ``("departement", "50")``).
-
-    Parameters
-    ----------
-    area : str
-        Area code of the territory file.
-
-    Returns
-    -------
-    tuple of str, or None
-        ``None`` for areas that the ITDD file does not describe (territory, EPCI, groups of
-        départements).
-    """
-    prefix, _, code = area.partition("-")
-    level = ITDD_LEVELS.get(prefix)
-    return (level, code) if level and code else None
-
-
-def official_anchor(itdd: pd.DataFrame, wide: pd.DataFrame) -> pd.DataFrame:
-    """INSEE's official ESS share (ITDD, 2008 and 2014) next to the SIRENE estimate.
-
-    Parameters
-    ----------
-    itdd : DataFrame
-        Output of :func:`ressol_analysis.sources.sirene.read_itdd_ess`.
-    wide : DataFrame
-        ``Diagnostic.wide(["part_ess_effectif_salarie_estime"])`` (``territoire_code``,
-        ``territoire``).
-
-    Returns
-    -------
-    DataFrame
-        ``territoire_code``, ``territoire``, ``part_ess_2008``, ``part_ess_2014`` (official,
-        % of salaried jobs), ``part_ess_sirene`` (estimate, %), ``ecart`` (estimate − 2014, in
-        points); one row per area that the ITDD describes, in the order of ``wide``.
-
-    Raises
-    ------
-    RessolError
-        If an area described by a département or region code is absent from the ITDD file.
-    """
-    rows = []
-    official = itdd.set_index(["niveau", "code"])
-    for _, area in wide.iterrows():
-        key = itdd_key(str(area["territoire_code"]))
-        if key is None:
-            continue
-        if key not in official.index:
-            raise RessolError(
-                f"Zone {area['territoire_code']} ({key[0]} {key[1]}) absente du fichier ITDD de "
-                "l'Insee : restaurez le fichier officiel ou retirez cette zone de comparaison."
-            )
-        found = official.loc[key]
-        rows.append(
-            {
-                "territoire_code": area["territoire_code"],
-                "territoire": area["territoire"],
-                "part_ess_2008": float(found["part_ess_2008"]),
-                "part_ess_2014": float(found["part_ess_2014"]),
-                "part_ess_sirene": float(area["part_ess_effectif_salarie_estime"]),
-            }
-        )
-    table = pd.DataFrame(
-        rows,
-        columns=[
-            "territoire_code",
-            "territoire",
-            "part_ess_2008",
-            "part_ess_2014",
-            "part_ess_sirene",
-        ],
-    )
-    return table.assign(ecart=table["part_ess_sirene"] - table["part_ess_2014"])
-
-
-def anchor_findings(anchor: pd.DataFrame, synthetic: bool) -> list[str]:
-    """Sentences comparing the SIRENE estimate with INSEE's official shares.
-
-    Parameters
-    ----------
-    anchor : DataFrame
-        Output of :func:`official_anchor`.
-    synthetic : bool
-        Whether the estimate comes from synthetic data (then calibrated on the ITDD, so that
-        the agreement proves nothing).
-
-    Returns
-    -------
-    list of str
-    """
-    findings = []
-    for _, row in anchor.iterrows():
-        trend = row["part_ess_2014"] - row["part_ess_2008"]
-        findings.append(
-            f"{row['territoire']} : l'Insee mesurait un poids de l'économie sociale de "
-            f"{percent(row['part_ess_2014'])} de l'emploi salarié en 2014 "
-            f"({percent(row['part_ess_2008'])} en 2008, "
-            f"{points(trend)} {'de plus' if trend >= 0 else 'de moins'}) ; l'estimation tirée de "
-            f"Sirene donne {percent(row['part_ess_sirene'])}, "
-            f"{points(row['ecart'])} {'au-dessus' if row['ecart'] >= 0 else 'au-dessous'}."
-        )
-    if synthetic:
-        findings.append(
-            "Sur les données de démonstration, l'écart ne prouve rien : le générateur d'extrait "
-            "fictif est calé sur ces chiffres de l'Insee."
-        )
-    return findings
-
-
-def anchor_differences(area_name: str) -> list[str]:
-    """What differs between INSEE's official ESS share (ITDD) and the SIRENE estimate.
-
-    Parameters
-    ----------
-    area_name : str
-        Name of the territory, which has no official figure.
-
-    Returns
-    -------
-    list of str
-        Plain-French bullets: perimeter, year, counting, denominator, geography.
-    """
-    band = bands_table().set_index("tranche").loc[EXAMPLE_BAND]
-    return [
-        "**Périmètre** : l'Insee compte l'« économie sociale » par forme juridique "
-        "(associations, coopératives, mutuelles, fondations, hors administrations, syndicats, "
-        "cultes et partis) ; l'estimation retient les unités qui portent l'indicateur ESS de "
-        "Sirene (loi de 2014), entreprises commerciales de l'ESS comprises.",
-        "**Année** : 2014 et 2008 pour l'Insee (Clap) ; pour Sirene, le stock le plus récent, "
-        "dont les tranches d'effectifs datent souvent d'un à trois ans plus tôt.",
-        "**Emplois comptés ou estimés** : l'Insee compte des postes salariés ; ici, chaque "
-        "établissement reçoit le milieu de sa tranche d'effectifs (« "
-        f"{band['libelle']} » vaut {number(band['effectif_central'], 1)}), "
-        "d'où la fourchette basse–haute.",
-        "**Dénominateur** : tous les emplois salariés pour l'Insee ; ici, les établissements "
-        "employeurs de Sirene, secteur public compris, mais sans ceux dont la tranche est "
-        "inconnue.",
-        "**Géographie** : l'Insee publie ces parts pour les départements et les régions "
-        f"seulement ; c'est pourquoi {area_name} et ses intercommunalités n'ont pas de "
-        "chiffre officiel.",
-    ]
-
-
 def commune_display(
     table: pd.DataFrame, total: pd.Series | None = None, names: str = "LIBELLE"
 ) -> pd.DataFrame:
@@ -653,21 +518,256 @@ def directory_note(listed: int, hidden: int, synthetic: bool) -> str:
     return text
 
 
-__all__ = [
-    "KEY_INDICATORS",
-    "anchor_differences",
-    "anchor_findings",
-    "band_findings",
-    "commune_display",
-    "data_banner",
-    "directory_note",
-    "family_findings",
-    "family_table",
-    "itdd_key",
-    "key_figures_table",
-    "key_findings",
-    "official_anchor",
-    "rules",
-    "sector_findings",
-    "sector_table",
-]
+# ---------------------------------------------------------------------------------------------
+# The chapter's tables as HTML, and its captions
+
+
+def key_figures_html(wide: pd.DataFrame, source: str, mark: str) -> str:
+    """Key ESS figures of every area (:func:`key_figures_table`) as an HTML table.
+
+    Parameters
+    ----------
+    wide : DataFrame
+        ``Diagnostic.wide(KEY_INDICATORS)``.
+    source : str
+        Source line.
+    mark : str
+        ``Diagnostic.title_mark`` (synthetic-data mark after the title).
+
+    Returns
+    -------
+    str
+        The HTML table.
+    """
+    return html_table(
+        key_figures_table(wide),
+        {
+            "Établissements employeurs": number,
+            "dont ESS": number,
+            "Part ESS (établissements)": percent,
+            "Emplois salariés estimés": number,
+            "dont ESS (estimation centrale)": number,
+            "Part ESS (emplois)": percent,
+        },
+        title="Établissements employeurs et emplois salariés estimés de l'ESS" + mark,
+        source=source,
+        note="Emplois : estimation d'après la tranche d'effectifs de chaque établissement "
+        "(valeur centrale ; fourchette basse à haute). Parts : ESS / ensemble des établissements "
+        "employeurs (ou des emplois estimés) de la même zone.",
+    )
+
+
+def family_html(wide: pd.DataFrame, territory: str, name: str, source: str, mark: str) -> str:
+    """The ESS by family in one area (:func:`family_table`) as an HTML table.
+
+    Parameters
+    ----------
+    wide : DataFrame
+        ``Diagnostic.wide()``.
+    territory, name : str
+        Code and name of the area.
+    source : str
+        Source line.
+    mark : str
+        ``Diagnostic.title_mark``.
+
+    Returns
+    -------
+    str
+        The HTML table.
+    """
+    return html_table(
+        family_table(wide, territory),
+        {
+            "Établissements employeurs": number,
+            "Emplois salariés estimés": number,
+            "Part des emplois de l'ESS": percent,
+        },
+        title=f"L'ESS par famille — {name}" + mark,
+        source=source,
+    )
+
+
+def sectors_alt(name: str) -> str:
+    """Alternative text of the two-panel chart of the ESS by sector (NAF A21)."""
+    return (
+        "Deux diagrammes en barres par secteur d'activité (NAF A21) pour "
+        f"{name} : emplois salariés estimés de l'ESS, et part de l'ESS dans l'emploi estimé de "
+        "chaque secteur."
+    )
+
+
+def sector_html(sectors: pd.DataFrame, level: str, name: str, source: str, mark: str) -> str:
+    """The ESS by sector in one area (:func:`sector_table`) as an HTML table.
+
+    Parameters
+    ----------
+    sectors : DataFrame
+        Rows of one area from :func:`ressol_analysis.ess.ess_by_sector`.
+    level : str
+        Sector level (``A38``).
+    name : str
+        Name of the area.
+    source : str
+        Source line.
+    mark : str
+        ``Diagnostic.title_mark``.
+
+    Returns
+    -------
+    str
+        The HTML table.
+    """
+    return html_table(
+        sector_table(sectors, level),
+        {
+            "Établissements employeurs": number,
+            "dont ESS": number,
+            "Part ESS (établ.)": percent,
+            "Emplois estimés": number,
+            "Emplois ESS": number,
+            "Part ESS (emplois)": percent,
+            "Part du secteur dans l'ESS": percent,
+        },
+        title=f"L'ESS par secteur d'activité (NAF {level}) — {name}" + mark,
+        source=source,
+        note="Secteurs ayant au moins un établissement employeur. « Part ESS » : poids de l'ESS "
+        "dans le secteur ; « Part du secteur dans l'ESS » : part des emplois estimés de l'ESS du "
+        "territoire dans ce secteur.",
+    )
+
+
+def bands_alt(name: str) -> str:
+    """Alternative text of the two-panel chart of the ESS by headcount band."""
+    return (
+        "Deux diagrammes en barres par tranche d'effectifs salariés pour "
+        f"{name} : nombre d'établissements employeurs de l'ESS, et part de l'ESS parmi les "
+        "employeurs de chaque tranche."
+    )
+
+
+def map_alt(name: str) -> str:
+    """Alternative text of the map of the ESS by commune."""
+    return (
+        f"Carte des communes de {name} : cercles proportionnels aux emplois salariés estimés "
+        "de l'ESS, sur un fond coloré selon la part de l'ESS dans l'emploi salarié estimé ; les "
+        "communes soumises au secret statistique sont hachurées."
+    )
+
+
+def secrecy_intro(table: pd.DataFrame) -> str:
+    """How to read the commune tables: how many communes have a secret figure.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`ressol_analysis.ess.commune_table` for the territory.
+
+    Returns
+    -------
+    str
+        A Markdown paragraph.
+    """
+    secret = int((table["secret_ess"] | table["secret_total"]).sum())
+    return (
+        "Pour chaque intercommunalité, les communes qui comptent le plus d'établissements "
+        "employeurs de l'ESS, puis le total de l'intercommunalité, publié sans masque. Le mot « "
+        "secret » remplace un chiffre couvert par le secret statistique : "
+        f"{number(secret)} des {number(len(table))} communes du territoire ont au moins un "
+        "chiffre masqué. Les nombres d'établissements ne sont jamais masqués."
+    )
+
+
+def commune_tables(
+    table: pd.DataFrame, membership: pd.DataFrame, wide: pd.DataFrame, source: str, mark: str
+) -> list[str]:
+    """For each EPCI, its communes with the most ESS employers and its total, as HTML tables.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`ressol_analysis.ess.commune_table` for the territory (``LIBELLE``).
+    membership : DataFrame
+        Areas and their communes (``niveau == "epci"`` rows give the EPCIs).
+    wide : DataFrame
+        ``Diagnostic.wide(KEY_INDICATORS)``: the unmasked totals of the EPCIs.
+    source : str
+        Source line.
+    mark : str
+        ``Diagnostic.title_mark``.
+
+    Returns
+    -------
+    list of str
+        One HTML table per EPCI, in display order.
+    """
+    by_area = wide.set_index("territoire_code")
+    epcis = membership[membership["niveau"] == "epci"].sort_values("ordre", kind="stable")
+    tables = []
+    for epci, communes in epcis.groupby("territoire_code", sort=False)["CODGEO"]:
+        rows = table[table["CODGEO"].isin(set(communes))]
+        top = rows.sort_values(
+            ["ess_etablissements_employeurs", "etablissements_employeurs"],
+            ascending=False,
+            kind="stable",
+        ).head(COMMUNES_SHOWN)
+        name = by_area.at[epci, "territoire"]
+        tables.append(
+            html_table(
+                commune_display(top, by_area.loc[epci]),
+                {},
+                title=f"{name} : les {len(top)} communes qui comptent le plus d'établissements "
+                f"employeurs de l'ESS (sur {len(rows)})" + mark,
+                source=source,
+                note=f"« secret » : chiffre masqué (moins de {SECRET_MIN_COUNT} établissements, ou "
+                f"un établissement qui fait plus de {percent(100 * SECRET_DOMINANCE, 0)} de "
+                "l'emploi, ou masquage secondaire pour protéger une autre commune).",
+            )
+        )
+    return tables
+
+
+def sources_lines(
+    sirene_source: str,
+    vintage: str,
+    synthetic: bool,
+    sources: list[str],
+    moved: pd.DataFrame,
+    cog: int,
+) -> list[str]:
+    """The « Sources » bullets of the chapter, with the old commune codes moved.
+
+    Parameters
+    ----------
+    sirene_source, vintage : str
+        Source line and vintage of the SIRENE stock.
+    synthetic : bool
+        Whether the stock is the synthetic extract (its vintage is then not repeated).
+    sources : list of str
+        One line per raw file (``Diagnostic.source_list(SOURCE_KEYS)``).
+    moved : DataFrame
+        ``code_ancien``, ``code_actuel``, ``etablissements`` of the territory's establishments
+        whose commune code was moved to the current COG.
+    cog : int
+        Year of the current COG.
+
+    Returns
+    -------
+    list of str
+        Markdown bullets.
+    """
+    lines = [f"**Répertoire Sirene** — {sirene_source}" + ("." if synthetic else f" ({vintage}).")]
+    lines += sources
+    if moved.empty:
+        lines.append(
+            "Géographie : toutes les communes des établissements du territoire sont dans le "
+            f"Code officiel géographique {cog}."
+        )
+    else:
+        pairs = ", ".join(f"{a} → {b} ({n})" for a, b, n in moved.itertuples(index=False))
+        lines.append(
+            f"Géographie : {int(moved['etablissements'].sum())} établissement(s) du territoire "
+            "portaient un ancien code commune, ramené au Code officiel géographique "
+            f"{cog} (ancien → actuel, nombre d'établissements) : {pairs}."
+        )
+    return lines

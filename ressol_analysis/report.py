@@ -23,7 +23,6 @@ from papermill.exceptions import PapermillExecutionError
 
 from .context import load
 from .errors import RessolError
-from .ess import commune_table, ess_directory, select_area
 from .ess_text import rules as ess_rules
 from .files import replace_folder, write_csv, write_xlsx
 from .labels import SYNTHETIC_MARK
@@ -141,16 +140,11 @@ def _execute(
 
 def _directory(diag, staging: Path) -> None:
     """Export the directory of ESS employers (never P units nor natural persons)."""
-    listed = ess_directory(
-        select_area(diag.establishments, diag.membership, diag.territory.id), diag.naf
-    )
+    listed = diag.ess_directory.copy()
     if diag.synthetic:
         listed.insert(0, "avertissement", SYNTHETIC_MARK)
     write_csv(listed, staging / "annuaire_ess.csv")
-    groups = diag.data.communes[["CODGEO", "LIBELLE", "EPCI"]].rename(columns={"EPCI": "groupe"})
-    territory = select_area(diag.establishments, diag.membership, diag.territory.id)
-    communes = groups[groups["CODGEO"].isin(diag.communes())]
-    write_csv(commune_table(territory, communes), staging / "ess_par_commune.csv")
+    write_csv(diag.ess_communes, staging / "ess_par_commune.csv")
     # Every column as text: SIRET, commune and NAF codes keep their leading zeros.
     listed.astype("string").to_excel(
         staging / "annuaire_ess.xlsx", sheet_name="Annuaire ESS", index=False

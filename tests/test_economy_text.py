@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from ressol_analysis import economy_text as et
+from ressol_analysis import sectors_text as st
 from ressol_analysis.errors import RessolError
 
 S = "\u00a0"  # no-break space of the French number format
@@ -132,7 +133,7 @@ def test_specialisation_findings():
             "indice_specialisation_krugman": [10.3, 9.0, 23.8],
         }
     )
-    findings = et.specialisation_findings(quotients, index, "t", "Normandie", count=1)
+    findings = st.specialisation_findings(quotients, index, "t", "Normandie", count=1)
     assert findings == [
         "Secteurs les plus surreprésentés : Agriculture (quotient 2,00, "
         f"10,0{S}% des emplois contre 5,0{S}%).",
@@ -153,7 +154,7 @@ def test_sphere_findings():
             "part_emplois_sphere_presentielle": [60.0, 65.0, 52.5, 64.0],
         }
     )
-    findings = et.sphere_findings(wide, "t", "reg")
+    findings = st.sphere_findings(wide, "t", "reg")
     assert f"rassemble 60,0{S}% des emplois salariés estimés de Bocage" in findings[0]
     assert f"contre 64,0{S}% en Normandie (4,0{S}points de moins)" in findings[0]
     assert findings[0].endswith(f"en rassemble 40,0{S}%.")
@@ -177,7 +178,7 @@ def test_agrifood_findings():
             "part_ess_emplois_filiere_agricole": [12.9, 11.5],
         }
     )
-    findings = et.agrifood_findings(wide, "t", "reg")
+    findings = st.agrifood_findings(wide, "t", "reg")
     assert f"environ 6{S}780 emplois salariés, soit 15,0{S}%" in findings[0]
     assert findings[0].endswith(f"contre 7,5{S}% en Normandie (2,0 fois plus).")
     assert findings[2] == (

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from ressol_analysis import ess_text
+from ressol_analysis import ess_official_text, ess_text
 from ressol_analysis.errors import RessolError
 from ressol_analysis.formatting import NBSP
 from ressol_analysis.labels import SYNTHETIC_MARK
@@ -165,10 +165,10 @@ def test_band_findings():
 
 
 def test_itdd_key():
-    assert ess_text.itdd_key("dep-50") == ("departement", "50")
-    assert ess_text.itdd_key("reg-28") == ("region", "28")
-    assert ess_text.itdd_key("epci-200066389") is None
-    assert ess_text.itdd_key("basse-normandie") is None
+    assert ess_official_text.itdd_key("dep-50") == ("departement", "50")
+    assert ess_official_text.itdd_key("reg-28") == ("region", "28")
+    assert ess_official_text.itdd_key("epci-200066389") is None
+    assert ess_official_text.itdd_key("basse-normandie") is None
 
 
 def _itdd() -> pd.DataFrame:
@@ -202,7 +202,7 @@ def test_official_anchor_filters_on_level():
             "ecart": [12.2 - 13.5, 0.5],
         }
     )
-    assert_frame_equal(ess_text.official_anchor(_itdd(), wide), expected)
+    assert_frame_equal(ess_official_text.official_anchor(_itdd(), wide), expected)
 
 
 def test_official_anchor_unknown_area():
@@ -214,7 +214,7 @@ def test_official_anchor_unknown_area():
         }
     )
     with pytest.raises(RessolError, match="departement 61"):
-        ess_text.official_anchor(_itdd(), wide)
+        ess_official_text.official_anchor(_itdd(), wide)
 
 
 def test_anchor_findings_warn_on_synthetic_data():
@@ -227,17 +227,17 @@ def test_anchor_findings_warn_on_synthetic_data():
             "ecart": [-1.3],
         }
     )
-    real = ess_text.anchor_findings(anchor, synthetic=False)
+    real = ess_official_text.anchor_findings(anchor, synthetic=False)
     assert real == [
         f"Manche : l'Insee mesurait un poids de l'économie sociale de 13,5{NBSP}% de l'emploi "
         f"salarié en 2014 (12,7{NBSP}% en 2008, 0,8{NBSP}point de plus) ; l'estimation tirée de "
         f"Sirene donne 12,2{NBSP}%, 1,3{NBSP}point au-dessous."
     ]
-    assert "ne prouve rien" in ess_text.anchor_findings(anchor, synthetic=True)[-1]
+    assert "ne prouve rien" in ess_official_text.anchor_findings(anchor, synthetic=True)[-1]
 
 
 def test_anchor_differences_name_the_area_and_the_band():
-    text = " ".join(ess_text.anchor_differences("Terre"))
+    text = " ".join(ess_official_text.anchor_differences("Terre"))
     assert "Terre et ses intercommunalités" in text
     assert "« 20 à 49 salariés » vaut 34,5" in text
 
