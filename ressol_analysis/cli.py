@@ -166,21 +166,10 @@ def _plan_template(args: argparse.Namespace, paths: ProjectPaths) -> int:
 
 
 def _plan_build(args: argparse.Namespace, paths: ProjectPaths) -> int:
-    import warnings
-
-    from . import plan, plan_sheets, plan_text
+    from . import plan_text
     from .context import load
 
-    diag = load(args.territory, str(paths.root))
-    known_areas = set(diag.data.communes["CODGEO"]) | set(diag.data.communes["EPCI"].dropna())
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", plan_sheets.PlanWarning)
-        consolidated = plan.build_plan(
-            Path(args.dossier),
-            set(diag.indicators["indicateur"]),
-            plan_sheets.load_framework(),
-            known_areas=known_areas,
-        )
+    consolidated = load(args.territory, str(paths.root)).action_plan(args.dossier)
     for message in consolidated.warnings:
         print(f"Attention : {message}")
     written = plan_text.write_plan(consolidated, Path(args.output))

@@ -20,6 +20,8 @@ from .errors import RessolError
 from .geography import last_update_passage, move_codes
 from .labels import SYNTHETIC_MARK
 from .paths import ProjectPaths, project_paths
+from .plan import Plan, build_plan
+from .plan_sheets import load_framework
 from .sources import naf, reference
 from .sources.sirene import read_itdd_ess, read_official_ess_jobs, read_sirene
 from .sources.urssaf import read_urssaf_commune_ape
@@ -341,6 +343,44 @@ class Diagnostic:
         vintages = self.data.info["comparateur"]
         income = economy.income_by_commune(self.data.economy, self.membership, vintages)
         return income[income["territoire_code"] == self.territory.id]
+
+    @property
+    def places(self) -> set[str]:
+        """Commune codes and EPCI SIRENs of the data: the places an action sheet may name."""
+        communes = self.data.communes
+        return set(communes["CODGEO"]) | set(communes["EPCI"].dropna())
+
+    @property
+    def place_names(self) -> dict[str, str]:
+        """Commune code or EPCI SIREN → name."""
+        communes = self.data.communes
+        epcis = communes[communes["EPCI"].notna()]
+        return self.commune_names | dict(zip(epcis["EPCI"], epcis["EPCI_NOM"], strict=True))
+
+    def plan_folder(self, folder: str | Path | None = None) -> Path:
+        """Folder of the action sheets: the one given, else the project's examples."""
+        return Path(folder) if folder else self.paths.root / "plan" / "exemples"
+
+    def action_plan(self, folder: str | Path | None = None) -> Plan:
+        """The action sheets of a folder validated against this diagnostic and consolidated.
+
+        Parameters
+        ----------
+        folder : path, optional
+            Folder of the sheets (:meth:`plan_folder` by default).
+
+        Returns
+        -------
+        Plan
+            The plan; its points to check are in ``Plan.warnings`` (not emitted as warnings).
+        """
+        return build_plan(
+            self.plan_folder(folder),
+            set(self.indicators["indicateur"]),
+            load_framework(),
+            known_areas=self.places,
+            warn=False,
+        )
 
     @property
     def commune_names(self) -> dict[str, str]:

@@ -465,6 +465,7 @@ def build_plan(
     known_indicators: Collection[str],
     framework: Framework | None = None,
     known_areas: Collection[str] | None = None,
+    warn: bool = True,
 ) -> Plan:
     """Read, validate, merge and rank every action sheet of a folder.
 
@@ -478,12 +479,15 @@ def build_plan(
         Strategic framework (default: the 2013 RESSOL plan, :func:`load_framework`).
     known_areas : collection of str, optional
         Commune codes and EPCI SIRENs accepted in the ``territoire`` field.
+    warn : bool
+        Also emit each point to check as a :class:`PlanWarning` (callers that show
+        ``Plan.warnings`` themselves pass ``False``).
 
     Returns
     -------
     Plan
         The consolidated plan; duplicates by title are merged and reported in
-        ``Plan.warnings`` and as a :class:`PlanWarning`.
+        ``Plan.warnings`` (and as a :class:`PlanWarning` when ``warn``).
 
     Raises
     ------
@@ -504,7 +508,7 @@ def build_plan(
         merged.append(sheet)
         if message:
             messages.append(message)
-    for message in messages:
+    for message in messages if warn else ():
         warnings.warn(message, PlanWarning, stacklevel=2)
     for sheet in merged:
         sheet["score_priorite"] = sheet["impact"] * sheet["faisabilite"]

@@ -560,3 +560,150 @@ def write_plan(plan: Plan, path: str | Path) -> Path:
     check_folder(path)
     writer(plan, path)
     return path
+
+
+# --------------------------------------------------------------------------- the chapter
+
+MATRIX_ALT = (
+    "Matrice : chaque action est un point numéroté placé selon sa faisabilité (horizontalement) "
+    "et son impact (verticalement) ; les cases vertes sont de priorité 1."
+)
+TIMELINE_ALT = (
+    "Diagramme de Gantt : période de chaque action, regroupée par axe du cadre stratégique."
+)
+BUDGET_ALT = (
+    "Barres empilées : budget du plan pour chaque année, réparti par financeur, avec le total "
+    "de l'année."
+)
+METHOD_NOTE = (
+    "Les fiches sont lues dans l'ordre alphabétique des fichiers. Deux fiches au même titre (sans "
+    "tenir compte des majuscules, accents et espaces) sont fusionnées : la première fait foi pour "
+    "les champs uniques, les listes (partenaires, publics, territoire, financeurs, résultats, "
+    "indicateurs) sont réunies. Le format des fiches et les règles de vérification sont décrits "
+    "dans `docs/plan_actions.md`."
+)
+
+
+def heading(plan: Plan, territory_name: str, folder_name: str) -> str:
+    """First paragraph of the chapter: how many actions, from which folder, which framework.
+
+    Parameters
+    ----------
+    plan : Plan
+        Consolidated plan.
+    territory_name : str
+        Name of the territory.
+    folder_name : str
+        Name of the folder of the sheets.
+
+    Returns
+    -------
+    str
+        Markdown; a warning follows when every sheet is an example.
+    """
+    text = (
+        f"**Territoire : {territory_name}** — {len(plan.actions)} actions issues des fiches du "
+        f"dossier `{folder_name}`, classées selon le cadre « {plan.framework.name} »."
+    )
+    if (plan.actions["statut"] == "Exemple").all():
+        text += (
+            "\n\n> **Attention : ces fiches sont des exemples** écrits à partir des intentions "
+            "de l'étude. Elles montrent la forme du plan ; elles ne sont pas des décisions de "
+            "RESSOL."
+        )
+    return text
+
+
+def summary_html(plan: Plan, source: str) -> str:
+    """The plan by axis (:func:`summary_by_axis`) as an HTML table."""
+    return formatting.html_table(
+        summary_by_axis(plan),
+        {"Actions": formatting.number, "dont priorité 1": formatting.number, "Budget": euros},
+        title="Synthèse du plan par axe",
+        source=source,
+        note="Un axe sans action reste affiché : c'est une orientation du cadre que les fiches "
+        "n'ont pas encore couverte.",
+    )
+
+
+def ranked_html(plan: Plan, source: str) -> str:
+    """The ranked plan (:func:`ranked_table`) as an HTML table."""
+    return formatting.html_table(
+        ranked_table(plan),
+        {
+            "Impact": formatting.number,
+            "Faisabilité": formatting.number,
+            "Score": formatting.number,
+            "Budget": euros,
+        },
+        title="Plan d'actions priorisé",
+        source=source,
+        note="Impact et faisabilité : notes de 1 (faible, difficile) à 5 (fort, facile) données "
+        "dans les fiches.",
+    )
+
+
+def funders_html(plan: Plan, source: str) -> str:
+    """Resources by funder and year (:func:`budget_by_funder`) as an HTML table."""
+    table = budget_by_funder(plan)
+    return formatting.html_table(
+        table,
+        {c: euros for c in table.columns if c != "Financeur"},
+        title="Ressources par financeur et par année",
+        source=source,
+    )
+
+
+def balance_html(plan: Plan, source: str) -> str:
+    """Expenses and resources of the plan (:func:`budget_balance`) as an HTML table."""
+    return formatting.html_table(
+        budget_balance(plan),
+        {"Montant des dépenses": euros, "Montant des ressources": euros},
+        title="Budget prévisionnel : dépenses et ressources",
+        source=source,
+        note="Dépenses par action, ressources par financeur ; les deux totaux sont égaux.",
+    )
+
+
+def action_pages(
+    plan: Plan, indicators: pd.DataFrame, territory: str, places: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """Each action's card and the starting values of its follow-up indicators.
+
+    Parameters
+    ----------
+    plan : Plan
+        Consolidated plan.
+    indicators : DataFrame
+        Tidy indicators of the diagnostic (``Diagnostic.indicators``).
+    territory : str
+        Code of the territory.
+    places : mapping
+        Commune code or EPCI SIREN → name, for the places an action targets.
+
+    Returns
+    -------
+    list of (str, str)
+        Per action, in rank order: its card (Markdown) and the HTML table of its baselines,
+        empty when the action has no follow-up indicator.
+    """
+    baselines = action_indicators(plan, indicators, territory)
+    pages = []
+    for number in plan.actions["numero"]:
+        table = baseline_table(baselines, number)
+        html = ""
+        if len(table):
+            sources = baselines.loc[baselines["numero"] == number, "source"]
+            html = formatting.html_table(
+                table,
+                {},
+                title="Indicateurs de suivi : situation de départ",
+                source=" ; ".join(dict.fromkeys(sources)),
+            )
+        pages.append((action_card(plan, number, places), html))
+    return pages
+
+
+def warning_lines(plan: Plan) -> list[str]:
+    """The points to check found while reading the sheets, or a line saying there are none."""
+    return list(plan.warnings) or ["Aucune fiche en double, aucune colonne ignorée."]

@@ -42,6 +42,9 @@ def test_notebooks_are_committed_without_outputs_and_are_thin():
         code = [c for c in nb["cells"] if c["cell_type"] == "code"]
         assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), path
         assert "parameters" in code[0]["metadata"].get("tags", []), path
+        lines = 0
         for cell in code:
             source = "".join(cell["source"])
             assert not re.search(r"^\s*(def|class) ", source, re.M), f"{path}: def in notebook"
+            lines += sum(1 for line in source.splitlines() if line.strip()[:1] not in ("", "#"))
+        assert lines <= 60, f"{path}: {lines} lines of code (at most 60: move code to the package)"
