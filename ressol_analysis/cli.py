@@ -3,6 +3,11 @@
 Errors on input data or configuration are printed as one French paragraph, without a Python
 traceback, and the command exits with status 2 (3 for an unexpected internal error; set
 ``RESSOL_DEBUG=1`` to see its traceback).
+
+Each command imports the modules it needs when it runs: ``ressol --help`` or a mistyped option
+answers in 0.1 s instead of 3 s (pandas, geopandas, papermill). These imports hide no cycle:
+the layers and the absence of cycles are checked by import-linter, function-level imports
+included.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from .build import load_processed
 from .errors import RessolError
 from .labels import SYNTHETIC_MARK
 from .paths import ProjectPaths, project_paths
+from .report import run_report
 
 RANKED = (
     ("population", "Population", formatting.number),
@@ -95,8 +96,6 @@ def write_territory_files(epcis: pd.DataFrame, folder: Path, year: int) -> list[
 
 
 def _one_report(root: str, territory: str, output: str, sirene: str | None) -> tuple[str, str]:
-    from .report import run_report
-
     folder = run_report(
         project_paths(root),
         territory,

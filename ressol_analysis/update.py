@@ -13,6 +13,7 @@ the reader's message, and nothing is changed: neither the manifest, nor ``data/r
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import json
 import os
 import re
@@ -36,6 +37,7 @@ from .catalogue import (
     unlisted_files,
 )
 from .errors import RessolError, list_codes
+from .fetch import manifest_entry
 from .files import stage
 from .paths import ProjectPaths
 from .sources import cog, comparateur, insee, naf, sirene, urssaf
@@ -204,8 +206,6 @@ def _extract(archive: Path, pattern: str, workdir: Path) -> Path:
 
 
 def _glob(pattern: str) -> str:
-    import fnmatch
-
     return fnmatch.translate(pattern.lower())
 
 
@@ -396,8 +396,6 @@ def append_entry(text: str, entry: dict[str, str]) -> str:
 
 
 def _manifest_text(raw_dir: Path, changes: list[_Change], today: date) -> str:
-    from .fetch import manifest_entry
-
     path = raw_dir / MANIFEST_NAME
     before = path.read_text(encoding="utf-8")
     text = before
