@@ -31,7 +31,7 @@ from .errors import RessolError
 from .sources import cog, comparateur, insee, urssaf
 from .sources.manifest import MANIFEST_NAME, RawFile, load_manifest, sha256_of
 from .sources.sirene import ITDD_SHEET, ITDD_TITLE, find_stock_file
-from .sources.tables import open_workbook, read_sheet
+from .sources.tables import check_separator, open_workbook, read_sheet
 
 CATALOGUE_FILE = Path(__file__).parent / "reference" / "catalogue_sources.yaml"
 FROM_MANIFEST = "manifeste"
@@ -184,14 +184,8 @@ def _first_line(path: Path, encoding: str = "utf-8") -> str:
 
 def _header(path: Path, sep: str) -> list[str]:
     line = _first_line(path)
-    if sep not in line:
-        found = [s for s in (";", ",", "\t", "|") if s != sep and s in line]
-        other = f" Il semble séparé par « {found[0]} »." if found else ""
-        raise RessolError(
-            f"Le fichier {path} n'utilise pas le séparateur attendu « {sep} » sur sa ligne "
-            f"d'en-tête (ligne 1).{other} Téléchargez à nouveau le fichier officiel, sans "
-            "l'ouvrir dans un tableur."
-        )
+    advice = "Téléchargez à nouveau le fichier officiel, sans l'ouvrir dans un tableur."
+    check_separator(path, line, sep, advice)
     return [c.strip() for c in next(csv.reader([line], delimiter=sep))]
 
 

@@ -51,16 +51,37 @@ def _decode(path: Path, encoding: str) -> str:
         ) from None
 
 
-def check_separator(path: Path, header: str, sep: str) -> None:
-    """Raise a clear error if ``header`` is not split by ``sep`` (naming the one it uses)."""
+def check_separator(path: Path, header: str, sep: str, advice: str | None = None) -> None:
+    """Raise a clear error if ``header`` is not split by ``sep`` (naming the one it uses).
+
+    Parameters
+    ----------
+    path : Path
+        File named in the message.
+    header : str
+        Its first line.
+    sep : str
+        Expected separator.
+    advice : str, optional
+        What to do, ending the message (by default: save it again with ``sep``, or restore
+        the official file).
+
+    Raises
+    ------
+    RessolError
+        If ``sep`` is not in ``header``.
+    """
     if sep in header:
         return
     found = [s for s in (";", ",", "\t", "|") if s != sep and s in header]
     other = f" Il semble séparé par « {found[0]} »." if found else ""
+    advice = advice or (
+        f"Réenregistrez-le avec le séparateur « {sep} » (format publié par l'éditeur) ou "
+        "restaurez le fichier officiel."
+    )
     raise RessolError(
         f"Le fichier {path} n'utilise pas le séparateur attendu « {sep} » sur sa ligne "
-        f"d'en-tête.{other} Réenregistrez-le avec le séparateur « {sep} » (format publié par "
-        "l'éditeur) ou restaurez le fichier officiel."
+        f"d'en-tête.{other} {advice}"
     )
 
 
