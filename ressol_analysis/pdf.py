@@ -1,9 +1,9 @@
 """One PDF of a whole report for the board pack, printed by headless Chromium.
 
 Each HTML page (synthesis first, then the chapters) is printed on A4 with its own print style
-sheet, then the PDFs are joined in order with pypdf, with one bookmark per page. Without
-Chromium the report stays complete in HTML: :func:`report_pdf` returns ``None`` and logs a
-French sentence saying what to install.
+sheet and a footer (page title, page number), then the PDFs are joined in order with pypdf, with
+one bookmark per page. Without Chromium the report stays complete in HTML: :func:`report_pdf`
+returns ``None`` and logs a French sentence saying what to install.
 """
 
 from __future__ import annotations
@@ -13,14 +13,24 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Sequence
-from html import unescape
+from concurrent.futures import ThreadPoolExecutor
+from html import escape, unescape
 from pathlib import Path
 
-from .browser import MISSING_CHROMIUM, Chromium, find_chromium
+from playwright.sync_api import Browser
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from .browser import MISSING_CHROMIUM, chromium, find_chromium
 from .errors import RessolError
 
 LOGGER = logging.getLogger(__name__)
 TITLE = re.compile(r"<title>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+PAGE_TIMEOUT_MS = 60_000
+# A4 in inches, and the window the page is laid out in before printing (CSS pixels).
+A4 = ("8.27in", "11.69in")
+MARGINS = {"top": "0.5in", "bottom": "0.6in", "left": "0.5in", "right": "0.5in"}
+WINDOW = {"width": 1000, "height": 1400}
 
 
 def page_title(html_file: Path) -> str:
@@ -72,12 +82,10 @@ def report_pdf(
 
     out_pdf = Path(out_pdf)
     with tempfile.TemporaryDirectory(prefix="ressol-pdf-") as work:
-        printed = []
-        with Chromium() as browser:
-            for number, page in enumerate(pages):
-                title = page_title(page)
-                target = Path(work) / f"{number:02d}.pdf"
-                printed.append((title, browser.print_pdf(page, target, footer=title)))
+        # Playwright's synchronous API refuses to run in a thread whose asyncio loop is running
+        # (a Jupyter kernel, a caller already driving a browser): print from a thread of its own.
+        with ThreadPoolExecutor(max_workers=1) as printer:
+            printed = printer.submit(_print_pages, pages, Path(work)).result()
         writer = PdfWriter()
         for title, path in printed:
             start = len(writer.pages)
@@ -96,4 +104,75 @@ def report_pdf(
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+    return out_pdf
+
+
+def _print_pages(pages: Sequence[Path], work: Path) -> list[tuple[str, Path]]:
+    """Print each page to its own PDF in ``work``; return (title, PDF) in reading order."""
+    printed = []
+    with chromium() as browser:
+        for number, page in enumerate(pages):
+            title = page_title(page)
+            target = work / f"{number:02d}.pdf"
+            printed.append((title, print_page(browser, page, target, footer=title)))
+    return printed
+
+
+def print_page(browser: Browser, page: Path, out_pdf: Path, footer: str = "") -> Path:
+    """Print one page to an A4 PDF (print style sheet, backgrounds, numbered footer).
+
+    Parameters
+    ----------
+    browser : playwright.sync_api.Browser
+        A browser started by :func:`ressol_analysis.browser.chromium`.
+    page : Path
+        HTML file to print.
+    out_pdf : Path
+        PDF file to write.
+    footer : str
+        Text printed at the bottom of every page, before ``page n/N``.
+
+    Returns
+    -------
+    Path
+        ``out_pdf``.
+
+    Raises
+    ------
+    RessolError
+        If the page does not load in time or Chromium fails while printing.
+    """
+    page, out_pdf = Path(page), Path(out_pdf)
+    template = (
+        '<div style="font-size:8px;width:100%;text-align:center;color:#555;'
+        'font-family:DejaVu Sans,Arial,sans-serif">'
+        f"{escape(footer, quote=False)}{' — ' if footer else ''}page "
+        '<span class="pageNumber"></span>/<span class="totalPages"></span></div>'
+    )
+    tab = browser.new_page(viewport=WINDOW)
+    try:
+        tab.goto(page.resolve().as_uri(), wait_until="load", timeout=PAGE_TIMEOUT_MS)
+        tab.pdf(
+            path=out_pdf,
+            width=A4[0],
+            height=A4[1],
+            margin=MARGINS,
+            print_background=True,
+            display_header_footer=True,
+            header_template="<span></span>",
+            footer_template=template,
+        )
+    except PlaywrightTimeout:
+        raise RessolError(
+            f"La page {page.name} n'a pas fini de se charger en {PAGE_TIMEOUT_MS // 1000} s "
+            "dans Chromium : vérifiez qu'elle ne dépend d'aucune ressource en ligne."
+        ) from None
+    except PlaywrightError as error:
+        reason = (error.message or "").strip().splitlines()
+        raise RessolError(
+            f"Chromium n'a pas pu imprimer {page.name} : {reason[0] if reason else '?'}. "
+            "Relancez ; si le problème persiste, vérifiez l'installation du paquet « chromium »."
+        ) from None
+    finally:
+        tab.close()
     return out_pdf

@@ -1,4 +1,4 @@
-"""Shared fixtures: the real project root, and disposable copies of it for bad-input tests."""
+"""Shared fixtures: the project root, disposable copies of it, and a headless browser."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support.pages import chromium_or_skip
+
+from ressol_analysis.browser import chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,3 +46,20 @@ def built_project(tmp_path_factory) -> Path:
     copy = make_copy(tmp_path_factory.mktemp("construit") / "projet")
     build_processed(project_paths(copy))
     return copy
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Chromium's executable: without one, browser tests skip (fail where they are required)."""
+    return chromium_or_skip()
+
+
+@pytest.fixture
+def browser(chromium_path):
+    """A headless Chromium for one test.
+
+    Not shared by the session: while Playwright's synchronous API is open, asyncio cannot run in
+    the same thread, and the notebooks that other tests execute need it.
+    """
+    with chromium(chromium_path) as started:
+        yield started

@@ -1,34 +1,28 @@
-"""The produced report, opened in headless Chromium as a board member would open it.
+"""The report `ressol report` wrote, opened in headless Chromium as a board member would open it.
 
-The report is built for Centre Manche from a temporary copy of the project; the synthesis page
-is written into the run folder; every page must load with no failed request and no console
-error, every image must decode, and a screenshot of each page (desktop and phone width) is
-saved to ``tests/artefacts/`` for a person to look at.
+The report of Centre Manche is produced once for this module, from a copy of the project, with
+its PDF; the tests read the files that run wrote and never rewrite them. Every page must load
+with no failed request and no console error, every image must decode, and a screenshot of each
+page (desktop and phone width) is saved to ``tests/artefacts/`` for a person to look at.
 """
 
 from __future__ import annotations
 
-import json
+import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from pypdf import PdfReader
+from support.pages import check_page, check_report, evaluate, external_urls, opened
 
-from ressol_analysis.browser import Chromium, check_report, external_urls, find_chromium
-from ressol_analysis.files import write_xlsx
 from ressol_analysis.formatting import NBSP, number, percent
 from ressol_analysis.paths import project_paths
-from ressol_analysis.pdf import report_pdf
 from ressol_analysis.report import CHAPTERS, run_report
-from ressol_analysis.sources.manifest import load_manifest
-from ressol_analysis.synthesis_page import synthesis_page
 
 ARTEFACTS = Path(__file__).parent / "artefacts"
 TERRITORY = "centre-manche"
-needs_chromium = pytest.mark.skipif(
-    find_chromium() is None,
-    reason="Chromium absent : installez le paquet Debian « chromium » pour les tests navigateur",
-)
 TABLE_TEXT = """
 Array.from(document.querySelectorAll("figure.chiffres")).map(f => ({
   caption: f.querySelector("figcaption").innerText,
@@ -37,40 +31,30 @@ Array.from(document.querySelectorAll("figure.chiffres")).map(f => ({
     r => Array.from(r.querySelectorAll("th, td")).map(c => c.innerText)),
 }))
 """
+ONE_PIXEL_GIF = "R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+FOOTER = re.compile(r"(.+) — page (\d+)/(\d+)$")
+
+
+def text(page):
+    """A PDF page's text with ligatures (ﬀ) and no-break spaces as plain characters."""
+    return unicodedata.normalize("NFKC", page.extract_text())
 
 
 @pytest.fixture(scope="module")
 def run(built_project, tmp_path_factory) -> Path:
-    """A report of Centre Manche with its synthesis page and XLSX, as the CLI will write them."""
-    folder = run_report(
+    """The run folder of Centre Manche exactly as ``ressol report`` wrote it (read only)."""
+    return run_report(
         project_paths(built_project),
         TERRITORY,
         tmp_path_factory.mktemp("rapports"),
         log=lambda _: None,
     )
-    indicators = pd.read_csv(folder / "indicateurs.csv", dtype=str).assign(
-        valeur=lambda t: pd.to_numeric(t["valeur"])
-    )
-    info = json.loads((folder / "run.json").read_text(encoding="utf-8"))
-    html = synthesis_page(
-        indicators,
-        TERRITORY,
-        "Centre Manche",
-        [(title, f"{name}.html") for name, title in CHAPTERS],
-        load_manifest(built_project / "data" / "raw").values(),
-        "Un établissement est de l'ESS quand sa structure est une association, une "
-        "coopérative, une mutuelle ou une fondation.",
-        False,
-        info,
-    )
-    (folder / "index.html").write_text(html, encoding="utf-8")
-    write_xlsx(indicators, folder / "indicateurs.xlsx")
-    return folder
 
 
-def test_no_page_fetches_anything_from_the_network(run):
+def test_the_run_has_every_page_and_none_fetches_anything_online(run):
     pages = sorted(run.glob("*.html"))
-    assert {p.name for p in pages} >= {"index.html", *(f"{n}.html" for n, _ in CHAPTERS)}
+    assert {p.name for p in pages} == {"index.html", *(f"{n}.html" for n, _ in CHAPTERS)}
+    assert (run / "indicateurs.xlsx").is_file()
     for page in pages:
         assert external_urls(page.read_text(encoding="utf-8")) == [], page.name
 
@@ -91,42 +75,73 @@ def test_static_check_finds_external_resources():
     ]
 
 
-@needs_chromium
-def test_every_page_loads_cleanly_and_is_screenshotted(run):
-    checks = check_report(run, ARTEFACTS, widths=(1280, 390))
+def test_every_page_loads_cleanly_and_is_screenshotted(run, browser):
+    checks = check_report(browser, run, ARTEFACTS, widths=(1280, 390))
     assert [c.problems for c in checks] == [[] for _ in checks]
-    pages = {c.page.name for c in checks}
-    assert "index.html" in pages and "01_demographie.html" in pages
+    expected = ["index.html", *(f"{n}.html" for n, _ in CHAPTERS)]
+    assert sorted({c.page.name for c in checks}) == sorted(expected)
     chapter = next(c for c in checks if c.page.name == "01_demographie.html")
     assert chapter.images >= 1  # charts and map are embedded images that decode
     for check in checks:
-        assert check.screenshot.is_file() and check.screenshot.stat().st_size > 10_000
+        assert check.screenshot == ARTEFACTS / f"{check.page.stem}_{check.width}px.png"
+        assert check.screenshot.stat().st_size > 10_000
 
 
-@needs_chromium
-def test_browser_reports_broken_pages(tmp_path):
+def test_browser_reports_broken_pages(tmp_path, browser):
     page = tmp_path / "casse.html"
     page.write_text(
         '<html lang="fr"><body><img src="absente.png" alt="graphique">'
         '<link rel="stylesheet" href="https://cdn.example.org/x.css">'
-        '<script>console.error("panne")</script></body></html>',
+        '<script>console.error("panne"); undefinedFunction();</script></body></html>',
         encoding="utf-8",
     )
-    with Chromium() as browser:
-        check = browser.check_page(page)
-    assert any("absente.png" in r for r in check.failed_requests)
-    assert any("cdn.example.org" in r for r in check.failed_requests)  # never reached online
+    with opened(browser) as tab:
+        check = check_page(tab, page)
+    assert any("absente.png" in r and "ERR_FILE_NOT_FOUND" in r for r in check.failed_requests)
+    # The page is opened offline: the CDN is never reached.
+    assert any(
+        "cdn.example.org" in r and "ERR_NAME_NOT_RESOLVED" in r for r in check.failed_requests
+    )
     assert "panne" in check.console_errors
+    assert any("undefinedFunction is not defined" in e for e in check.console_errors)
     assert check.broken_images == ["graphique [" + page.with_name("absente.png").as_uri() + "]"]
-    assert len(check.problems) >= 4
+    assert check.images == 1
+    assert len(check.problems) == (
+        len(check.failed_requests) + len(check.console_errors) + len(check.broken_images)
+    )
+    assert all(p.startswith("casse.html (1280 px) : ") for p in check.problems)
 
 
-@needs_chromium
-def test_synthesis_table_shows_the_run_figures(run):
+def test_a_clean_page_has_no_problem(tmp_path, browser):
+    page = tmp_path / "propre.html"
+    page.write_text(
+        '<html lang="fr"><body><p>Rien à signaler.</p>'
+        f'<img alt="point" src="data:image/gif;base64,{ONE_PIXEL_GIF}">'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    with opened(browser, width=390) as tab:
+        check = check_page(tab, page, tmp_path / "propre.png")
+    assert check.problems == []
+    assert check.images == 1
+    assert check.screenshot.read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_very_long_page_is_screenshotted_down_to_16000_pixels(tmp_path, browser):
+    page = tmp_path / "longue.html"
+    page.write_text('<html><body><div style="height:20000px">long</div></body></html>')
+    with opened(browser, width=800) as tab:
+        check = check_page(tab, page, tmp_path / "longue.png")
+    header = check.screenshot.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(header[16:20]) == 800  # width, then height, of the IHDR chunk
+    assert int.from_bytes(header[20:24]) == 16000
+
+
+def test_synthesis_table_shows_the_run_figures(run, browser):
     csv = pd.read_csv(run / "indicateurs.csv", dtype=str)
     value = {(r.territoire_code, r.indicateur): float(r.valeur) for r in csv.itertuples()}
-    with Chromium() as browser:
-        tables = browser.evaluate(run / "index.html", TABLE_TEXT)
+    tables = evaluate(browser, run / "index.html", TABLE_TEXT)
     main = tables[0]
     assert main["caption"] == "Centre Manche et ses zones de comparaison"
     areas = ["centre-manche", "dep-50", "basse-normandie", "reg-28"]
@@ -153,14 +168,38 @@ def test_synthesis_table_shows_the_run_figures(run):
     ]
 
 
-@needs_chromium
-def test_report_pdf_of_the_run(run, tmp_path):
-    from pypdf import PdfReader
+@pytest.fixture(scope="module")
+def run_pdf(run, chromium_path) -> tuple[PdfReader, list[str]]:
+    """The run's ``rapport.pdf`` and the text of its pages (no PDF without Chromium)."""
+    reader = PdfReader(run / "rapport.pdf")
+    return reader, [text(p) for p in reader.pages]
 
-    pages = [run / "index.html", *(run / f"{name}.html" for name, _ in CHAPTERS)]
-    pdf = report_pdf(pages, tmp_path / "rapport.pdf")
-    reader = PdfReader(pdf)
-    assert [o.title for o in reader.outline][0].startswith("Synthèse — Centre Manche")
-    assert len(reader.outline) == len(pages)
-    assert len(reader.pages) >= len(pages)
-    assert "146 623" in reader.pages[0].extract_text().replace(NBSP, " ")
+
+def test_the_run_pdf_has_every_page_in_order_with_footers(run_pdf):
+    reader, texts = run_pdf
+    titles = [
+        "Synthèse — Centre Manche — diagnostic de l'ESS",
+        *(f"{title} — Centre Manche" for _, title in CHAPTERS),
+    ]
+    assert [o.title for o in reader.outline] == titles
+    starts = [reader.get_destination_page_number(o) for o in reader.outline]
+    assert starts[0] == 0 and starts == sorted(set(starts))
+    ends = [*starts[1:], len(reader.pages)]
+    for title, start, end in zip(titles, starts, ends, strict=True):
+        for offset, content in enumerate(texts[start:end]):
+            footer = FOOTER.match(content.strip().splitlines()[-1])
+            assert footer, f"{title}, page {offset + 1} : pas de pied de page"
+            assert footer.groups() == (title, str(offset + 1), str(end - start))
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+    assert reader.metadata.title == titles[0]
+
+
+def test_the_run_pdf_is_printed_with_the_print_style_sheet(run_pdf):
+    _, texts = run_pdf
+    assert "146 623" in texts[0] + texts[1]
+    # On paper a link shows where it leads (a::after of the print style sheet) ...
+    for name, title in CHAPTERS:
+        assert f"{title} ({name}.html)" in " ".join(texts[0].split()), name
+    # ... and the appendix starts on a page of its own.
+    appendix = [t for t in texts if "Annexe — Sources et méthode" in t]
+    assert len(appendix) == 1 and appendix[0].startswith("Annexe — Sources et méthode")

@@ -2,48 +2,83 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from pypdf import PdfReader
 
 from ressol_analysis import pdf
-from ressol_analysis.browser import MISSING_CHROMIUM, find_chromium
+from ressol_analysis.browser import MISSING_CHROMIUM, chromium
 from ressol_analysis.errors import RessolError
 
 
-def write_page(path, title, paragraphs):
+def text(page):
+    """A PDF page's text with ligatures (ﬀ) and no-break spaces as plain characters."""
+    return unicodedata.normalize("NFKC", page.extract_text())
+
+
+def write_page(path, title, paragraphs, style=""):
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     path.write_text(
         f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
-        f"<title>{title}</title></head><body><h1>{title}</h1>{body}</body></html>",
+        f"<title>{title}</title><style>{style}</style></head><body><h1>{title}</h1>{body}"
+        "</body></html>",
         encoding="utf-8",
     )
     return path
 
 
-@pytest.mark.skipif(find_chromium() is None, reason="Chromium absent (paquet Debian « chromium »)")
+@pytest.mark.usefixtures("chromium_path")
 def test_pages_are_printed_and_joined_in_order(tmp_path):
-    from pypdf import PdfReader
-
-    first = write_page(tmp_path / "index.html", "Synthèse", ["Chiffres clés : 146 623."])
+    first = write_page(
+        tmp_path / "index.html",
+        "Synthèse & chiffres",
+        ["Chiffres clés : 146 623.", '<span class="ecran">Visible à l\'écran</span>'],
+        "@media print { .ecran { display: none; } }",
+    )
     second = write_page(tmp_path / "02.html", "Économie", [f"Ligne {i}" for i in range(120)])
     out = pdf.report_pdf([first, second], tmp_path / "rapport.pdf")
     assert out == tmp_path / "rapport.pdf"
     reader = PdfReader(out)
-    assert [o.title for o in reader.outline] == ["Synthèse", "Économie"]
-    texts = [p.extract_text() for p in reader.pages]
-    assert "146 623" in texts[0] and "page 1/1" in texts[0]
-    assert len(reader.pages) >= 3  # 120 lines do not fit on one A4 page
+    assert [o.title for o in reader.outline] == ["Synthèse & chiffres", "Économie"]
+    assert [reader.get_destination_page_number(o) for o in reader.outline] == [0, 1]
+    texts = [text(p) for p in reader.pages]
+    assert "146 623" in texts[0]
+    assert texts[0].rstrip().endswith("Synthèse & chiffres — page 1/1")  # escaped, not markup
+    assert "Visible à l'écran" not in texts[0]  # the print style sheet applies
+    # 120 lines do not fit on one A4 page: the second HTML page fills the others, numbered.
+    assert len(reader.pages) >= 3
+    others = len(reader.pages) - 1
+    for number, content in enumerate(texts[1:], start=1):
+        assert content.rstrip().endswith(f"Économie — page {number}/{others}")
     assert "Ligne 0" in texts[1] and "Ligne 119" in texts[-1]
+    assert reader.pages[0].mediabox.width == pytest.approx(8.27 * 72, abs=1)  # A4
+    assert reader.pages[0].mediabox.height == pytest.approx(11.69 * 72, abs=1)
     assert reader.trailer["/Root"]["/Lang"] == "fr"
 
 
 def test_missing_chromium_gives_none_and_a_french_message(tmp_path, monkeypatch):
     page = write_page(tmp_path / "index.html", "Synthèse", ["x"])
-    monkeypatch.setattr(pdf, "find_chromium", lambda: None)
+    monkeypatch.setenv("RESSOL_CHROMIUM", str(tmp_path / "pas-de-chromium"))
     messages = []
     assert pdf.report_pdf([page], tmp_path / "rapport.pdf", log=messages.append) is None
     assert messages == [MISSING_CHROMIUM]
     assert "apt-get install chromium" in MISSING_CHROMIUM
     assert not (tmp_path / "rapport.pdf").exists()
+    with pytest.raises(RessolError, match="^Chromium n'est pas installé"), chromium():
+        pass
+
+
+def test_a_chromium_that_does_not_start_is_a_french_error(tmp_path, monkeypatch):
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\necho 'pas un navigateur' >&2\nexit 1\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("RESSOL_CHROMIUM", str(fake))
+    page = write_page(tmp_path / "index.html", "Synthèse", ["x"])
+    (tmp_path / "rapport.pdf").write_bytes(b"ancien rapport")
+    with pytest.raises(RessolError, match=rf"^Chromium \({fake}\) n'a pas pu démarrer : .+"):
+        pdf.report_pdf([page], tmp_path / "rapport.pdf")
+    assert (tmp_path / "rapport.pdf").read_bytes() == b"ancien rapport"  # the old one is kept
 
 
 def test_missing_page_is_an_error(tmp_path):

@@ -7,8 +7,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from support.pages import external_urls
 
-from ressol_analysis.browser import external_urls
 from ressol_analysis.errors import RessolError
 from ressol_analysis.files import write_xlsx
 from ressol_analysis.formatting import NBSP
