@@ -49,8 +49,16 @@ lab: $(STAMP) ## Ouvre JupyterLab sur notebooks/ avec le noyau du projet
 	$(BIN)/jupyter lab notebooks/
 
 chromium: ## Installe Chromium (paquet Debian) pour le PDF et les tests navigateur
-	@command -v chromium >/dev/null 2>&1 && echo "Chromium est déjà installé." || \
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@if command -v chromium >/dev/null 2>&1; then \
+		echo "Chromium est déjà installé : $$(command -v chromium)"; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+			&& echo "Chromium installé : $$(command -v chromium)"; \
+	else \
+		echo "Chromium est absent. Installez le paquet Debian « chromium » en administrateur" \
+			"(sudo apt-get install chromium), ou nommez un Chromium dans RESSOL_CHROMIUM."; \
+		exit 1; \
+	fi
 
 clean: ## Supprime data/processed et les rapports produits (pas data/raw)
 	find data/processed -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

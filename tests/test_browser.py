@@ -15,7 +15,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from pypdf import PdfReader
-from support.pages import check_page, check_report, evaluate, external_urls, opened
+from support.pages import (
+    REQUIRED,
+    check_page,
+    check_report,
+    chromium_or_skip,
+    evaluate,
+    external_urls,
+    opened,
+)
 
 from ressol_analysis.formatting import NBSP, number, percent
 from ressol_analysis.paths import project_paths
@@ -203,3 +211,24 @@ def test_the_run_pdf_is_printed_with_the_print_style_sheet(run_pdf):
     # ... and the appendix starts on a page of its own.
     appendix = [t for t in texts if "Annexe — Sources et méthode" in t]
     assert len(appendix) == 1 and appendix[0].startswith("Annexe — Sources et méthode")
+
+
+def test_without_chromium_the_browser_tests_skip_here_and_fail_where_required(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("RESSOL_CHROMIUM", str(tmp_path / "pas-de-chromium"))
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv(REQUIRED, raising=False)
+    with pytest.raises(pytest.skip.Exception, match="Chromium absent"):
+        chromium_or_skip()
+    monkeypatch.setenv(REQUIRED, "1")
+    with pytest.raises(pytest.fail.Exception, match="exigés ici"):
+        chromium_or_skip()
+    monkeypatch.delenv(REQUIRED)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="exigés ici"):
+        chromium_or_skip()
+    named = tmp_path / "mon-chromium"
+    named.write_text("#!/bin/sh\n", encoding="utf-8")
+    monkeypatch.setenv("RESSOL_CHROMIUM", str(named))
+    assert chromium_or_skip() == str(named)

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response
 
-from ressol_analysis.browser import MISSING_CHROMIUM, find_chromium
+from ressol_analysis.browser import find_chromium
 
 # Set by .ci/run: there the browser tests must run, a missing Chromium is a failure.
 REQUIRED = "RESSOL_EXIGER_NAVIGATEUR"
@@ -64,17 +64,18 @@ def browser_required() -> bool:
 def chromium_or_skip() -> str:
     """Path of Chromium; skip the test without one, or fail when the browser is required."""
     executable = find_chromium()
-    if executable is None:
-        reason = (
-            "Chromium absent : les tests navigateur sont ignorés. Installez le paquet Debian "
-            "« chromium » (make chromium) ou nommez l'exécutable dans RESSOL_CHROMIUM."
+    if executable is None and browser_required():
+        pytest.fail(
+            f"Chromium est absent, et les tests navigateur sont exigés ici ({REQUIRED} ou CI) : "
+            "installez le paquet Debian « chromium » (make chromium) ou nommez l'exécutable "
+            "dans RESSOL_CHROMIUM.",
+            pytrace=False,
         )
-        if browser_required():
-            pytest.fail(
-                f"{reason} Ici ({REQUIRED} ou CI), ils doivent tourner : {MISSING_CHROMIUM}",
-                pytrace=False,
-            )
-        pytest.skip(reason)
+    if executable is None:
+        pytest.skip(
+            "Chromium absent : tests navigateur ignorés. Installez le paquet Debian « chromium » "
+            "(make chromium) ou nommez l'exécutable dans RESSOL_CHROMIUM."
+        )
     return executable
 
 
