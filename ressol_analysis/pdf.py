@@ -17,8 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from html import escape, unescape
 from pathlib import Path
 
-from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .browser import MISSING_CHROMIUM, chromium, find_chromium
@@ -111,20 +111,23 @@ def _print_pages(pages: Sequence[Path], work: Path) -> list[tuple[str, Path]]:
     """Print each page to its own PDF in ``work``; return (title, PDF) in reading order."""
     printed = []
     with chromium() as browser:
+        # One tab for every page: a new tab costs a renderer process and as much as a print.
+        tab = browser.new_page(viewport=WINDOW)
         for number, page in enumerate(pages):
             title = page_title(page)
             target = work / f"{number:02d}.pdf"
-            printed.append((title, print_page(browser, page, target, footer=title)))
+            printed.append((title, print_page(tab, page, target, footer=title)))
     return printed
 
 
-def print_page(browser: Browser, page: Path, out_pdf: Path, footer: str = "") -> Path:
+def print_page(tab: Page, page: Path, out_pdf: Path, footer: str = "") -> Path:
     """Print one page to an A4 PDF (print style sheet, backgrounds, numbered footer).
 
     Parameters
     ----------
-    browser : playwright.sync_api.Browser
-        A browser started by :func:`ressol_analysis.browser.chromium`.
+    tab : playwright.sync_api.Page
+        A tab of a browser started by :func:`ressol_analysis.browser.chromium`; the page is
+        loaded in it.
     page : Path
         HTML file to print.
     out_pdf : Path
@@ -149,7 +152,6 @@ def print_page(browser: Browser, page: Path, out_pdf: Path, footer: str = "") ->
         f"{escape(footer, quote=False)}{' — ' if footer else ''}page "
         '<span class="pageNumber"></span>/<span class="totalPages"></span></div>'
     )
-    tab = browser.new_page(viewport=WINDOW)
     try:
         tab.goto(page.resolve().as_uri(), wait_until="load", timeout=PAGE_TIMEOUT_MS)
         tab.pdf(
@@ -173,6 +175,4 @@ def print_page(browser: Browser, page: Path, out_pdf: Path, footer: str = "") ->
             f"Chromium n'a pas pu imprimer {page.name} : {reason[0] if reason else '?'}. "
             "Relancez ; si le problème persiste, vérifiez l'installation du paquet « chromium »."
         ) from None
-    finally:
-        tab.close()
     return out_pdf
