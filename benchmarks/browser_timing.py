@@ -6,13 +6,18 @@ so single runs are noisy; the load average is recorded with every run):
 * the PDF step: in a fresh Python process, import the PDF module and print the pages of a real
   ``ressol report`` run with ``report_pdf`` (the call the report makes);
 * the browser tests: ``pytest tests/test_browser.py tests/test_pdf.py`` in a subprocess; the wall
-  time of the whole run (it includes building the data and the report once) and the sum of the
-  tests' own ``call`` phases, which is the time spent in the browser.
+  time of the whole run (it includes building the data and the report once) and the browser
+  time: every phase of every test (setup, call, teardown) except the one setup that builds the
+  data and the report.
 
-Results are appended to ``benchmarks/browser_timing.json`` and ``benchmarks/BROWSER_RESULTS.md``
-is rewritten from it.
+Several checkouts can be measured in turn, round after round (``LABEL=DIR`` arguments, the code
+imported from ``DIR`` through ``PYTHONPATH``), so that a change of load on the machine affects
+them alike. Results are appended to ``benchmarks/browser_timing.json`` and
+``benchmarks/BROWSER_RESULTS.md`` is rewritten from it:
 
-    .venv/bin/python benchmarks/browser_timing.py --label "avant (client DevTools maison)"
+    git archive <base> | tar -x -C /tmp/avant
+    .venv/bin/python benchmarks/browser_timing.py avant=/tmp/avant après=. \
+        --run-folder reports/centre-manche/<run>
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ done = time.perf_counter()
 print(json.dumps({"import": imported - started, "print": done - imported}))
 """
 DURATION = re.compile(r"^\s*([\d.]+)s (call|setup|teardown)\s+(\S+)", re.MULTILINE)
+Version = tuple[str, Path]
 
 
 def report_pages(folder: Path | None) -> list[Path]:
@@ -64,57 +70,52 @@ def report_pages(folder: Path | None) -> list[Path]:
     return [folder / "index.html", *chapters]
 
 
-def time_pdf(pages: list[Path], runs: int) -> list[dict]:
-    """Print the pages ``runs`` times, each in a new process."""
-    results = []
-    with tempfile.TemporaryDirectory(prefix="ressol-bench-pdf-") as work:
-        for number in range(runs):
-            load = os.getloadavg()[0]
-            out = subprocess.run(
-                [sys.executable, "-c", PDF_ONCE, json.dumps([str(p) for p in pages])]
-                + [str(Path(work) / f"{number}.pdf")],
-                cwd=ROOT,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            measured = json.loads(out.stdout.strip().splitlines()[-1])
-            measured["total"] = measured["import"] + measured["print"]
-            measured["load"] = load
-            results.append(measured)
-            print(f"  PDF {number + 1}/{runs} : {measured['total']:.2f} s (charge {load:.2f})")
-    return results
+def environment(checkout: Path) -> dict[str, str]:
+    """The environment of a subprocess that imports the package from ``checkout``."""
+    return os.environ | {"PYTHONPATH": str(checkout)}
 
 
-def time_tests(runs: int) -> list[dict]:
-    """Run the browser tests ``runs`` times; wall time and the sum of the tests' call phases."""
-    results = []
-    for number in range(runs):
-        load = os.getloadavg()[0]
-        started = time.perf_counter()
-        out = subprocess.run(
-            [sys.executable, "-m", "pytest", *BROWSER_TESTS, "-q", "-p", "no:cacheprovider"]
-            + ["--durations=0", "--durations-min=0"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        wall = time.perf_counter() - started
-        if out.returncode != 0:
-            sys.exit(f"Les tests navigateur ont échoué :\n{out.stdout[-3000:]}")
-        if " skipped" in out.stdout.splitlines()[-1]:
-            sys.exit("Des tests navigateur ont été ignorés : rien de comparable n'a été mesuré.")
-        calls = {t: float(s) for s, phase, t in DURATION.findall(out.stdout) if phase == "call"}
-        setup = sum(float(s) for s, phase, _ in DURATION.findall(out.stdout) if phase == "setup")
-        results.append(
-            {"wall": wall, "calls": sum(calls.values()), "setup": setup, "load": load}
-            | {"per_test": calls}
-        )
-        print(
-            f"  tests {number + 1}/{runs} : {wall:.1f} s de mur, "
-            f"{sum(calls.values()):.2f} s dans les tests (charge {load:.2f})"
-        )
-    return results
+def time_pdf(checkout: Path, pages: list[Path], out: Path) -> dict:
+    """Print the pages once, in a new process importing the package from ``checkout``."""
+    load = os.getloadavg()[0]
+    done = subprocess.run(
+        [sys.executable, "-c", PDF_ONCE, json.dumps([str(p) for p in pages]), str(out)],
+        cwd=checkout,
+        env=environment(checkout),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    return measured | {"total": measured["import"] + measured["print"], "load": load}
+
+
+def time_tests(checkout: Path) -> dict:
+    """Run the browser tests of ``checkout`` once; wall time and browser time."""
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", *BROWSER_TESTS, "-q", "-p", "no:cacheprovider"]
+        + ["--durations=0", "--durations-min=0"],
+        cwd=checkout,
+        env=environment(checkout),
+        capture_output=True,
+        text=True,
+    )
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"Les tests navigateur de {checkout} ont échoué :\n{done.stdout[-3000:]}")
+    if " skipped" in done.stdout.strip().splitlines()[-1]:
+        sys.exit("Des tests navigateur ont été ignorés : rien de comparable n'a été mesuré.")
+    phases: dict[str, dict[str, float]] = {}
+    for seconds, phase, test in DURATION.findall(done.stdout):
+        phases.setdefault(test, {})[phase] = float(seconds)
+    build = max(p.get("setup", 0.0) for p in phases.values())
+    browser = sum(sum(p.values()) for p in phases.values()) - build
+    calls = sum(p.get("call", 0.0) for p in phases.values())
+    return {"wall": wall, "browser": browser, "build": build, "calls": calls, "load": load} | {
+        "per_test": {t: sum(p.values()) for t, p in phases.items()}
+    }
 
 
 def median(rows: list[dict], key: str) -> float:
@@ -135,8 +136,10 @@ def write_markdown(entries: list[dict]) -> None:
         "  Centre Manche, dans un processus neuf (comme l'étape PDF de `ressol report`).",
         "- **tests, mur** : `pytest tests/test_browser.py tests/test_pdf.py` complet (construction",
         "  des données et du rapport comprises).",
-        "- **tests, navigateur** : somme des phases `call` des tests (le temps passé dans le",
-        "  navigateur et les vérifications, sans la construction du rapport).",
+        "- **tests, navigateur** : toutes les phases (préparation, test, nettoyage) de tous les",
+        "  tests, sauf la préparation qui construit les données et le rapport (la plus longue) :",
+        "  le temps passé à lancer le navigateur, ouvrir les pages, les vérifier et lire le PDF.",
+        "  (Première mesure : phases `call` seulement, le navigateur y était lancé.)",
         "",
         "| mesure | date | PDF (s) | tests, mur (s) | tests, navigateur (s) | charge | runs |",
         "|---|---|---:|---:|---:|---:|---:|",
@@ -149,12 +152,13 @@ def write_markdown(entries: list[dict]) -> None:
     for entry in entries:
         pdf, tests = entry["pdf"], entry["tests"]
         loads = [r["load"] for r in pdf + tests]
+        browser = "browser" if "browser" in tests[0] else "calls"
         lines.append(
             f"| {entry['label']} | {entry['date']} | {cell(pdf, 'total', 2)} | "
-            f"{cell(tests, 'wall', 1)} | {cell(tests, 'calls', 2)} | "
+            f"{cell(tests, 'wall', 1)} | {cell(tests, browser, 2)} | "
             f"{statistics.median(loads):.2f} | {len(pdf)} / {len(tests)} |"
         )
-    lines += ["", "## Détail par test (médiane de la phase `call`, s)", ""]
+    lines += ["", "## Détail par test (médiane, s ; toutes phases sauf pour la 1re mesure)", ""]
     for entry in entries:
         names = sorted({n for r in entry["tests"] for n in r["per_test"]})
         lines.append(f"**{entry['label']}**")
@@ -172,33 +176,53 @@ def write_markdown(entries: list[dict]) -> None:
     MARKDOWN.write_text("\n".join(lines), encoding="utf-8")
 
 
+def version(text: str) -> Version:
+    """``LABEL=DIR`` on the command line."""
+    label, _, folder = text.partition("=")
+    if not folder or not (Path(folder) / "ressol_analysis").is_dir():
+        raise argparse.ArgumentTypeError(f"{text} : attendu LABEL=DOSSIER d'une copie du projet")
+    return label, Path(folder).resolve()
+
+
 def main() -> None:
-    """Measure, record and summarise."""
+    """Measure each checkout round after round, record and summarise."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--label", required=True, help="nom de la mesure (ex. « avant »)")
+    parser.add_argument("versions", nargs="*", type=version, default=[("actuel", ROOT)])
     parser.add_argument("--pdf-runs", type=int, default=7)
     parser.add_argument("--test-runs", type=int, default=3)
     parser.add_argument("--run-folder", type=Path, help="dossier d'un rapport déjà produit")
     args = parser.parse_args()
     pages = report_pages(args.run_folder)
     print(f"Pages : {', '.join(p.name for p in pages)}")
-    pdf = time_pdf(pages, args.pdf_runs)
-    tests = time_tests(args.test_runs)
+    measured: dict[str, dict[str, list[dict]]] = {
+        label: {"pdf": [], "tests": []} for label, _ in args.versions
+    }
+    with tempfile.TemporaryDirectory(prefix="ressol-bench-pdf-") as work:
+        for round_ in range(max(args.pdf_runs, args.test_runs)):
+            for label, checkout in args.versions:
+                if round_ < args.pdf_runs:
+                    row = time_pdf(checkout, pages, Path(work) / "rapport.pdf")
+                    measured[label]["pdf"].append(row)
+                    print(f"  {label}, PDF {round_ + 1} : {row['total']:.2f} s ({row['load']:.2f})")
+            for label, checkout in args.versions:
+                if round_ < args.test_runs:
+                    row = time_tests(checkout)
+                    measured[label]["tests"].append(row)
+                    print(
+                        f"  {label}, tests {round_ + 1} : {row['wall']:.1f} s de mur, "
+                        f"{row['browser']:.2f} s de navigateur (charge {row['load']:.2f})"
+                    )
     entries = json.loads(JSON.read_text(encoding="utf-8")) if JSON.exists() else []
-    entries.append(
-        {
-            "label": args.label,
-            "date": datetime.now().isoformat(timespec="minutes"),
-            "pdf": pdf,
-            "tests": tests,
-        }
-    )
+    date = datetime.now().isoformat(timespec="minutes")
+    for label, rows in measured.items():
+        entries.append({"label": label, "date": date} | rows)
+        print(
+            f"{label} — PDF : {median(rows['pdf'], 'total'):.2f} s ; tests : "
+            f"{median(rows['tests'], 'wall'):.1f} s de mur, "
+            f"{median(rows['tests'], 'browser'):.2f} s de navigateur"
+        )
     JSON.write_text(json.dumps(entries, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     write_markdown(entries)
-    print(
-        f"PDF : {median(pdf, 'total'):.2f} s ; tests : {median(tests, 'wall'):.1f} s de mur, "
-        f"{median(tests, 'calls'):.2f} s dans les tests"
-    )
 
 
 if __name__ == "__main__":
