@@ -54,12 +54,12 @@ def chromium_path() -> str:
     return chromium_or_skip()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser(chromium_path):
-    """A headless Chromium for one test.
+    """A headless Chromium shared by the tests of one module.
 
-    Not shared by the session: while Playwright's synchronous API is open, asyncio cannot run in
-    the same thread, and the notebooks that other tests execute need it.
+    Not by the whole session: while Playwright's synchronous API is open, asyncio cannot run in
+    the main thread, and the notebooks that other modules' tests execute there need it.
     """
     with chromium(chromium_path) as started:
         yield started
