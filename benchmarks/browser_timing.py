@@ -140,6 +140,9 @@ def write_markdown(entries: list[dict]) -> None:
         "  tests, sauf la préparation qui construit les données et le rapport (la plus longue) :",
         "  le temps passé à lancer le navigateur, ouvrir les pages, les vérifier et lire le PDF.",
         "  (Première mesure : phases `call` seulement, le navigateur y était lancé.)",
+        "- Les tests ne sont pas les mêmes avant et après le passage à Playwright : après, ils",
+        "  lisent le `rapport.pdf` écrit par le rapport au lieu d'en imprimer un second, et cinq",
+        "  tests s'ajoutent (page propre, page très longue, navigateur absent ou cassé, CI).",
         "",
         "| mesure | date | PDF (s) | tests, mur (s) | tests, navigateur (s) | charge | runs |",
         "|---|---|---:|---:|---:|---:|---:|",
@@ -158,6 +161,25 @@ def write_markdown(entries: list[dict]) -> None:
             f"{cell(tests, 'wall', 1)} | {cell(tests, browser, 2)} | "
             f"{statistics.median(loads):.2f} | {len(pdf)} / {len(tests)} |"
         )
+    lines += [
+        "",
+        "## Rapports appariés (même série, mesures faites à tour de rôle)",
+        "",
+        "Médiane, tour par tour, du temps de chaque version divisé par celui de la première de",
+        "la série : sous 1, plus rapide ; l'objectif est de rester sous 1,2.",
+        "",
+    ]
+    for date in sorted({e["date"] for e in entries}):
+        series = [e for e in entries if e["date"] == date and "browser" in e["tests"][0]]
+        for entry in series[1:]:
+            ratios = []
+            for kind, key in (("pdf", "total"), ("tests", "wall"), ("tests", "browser")):
+                pairs = zip(series[0][kind], entry[kind], strict=False)
+                ratios.append(statistics.median(b[key] / a[key] for a, b in pairs))
+            lines.append(
+                f"- {entry['label']} / {series[0]['label']} : PDF {ratios[0]:.2f}, tests "
+                f"(mur) {ratios[1]:.2f}, tests (navigateur) {ratios[2]:.2f}"
+            )
     lines += ["", "## Détail par test (médiane, s ; toutes phases sauf pour la 1re mesure)", ""]
     for entry in entries:
         names = sorted({n for r in entry["tests"] for n in r["per_test"]})
