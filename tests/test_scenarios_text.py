@@ -1,0 +1,175 @@
+"""French tables, findings and charts of the scenarios chapter, on the tiny fixture folder.
+
+Fixture (tests/fixtures/scenarios, see test_scenarios_sheets.py): reseau scores 11/3 ≈ 3,67,
+pole 4 (rank 1). Means: reseau pertinence 3 (4, 2), cost 5 (one note); pole pertinence 5
+(5, 5), cost 2 (one note). PROMETHEE II: pole beats reseau on pertinence (weight 2/3),
+reseau beats pole on cost (1/3): φ(pole) = 2/3 − 1/3 = 1/3, φ(reseau) = −1/3, same leader.
+Swap: pertinence weight t: (3t + 5)/(t + 1) = (5t + 2)/(t + 1) ⇔ t = 1,5 (from 2, change −0,5);
+cost weight t: (6 + 5t) = (10 + 2t) ⇔ t = 4/3 (from 1, change +1/3, the smallest).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from test_scenarios import AMBITIONS, indicators
+
+from ressol_analysis import formatting
+from ressol_analysis import scenarios as sc
+from ressol_analysis import scenarios_charts as charts
+from ressol_analysis import scenarios_sheets as ss
+from ressol_analysis import scenarios_text as st
+
+FIXTURE = Path(__file__).parent / "fixtures" / "scenarios"
+NBSP = "\u00a0"
+
+
+@pytest.fixture(scope="module")
+def folder() -> ss.ScenarioFolder:
+    return ss.read_folder(FIXTURE)
+
+
+def args(folder):
+    return folder.notes, folder.criteres, folder.scenarios
+
+
+def texts(fig) -> list[str]:
+    found = [t.get_text() for t in fig.texts]
+    for ax in fig.axes:
+        found += [t.get_text() for t in ax.texts]
+        found += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+    plt.close(fig)
+    return found
+
+
+def test_source_line_says_examples(folder):
+    assert st.source_line(folder) == (
+        "grilles d'évaluation de 2 membres de RESSOL (exemples) ; 2 scénarios, 2 critères "
+        "pondérés (dossier scenarios)"
+    )
+
+
+def test_scenarios_side_by_side(folder):
+    table = st.scenarios_table(folder).set_index("Scénario")
+    assert list(table.columns) == ["Réseau animé", "Pôle partagé"]
+    assert table.loc["Budget annuel moyen", "Réseau animé"] == f"21{NBSP}000{NBSP}€"
+    assert table.loc["Équipe (ETP, moyenne annuelle)", "Pôle partagé"] == "2,0"
+    assert table.loc["Axes et orientations du plan mis en avant", "Réseau animé"] == (
+        "1.1 — Pilotage et animation territoriale ; AXE 2 (tout l'axe) — Accompagner les "
+        "initiatives économiques et solidaires"
+    )
+    assert table.loc["Part des emplois de l'ESS visée", "Réseau animé"] == f"13,0{NBSP}% en 2030"
+    assert table.loc["Part des emplois de l'ESS visée", "Pôle partagé"] == "n.d."
+
+
+def test_weights_table(folder):
+    table = st.weights_table(folder.criteres)
+    assert table["Part du poids"].tolist() == pytest.approx([200 / 3, 100 / 3])
+
+
+def test_swap_weights_on_the_fixture(folder):
+    swaps = sc.swap_weights(*args(folder)).set_index("critere")
+    assert swaps.loc["pertinence", "poids_de_bascule"] == pytest.approx(1.5)
+    assert swaps.loc["cout", "poids_de_bascule"] == pytest.approx(4 / 3)
+    assert swaps["plus_petite"].to_dict() == {"pertinence": False, "cout": True}
+
+
+def test_ranking_findings(folder):
+    table = sc.classement(*args(folder), draws=1000)
+    swaps = sc.swap_weights(*args(folder))
+    lines = st.ranking_findings(table, swaps, folder.criteres, draws=1000)
+    assert lines[0] == (
+        "Avec les poids fixés, « Pôle partagé » **arrive en tête** avec un score pondéré de "
+        "4,00 sur 5, devant « Réseau animé » (3,67, écart de 0,33 point sur 5)."
+    )
+    assert lines[1] == "La seconde méthode (PROMETHEE II) place **le même scénario en tête**."
+    assert lines[2].startswith(
+        f"En faisant varier chaque poids au hasard de ±50{NBSP}% (1{NBSP}000"
+    )
+    assert lines[3] == (
+        "Le plus petit changement d'un seul poids qui inverserait les deux premiers : si le "
+        "poids du critère « Coût supportable » passait de 1 à 1,33, « Réseau animé » passerait "
+        "devant « Pôle partagé »."
+    )
+
+
+def test_ranking_findings_name_the_retained_scenario_and_method_disagreement(folder):
+    table = sc.classement(*args(folder), draws=100)
+    table["rang_promethee"] = pd.array([2, 1], dtype="Int64")  # as if PROMETHEE disagreed
+    decision = ss.Decision("reseau", pd.Timestamp("2026-03-12").date(), "bureau", "")
+    lines = st.ranking_findings(table, sc.swap_weights(*args(folder)), folder.criteres, decision)
+    assert lines[0] == "**Scénario retenu** par le bureau le 12/03/2026 : « Réseau animé »."
+    assert "**le classement dépend de la méthode**" in lines[2]
+
+
+def test_agreement_table_and_findings_never_name_members(folder):
+    stats = sc.agreement(*args(folder))
+    table = st.agreement_table(stats, folder.criteres, folder.scenarios)
+    lines = st.agreement_findings(stats, folder.criteres, folder.scenarios)
+    shown = table.to_string() + " ".join(lines)
+    for member in folder.notes["membre"].unique():
+        assert member not in shown
+    assert table.columns.tolist() == [
+        "Scénario",
+        "Critère",
+        "Notes",
+        "Abstentions",
+        "Moyenne",
+        "Médiane",
+        "Écart interquartile",
+        "Part de 4 ou 5",
+    ]
+    assert table["Abstentions"].tolist() == [0, 1, 0, 1]
+    # 2 members × 4 cases = 8, 2 abstentions; pole pertinence: both give 5.
+    assert lines[-1] == f"2 membres ont rendu une grille ; 2 abstention(s) sur 8 cases (25{NBSP}%)."
+    assert "« Pôle partagé » pour le critère « Pertinence pour le territoire »" in lines[0]
+    # reseau pertinence: notes 2 and 4, IQR 1 → avis resserrés.
+    assert lines[1].startswith("Les avis sont plutôt resserrés")
+
+
+def test_ambition_text_states_every_assumption():
+    scenarios = pd.DataFrame({"scenario": ["A", "B"], "titre": ["Alpha", "Bêta"]})
+    table = sc.ambition(AMBITIONS, indicators(), "t", 2025)
+    lines = st.ambition_findings(table, scenarios)
+    assert lines == [
+        f"« Alpha » vise 12,0{NBSP}% des emplois en 2030 (aujourd'hui 10,0{NBSP}%) : il faut "
+        "environ 30 emplois de plus dans l'ESS, soit 5 par an (de 4 à 6 selon la tendance de "
+        f"l'emploi total), une hausse de 26,1{NBSP}% de l'emploi de l'ESS actuel (100 emplois "
+        f"estimés), 4,8{NBSP}% par an."
+    ]
+    assumptions = st.ambition_assumptions(table, sc.job_trends(indicators(), "t"))
+    assert "rapportés à 2025" in assumptions[0]
+    assert "fourchette 80 à 120" in assumptions[0]
+    assert f"1,00{NBSP}% par an pour T" in assumptions[2]
+    assert f"(0,00{NBSP}% par an, E1)" in assumptions[2]
+    assert f"(2,00{NBSP}% par an, E2)" in assumptions[2]
+    shown = st.ambition_table(table, scenarios)
+    assert shown["Tendance de l'emploi total"].tolist() == [
+        f"basse (0,00{NBSP}% par an)",
+        f"centrale (1,00{NBSP}% par an)",
+        f"haute (2,00{NBSP}% par an)",
+    ]
+
+
+def test_heatmap_marks_unscored_pairs_and_carries_the_source(folder):
+    notes = folder.notes.copy()
+    notes.loc[(notes["scenario"] == "pole") & (notes["critere"] == "cout"), "note"] = float("nan")
+    means = sc.mean_notes(notes, folder.criteres, folder.scenarios)
+    found = texts(charts.mean_notes_heatmap(means, folder.criteres, folder.scenarios, "essai"))
+    assert "non noté" in found
+    assert "3,0\n(2 notes)" in found and "5,0\n(1 note)" in found
+    assert "Pertinence pour\nle territoire\n(poids 2)" in found
+    assert any(t.startswith("Source : essai — moyenne des notes données") for t in found)
+
+
+def test_ranking_chart_shows_both_ranks_and_the_share_of_draws(folder):
+    table = sc.classement(*args(folder), draws=200)
+    found = texts(charts.ranking_chart(table, "essai"))
+    assert "4,00   rang 1 (PROMETHEE II : 1)" in found
+    assert "3,67   rang 2 (PROMETHEE II : 2)" in found
+    shares = [formatting.percent(v, 0) for v in table["part_tirages_en_tete"]]
+    assert all(s in found for s in shares)
+    assert any("±50" in t and t.startswith("Source : essai") for t in found)
