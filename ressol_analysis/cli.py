@@ -182,6 +182,53 @@ def _plan_build(args: argparse.Namespace, paths: ProjectPaths) -> int:
     return 0
 
 
+def _scenarios_template(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    from .scenarios_definition import read_definition
+    from .scenarios_sheets import template
+
+    folder = Path(args.dossier) if args.dossier else paths.root / "scenarios"
+    definition = read_definition(folder)
+    written = template(Path(args.output), definition)
+    print(
+        f"Grille d'évaluation ({len(definition.scenarios)} scénarios, "
+        f"{len(definition.criteres)} critères) écrite dans {written}."
+    )
+    return 0
+
+
+def _scenarios_build(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    from .indicators import write_csv_atomic
+    from .scenarios import classement
+    from .scenarios_sheets import GRIDS_FOLDER, read_folder
+
+    output = Path(args.output)
+    if output.suffix.lower() != ".csv":
+        raise RessolError(
+            f"Le classement s'écrit en CSV : donnez un fichier en .csv (reçu : {output.name})."
+        )
+    folder = read_folder(Path(args.dossier))
+    if output.resolve().parent == (folder.folder / GRIDS_FOLDER).resolve():
+        raise RessolError(
+            f"N'écrivez pas le classement dans le dossier des grilles ({output.parent}) : il "
+            "serait pris pour une grille au prochain calcul. Choisissez un autre dossier."
+        )
+    table = classement(folder.notes, folder.criteres, folder.scenarios)
+    retained = folder.decision.scenario if folder.decision else None
+    table["retenu"] = table["scenario"] == retained
+    write_csv_atomic(table, output)
+    first = table[table["rang"] == 1]
+    print(
+        f"Classement de {len(table)} scénarios d'après {folder.members} grilles écrit dans "
+        f"{output}. En tête : {' ; '.join(first['titre'])}."
+    )
+    if folder.decision:
+        print(
+            f"Scénario retenu par le {folder.decision.instance} le "
+            f"{folder.decision.date:%d/%m/%Y} : {folder.decision.scenario}."
+        )
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, ProjectPaths], int]] = {
     "report": _report,
     "indicators": _indicators,
@@ -193,6 +240,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, ProjectPaths], int]] = {
     "compare": _compare,
     "plan template": _plan_template,
     "plan build": _plan_build,
+    "scenarios template": _scenarios_template,
+    "scenarios build": _scenarios_build,
 }
 
 
@@ -308,6 +357,25 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--output", "--sortie", required=True, help="plan consolidé à écrire (.xlsx ou .yaml)"
     )
+
+    scenarios = commands.add_parser(
+        "scenarios", help="scénarios stratégiques notés par les membres"
+    )
+    scenario_commands = scenarios.add_subparsers(
+        dest="scenarios_command", required=True, metavar="ACTION"
+    )
+    grid = scenario_commands.add_parser(
+        "template", help="écrire la grille d'évaluation XLSX des membres"
+    )
+    grid.add_argument("--output", "--sortie", required=True, help="fichier XLSX à écrire")
+    grid.add_argument(
+        "--dossier", help="dossier des scénarios (défaut : scenarios/ du projet, un exemple)"
+    )
+    ranking = scenario_commands.add_parser(
+        "build", help="vérifier les grilles d'un dossier et classer les scénarios"
+    )
+    ranking.add_argument("dossier", help="dossier avec scenarios.yaml (ou .xlsx) et grilles/")
+    ranking.add_argument("--output", "--sortie", required=True, help="classement CSV à écrire")
     return parser
 
 
@@ -325,7 +393,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         Exit status: 0 success, 1 check failed, 2 bad input, 3 internal error.
     """
     args = _parser().parse_args(argv)
-    sub = {"data": "data_command", "plan": "plan_command"}.get(args.command)
+    sub = {"data": "data_command", "plan": "plan_command", "scenarios": "scenarios_command"}.get(
+        args.command
+    )
     command = args.command + (f" {getattr(args, sub)}" if sub else "")
     try:
         paths = project_paths(args.racine)
