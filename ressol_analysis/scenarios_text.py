@@ -7,6 +7,8 @@ name, so the board sees where members agree without seeing who said what.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
 from .formatting import NBSP, number, percent
@@ -190,8 +192,10 @@ def _tens(value: float) -> str:
     return number(round(float(value), -1))
 
 
-def _weight(value: float) -> str:
-    return number(value, 2).rstrip("0").rstrip(",")
+def weight(value: object) -> str:
+    """Format a weight without useless decimals (``3``, ``0,83``)."""
+    text = number(value, 2)
+    return text.rstrip("0").rstrip(",") if "," in text else text
 
 
 def ranking_findings(
@@ -275,8 +279,8 @@ def ranking_findings(
         row = best.iloc[0]
         lines.append(
             f"Le plus petit changement d'un seul poids qui inverserait les deux premiers : si le "
-            f"poids du critère « {row['libelle']} » passait de {_weight(row['poids'])} à "
-            f"{_weight(row['poids_de_bascule'])}, « {titles[row['second']]} » passerait devant "
+            f"poids du critère « {row['libelle']} » passait de {weight(row['poids'])} à "
+            f"{weight(row['poids_de_bascule'])}, « {titles[row['second']]} » passerait devant "
             f"« {titles[row['premier']]} »."
         )
     elif len(ranked) > 1 and len(leaders) == 1:
@@ -460,7 +464,9 @@ def ambition_findings(table: pd.DataFrame, scenarios: pd.DataFrame) -> list[str]
     return lines
 
 
-def ambition_assumptions(table: pd.DataFrame, trends: pd.DataFrame) -> list[str]:
+def ambition_assumptions(
+    table: pd.DataFrame, trends: pd.DataFrame, synthetic: bool = False
+) -> list[str]:
     """Every assumption behind the ambition figures, in French.
 
     Parameters
@@ -469,6 +475,9 @@ def ambition_assumptions(table: pd.DataFrame, trends: pd.DataFrame) -> list[str]
         Output of :func:`ressol_analysis.scenarios.ambition` (not empty).
     trends : DataFrame
         Output of :func:`ressol_analysis.scenarios.job_trends`.
+    synthetic : bool
+        Whether today's ESS figures come from the synthetic demonstration extract (then the
+        first line says so).
 
     Returns
     -------
@@ -478,7 +487,15 @@ def ambition_assumptions(table: pd.DataFrame, trends: pd.DataFrame) -> list[str]
     first = table.iloc[0]
     by = trends.set_index("hypothese")
     centre, low, high = by.loc["centrale"], by.loc["basse"], by.loc["haute"]
-    return [
+    warning = (
+        [
+            "**Les chiffres de l'ESS viennent ici de données synthétiques de démonstration** : "
+            "ces résultats montrent la méthode, pas la situation réelle du territoire."
+        ]
+        if synthetic
+        else []
+    )
+    return warning + [
         f"Chiffres d'aujourd'hui : ceux du diagnostic, rapportés à {first['annee_depart']} "
         f"(année de référence du dossier de scénarios) : "
         f"{number(first['emplois_ess_actuels'], 0)} emplois salariés estimés dans l'ESS "
@@ -530,3 +547,40 @@ def other_targets_table(table: pd.DataFrame, scenarios: pd.DataFrame) -> pd.Data
             "Rapportées aux établissements employeurs de l'ESS": table["part_membres"].to_numpy(),
         }
     )
+
+
+# --------------------------------------------------------------------------- formats
+
+_ONE = partial(number, decimals=1)
+_TWO = partial(number, decimals=2)
+_WHOLE_PERCENT = partial(percent, decimals=0)
+# Column → French format of each table above, for formatting.html_table.
+WEIGHT_FORMATS = {"Poids": weight, "Part du poids": percent}
+AGREEMENT_FORMATS = {
+    "Notes": number,
+    "Abstentions": number,
+    "Moyenne": score,
+    "Médiane": _ONE,
+    "Écart interquartile": _TWO,
+    f"Part de {FAVOURABLE} ou 5": _WHOLE_PERCENT,
+}
+RANKING_FORMATS = {
+    "Rang": number,
+    "Score pondéré (sur 5)": score,
+    "Rang selon PROMETHEE II": number,
+    "Part des tirages en tête": _WHOLE_PERCENT,
+}
+SWAP_FORMATS = {"Poids actuel": weight, "Poids qui met à égalité": _TWO, "Variation": _TWO}
+AMBITION_FORMATS = {
+    "Part visée": percent,
+    "Emplois de l'ESS visés": number,
+    "Emplois de l'ESS à créer (net)": number,
+    "Par an": number,
+    "Hausse de l'emploi de l'ESS": percent,
+}
+OTHER_TARGET_FORMATS = {
+    "Projets accompagnés par an": number,
+    "Projets d'ici l'horizon": number,
+    "Structures membres visées": number,
+    "Rapportées aux établissements employeurs de l'ESS": percent,
+}

@@ -68,6 +68,13 @@ def test_scenarios_side_by_side(folder):
 def test_weights_table(folder):
     table = st.weights_table(folder.criteres)
     assert table["Part du poids"].tolist() == pytest.approx([200 / 3, 100 / 3])
+    assert [st.weight(w) for w in (2.0, 0.5, 5 / 6, 10.0, 1200.0)] == [
+        "2",
+        "0,5",
+        "0,83",
+        "10",
+        f"1{NBSP}200",
+    ]
 
 
 def test_swap_weights_on_the_fixture(folder):
@@ -141,6 +148,10 @@ def test_ambition_text_states_every_assumption():
         f"estimés), 4,8{NBSP}% par an."
     ]
     assumptions = st.ambition_assumptions(table, sc.job_trends(indicators(), "t"))
+    assert "synthétiques" not in " ".join(assumptions)
+    demo = st.ambition_assumptions(table, sc.job_trends(indicators(), "t"), synthetic=True)
+    assert demo[0].startswith("**Les chiffres de l'ESS viennent ici de données synthétiques")
+    assert demo[1:] == assumptions
     assert "rapportés à 2025" in assumptions[0]
     assert "fourchette 80 à 120" in assumptions[0]
     assert f"1,00{NBSP}% par an pour T" in assumptions[2]
