@@ -184,7 +184,7 @@ def _grid_xlsx(path: Path) -> tuple[str, list[tuple[object, object, object, str]
     columns = {
         i: c
         for i, c in enumerate(header)
-        if i >= 2 and not is_blank(c.value) and normalise(c.value) != normalise(TITLE_LABEL)
+        if i >= 1 and not is_blank(c.value) and normalise(c.value) != normalise(TITLE_LABEL)
     }
     entries = []
     for row in rows[header_at + 1 :]:

@@ -385,3 +385,20 @@ def test_an_xlsx_grid_without_member_name(folder, tmp_path):
     shutil.copy(path, folder / "grilles" / "gamma.xlsx")
     with pytest.raises(RessolError, match=r"gamma\.xlsx, feuille « Grille », cellule B1 : le nom"):
         ss.read_folder(folder)
+
+
+def test_an_xlsx_grid_whose_title_column_was_deleted_keeps_every_note(folder, tmp_path):
+    path = ss.template(tmp_path / "grille.xlsx", sd.read_definition(folder))
+    fill_grid(path, "Fondation Gamma", {"reseau": [1, 2], "pole": [3, 4]})
+    book = openpyxl.load_workbook(path)
+    sheet = book[ss.GRID_SHEET]
+    sheet.move_range("C3:D5", cols=-1)  # « delete cells B3:B5, shift left » in a spreadsheet
+    assert [c.value for c in sheet[3]][:3] == [
+        "Scénario",
+        "Pertinence pour le territoire",
+        "Coût supportable",
+    ]
+    book.save(folder / "grilles" / "gamma.xlsx")
+    notes = ss.read_folder(folder).notes
+    gamma = notes[notes["membre"] == "Fondation Gamma"]
+    assert gamma["note"].tolist() == [1.0, 2.0, 3.0, 4.0]
