@@ -197,7 +197,7 @@ def _scenarios_template(args: argparse.Namespace, paths: ProjectPaths) -> int:
 
 
 def _scenarios_build(args: argparse.Namespace, paths: ProjectPaths) -> int:
-    from .indicators import write_csv_atomic
+    from .files import write_csv
     from .scenarios import classement
     from .scenarios_sheets import GRIDS_FOLDER, read_folder
 
@@ -215,7 +215,7 @@ def _scenarios_build(args: argparse.Namespace, paths: ProjectPaths) -> int:
     table = classement(folder.notes, folder.criteres, folder.scenarios)
     retained = folder.decision.scenario if folder.decision else None
     table["retenu"] = table["scenario"] == retained
-    write_csv_atomic(table, output)
+    write_csv(table, output)
     first = table[table["rang"] == 1]
     print(
         f"Classement de {len(table)} scénarios d'après {folder.members} grilles écrit dans "

@@ -6,26 +6,25 @@ orientations of the strategic framework they emphasise, their means per year, th
 ambitions) and the criteria members judge them on (id, label, weight ≥ 0). :func:`read_definition`
 checks it against the strategic framework; every bad input raises a :class:`RessolError` in
 French naming the file, the scenario or criterion and the field. The small reading helpers are
-shared with :mod:`ressol_analysis.scenarios_sheets`. Format: ``docs/scenarios.md``.
+shared with :mod:`ressol_analysis.scenarios_sheets`; the YAML and workbook readers and the text
+matching are those of the action sheets (:mod:`ressol_analysis.plan_sheets`). Format:
+``docs/scenarios.md``.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pandas as pd
-import yaml
 
 from .errors import RessolError
-from .plan import Framework, load_framework
+from .plan_sheets import Framework, is_blank, load_framework, load_yaml, normalise, open_workbook
 
 DEFINITION_NAMES = ("scenarios.yaml", "scenarios.yml", "scenarios.xlsx")
 IDENTIFIER = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -81,44 +80,6 @@ class Definition:
 
 
 # --------------------------------------------------------------------------- reading helpers
-
-
-def normalise(text: object) -> str:
-    """Casefolded text without accents, punctuation or repeated spaces (for matching)."""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return " ".join(re.sub(r"[^0-9a-z.]+", " ", text).split())
-
-
-def is_blank(value: object) -> bool:
-    """Whether a cell or YAML value is empty (None, blank text, NaN)."""
-    return (
-        value is None
-        or (isinstance(value, str) and not value.strip())
-        or (isinstance(value, float) and math.isnan(value))
-    )
-
-
-def load_yaml(path: Path) -> Any:
-    """Read a YAML file; a syntax error becomes a French :class:`RessolError`."""
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise RessolError(
-            f"Le fichier {path} n'est pas un YAML valide ({exc}). Vérifiez l'indentation et "
-            "mettez entre guillemets les textes qui contiennent « : »."
-        ) from None
-
-
-def open_workbook(path: Path) -> openpyxl.Workbook:
-    """Open an XLSX file (computed values); a damaged file becomes a :class:`RessolError`."""
-    try:
-        return openpyxl.load_workbook(path, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        raise RessolError(
-            f"Le fichier {path} ne s'ouvre pas comme un classeur Excel ({exc}). Enregistrez-le "
-            "au format .xlsx depuis votre tableur et redéposez-le."
-        ) from None
 
 
 def number_field(where: str, value: object, what: str) -> float:

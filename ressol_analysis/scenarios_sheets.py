@@ -19,9 +19,7 @@ fault. The format is described in ``docs/scenarios.md``.
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -33,18 +31,17 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .errors import RessolError, list_codes
-from .plan import Framework
-from .scenarios_definition import (
-    Definition,
-    check_keys,
+from .files import check_folder, write_atomic
+from .plan_sheets import (
+    IGNORED_FILES,
+    REFUSED_SUFFIXES,
+    Framework,
     is_blank,
     load_yaml,
-    match_id,
     normalise,
     open_workbook,
-    read_definition,
-    text_field,
 )
+from .scenarios_definition import Definition, check_keys, match_id, read_definition, text_field
 
 GRIDS_FOLDER = "grilles"
 DECISION_NAME = "decision.yaml"
@@ -61,8 +58,6 @@ NOTE_LABELS = {
     5: "très favorable",
 }
 DEFAULT_BODY = "conseil d'administration"
-IGNORED_FILES = (".", "~$")
-REFUSED_SUFFIXES = (".xls", ".xlsm", ".ods", ".csv", ".doc", ".docx", ".odt", ".pdf")
 GRID_KEYS = {"membre", "notes", "exemple"}
 DECISION_KEYS = {"scenario", "date", "instance", "commentaire"}
 
@@ -432,10 +427,7 @@ def template(path: str | Path, definition: Definition) -> Path:
             f"La grille d'évaluation est un classeur Excel : donnez un nom de fichier en .xlsx "
             f"(reçu : {path.name})."
         )
-    if not path.parent.is_dir():
-        raise RessolError(
-            f"Le dossier {path.parent} n'existe pas : créez-le ou choisissez un autre fichier."
-        )
+    check_folder(path)
     book = openpyxl.Workbook()
     guide = book.active
     guide.title = GUIDE_SHEET
@@ -482,8 +474,7 @@ def template(path: str | Path, definition: Definition) -> Path:
     check.add(f"C4:{last_col}{last_row}")
     sheet.add_data_validation(check)
     sheet.freeze_panes = "C4"
-    _save_workbook(book, path)
-    return path
+    return write_atomic(path, book.save, suffix=".xlsx")
 
 
 def _guide_lines(definition: Definition) -> list[str]:
@@ -512,18 +503,3 @@ def _guide_lines(definition: Definition) -> list[str]:
             "Attention : ces scénarios sont des EXEMPLES, pas des propositions de RESSOL.",
         ]
     return lines
-
-
-def _save_workbook(book: openpyxl.Workbook, path: Path) -> None:
-    """Save next to the destination, then move into place (never a half-written file)."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        book.save(temporary)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp creates 0600 files
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
