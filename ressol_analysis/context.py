@@ -22,6 +22,7 @@ from .labels import SYNTHETIC_MARK
 from .paths import ProjectPaths, project_paths
 from .plan import Plan, build_plan
 from .plan_sheets import load_framework
+from .scenarios_sheets import ScenarioFolder, read_folder
 from .sources import naf, reference
 from .sources.sirene import read_itdd_ess, read_official_ess_jobs, read_sirene
 from .sources.urssaf import read_urssaf_commune_ape
@@ -381,6 +382,52 @@ class Diagnostic:
             known_areas=self.places,
             warn=False,
         )
+
+    def scenarios_path(self, folder: str | Path | None = None) -> Path | None:
+        """Folder of the strategy scenarios: the one given, else the territory's ``scenarios``.
+
+        Parameters
+        ----------
+        folder : path, optional
+            Folder given by the consultant (a notebook parameter).
+
+        Returns
+        -------
+        Path or None
+            None when the territory names no scenarios folder and none is given: no example
+            folder stands in for another territory's scenarios.
+
+        Raises
+        ------
+        RessolError
+            If the folder named by the territory file does not exist.
+        """
+        if folder:
+            return Path(folder)
+        named = self.territory.scenarios
+        if named is not None and not named.is_dir():
+            raise RessolError(
+                f"Le dossier de scénarios {named}, nommé par la clé « scenarios » de "
+                f"{self.territory.source}, n'existe pas. Corrigez le chemin (relatif au fichier "
+                "du territoire) ou retirez la clé."
+            )
+        return named
+
+    def scenario_folder(self, folder: str | Path | None = None) -> ScenarioFolder | None:
+        """The scenarios, criteria, members' grids and decision of :meth:`scenarios_path`.
+
+        Parameters
+        ----------
+        folder : path, optional
+            See :meth:`scenarios_path`.
+
+        Returns
+        -------
+        ScenarioFolder or None
+            Everything checked, or None when the territory has no scenarios.
+        """
+        path = self.scenarios_path(folder)
+        return None if path is None else read_folder(path, load_framework())
 
     @property
     def commune_names(self) -> dict[str, str]:

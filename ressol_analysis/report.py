@@ -36,7 +36,8 @@ CHAPTERS = (
     ("01_demographie", "Démographie"),
     ("02_economie", "Économie"),
     ("03_ess", "Économie sociale et solidaire"),
-    ("04_plan_actions", "Plan d'actions"),
+    ("05_scenarios", "Scénarios"),
+    ("06_plan_actions", "Plan d'actions"),
 )
 REPORT_CSS = """
 <style>

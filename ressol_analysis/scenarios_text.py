@@ -11,7 +11,8 @@ from functools import partial
 
 import pandas as pd
 
-from .formatting import NBSP, number, percent
+from . import formatting
+from .formatting import number, percent
 from .scenarios import DRAWS, FAVOURABLE, SPREAD
 from .scenarios_sheets import Decision, ScenarioFolder
 
@@ -24,11 +25,6 @@ def _titles(scenarios: pd.DataFrame) -> dict[str, str]:
 
 def _labels(criteres: pd.DataFrame) -> dict[str, str]:
     return dict(zip(criteres["critere"], criteres["libelle"], strict=True))
-
-
-def euros(value: object) -> str:
-    """Format an amount in euros the French way (``105 000 €``)."""
-    return f"{number(value)}{NBSP}€"
 
 
 def score(value: object) -> str:
@@ -95,7 +91,7 @@ def scenarios_table(folder: ScenarioFolder) -> pd.DataFrame:
         columns[item.titre] = [
             item.description or "",
             _framework_text(definition.cadre, item.scenario),
-            euros(means["budget"].mean()) if len(means) else "non précisé",
+            formatting.euros(round(means["budget"].mean())) if len(means) else "non précisé",
             number(means["etp"].mean(), 1) if len(means) else "non précisé",
             years,
             percent(target["part_emplois_ess"], 1)
@@ -445,6 +441,8 @@ def ambition_findings(table: pd.DataFrame, scenarios: pd.DataFrame) -> list[str]
     list of str
         Sentences quoting the central hypothesis and the low–high range.
     """
+    if table.empty:
+        return ["Aucun scénario ne chiffre de part des emplois de l'ESS à atteindre."]
     titles = _titles(scenarios)
     lines = []
     for scenario, part in table.groupby("scenario", sort=False):
@@ -464,38 +462,27 @@ def ambition_findings(table: pd.DataFrame, scenarios: pd.DataFrame) -> list[str]
     return lines
 
 
-def ambition_assumptions(
-    table: pd.DataFrame, trends: pd.DataFrame, synthetic: bool = False
-) -> list[str]:
+def ambition_assumptions(table: pd.DataFrame, trends: pd.DataFrame) -> list[str]:
     """Every assumption behind the ambition figures, in French.
 
     Parameters
     ----------
     table : DataFrame
-        Output of :func:`ressol_analysis.scenarios.ambition` (not empty).
+        Output of :func:`ressol_analysis.scenarios.ambition`.
     trends : DataFrame
         Output of :func:`ressol_analysis.scenarios.job_trends`.
-    synthetic : bool
-        Whether today's ESS figures come from the synthetic demonstration extract (then the
-        first line says so).
 
     Returns
     -------
     list of str
-        The hypotheses, stated one by one.
+        The hypotheses, stated one by one (none when ``table`` is empty).
     """
+    if table.empty:
+        return []
     first = table.iloc[0]
     by = trends.set_index("hypothese")
     centre, low, high = by.loc["centrale"], by.loc["basse"], by.loc["haute"]
-    warning = (
-        [
-            "**Les chiffres de l'ESS viennent ici de données synthétiques de démonstration** : "
-            "ces résultats montrent la méthode, pas la situation réelle du territoire."
-        ]
-        if synthetic
-        else []
-    )
-    return warning + [
+    return [
         f"Chiffres d'aujourd'hui : ceux du diagnostic, rapportés à {first['annee_depart']} "
         f"(année de référence du dossier de scénarios) : "
         f"{number(first['emplois_ess_actuels'], 0)} emplois salariés estimés dans l'ESS "
@@ -584,3 +571,190 @@ OTHER_TARGET_FORMATS = {
     "Structures membres visées": number,
     "Rapportées aux établissements employeurs de l'ESS": percent,
 }
+
+
+# --------------------------------------------------------------------------- the chapter
+
+HEATMAP_ALT = (
+    "Tableau coloré : note moyenne de chaque scénario (en ligne) sur chaque critère (en colonne), "
+    "du rouge (1, très défavorable) au vert (5, très favorable), avec le nombre de notes."
+)
+RANKING_ALT = (
+    "Barres : score pondéré de chaque scénario avec son rang selon les deux méthodes, et part "
+    "des tirages de poids où il arrive en tête."
+)
+# Headings and French commentary of each section, shown only when the territory has scenarios.
+SECTIONS = {
+    "scenarios": "## Les scénarios côte à côte\n\nCe que chaque scénario met en avant dans le "
+    "plan d'actions 2013 de RESSOL, les moyens qu'il demande et ce qu'il vise.",
+    "notes": "## Ce que pensent les membres\n\nChaque case donne la note moyenne d'un scénario "
+    "sur un critère, calculée sur les membres qui se sont prononcés (les abstentions ne comptent "
+    "pas). Le tableau qui suit dit si les membres sont d'accord : la **médiane** est la note du "
+    "milieu, l'**écart interquartile** l'étendue de la moitié centrale des notes (0 : "
+    "unanimité ; 2 ou plus : avis partagés).",
+    "classement": "## Le classement et sa solidité\n\nLe **score pondéré** d'un scénario est la "
+    "moyenne de ses notes moyennes, chaque critère comptant selon son poids : score = Σ poids × "
+    "moyenne / Σ poids, sur l'échelle de 1 à 5. Une seconde méthode, **PROMETHEE II**, compare "
+    "les scénarios deux à deux, critère par critère : elle ne regarde que lequel fait mieux, pas "
+    "de combien. Pour éprouver le classement, les poids sont tirés au hasard à ±50 % de leur "
+    "valeur ; on compte la part des tirages où chaque scénario arrive en tête.",
+    "ambition": "## L'ambition des scénarios face au diagnostic\n\nCe que chaque ambition "
+    "chiffrée demande, compte tenu des chiffres d'aujourd'hui. Les hypothèses sont énoncées une "
+    "à une sous les tableaux.",
+}
+METHOD_NOTE = (
+    "## Méthode\n\nLes grilles sont vérifiées avant tout calcul : notes entières de 1 à 5 (case "
+    "vide : abstention), scénarios et critères connus, un membre une seule fois, une seule note "
+    "par scénario et par critère. Un critère qu'aucun membre n'a noté pour un scénario est retiré "
+    "du score de ce scénario et signalé. À score égal, les scénarios partagent le meilleur rang. "
+    "Les tirages de poids sont reproductibles (graine fixée). Le format des fichiers et le détail "
+    "des calculs sont décrits dans `docs/scenarios.md`."
+)
+
+
+def heading(folder: ScenarioFolder | None, territory_name: str, synthetic: bool) -> str:
+    """First paragraph of the chapter, with its warnings before any finding.
+
+    Parameters
+    ----------
+    folder : ScenarioFolder or None
+        The territory's scenarios, or None when it names no scenarios folder.
+    territory_name : str
+        Name of the territory.
+    synthetic : bool
+        Whether the diagnostic's ESS figures come from the synthetic demonstration extract
+        (they are used by the ambition section).
+
+    Returns
+    -------
+    str
+        Markdown: what was scored by whom, then a warning when the scenarios are examples and
+        one when today's ESS figures are synthetic; for a territory without scenarios, a plain
+        statement that there are none.
+    """
+    if folder is None:
+        return (
+            f"**Territoire : {territory_name}** — aucun scénario n'a été soumis aux membres pour "
+            "ce territoire : le fichier du territoire ne nomme pas de dossier de scénarios. Ce "
+            "chapitre ne montre donc ni notes, ni classement. Pour l'ajouter, indiquez le dossier "
+            "des scénarios et des grilles des membres (clé « scenarios » du fichier du "
+            "territoire, voir docs/scenarios.md)."
+        )
+    text = (
+        f"**Territoire : {territory_name}** — {len(folder.scenarios)} scénarios notés par "
+        f"{folder.members} membres sur {len(folder.criteres)} critères."
+    )
+    if folder.definition.example:
+        text += (
+            "\n\n> **Attention : ces scénarios et ces grilles sont des exemples**, écrits pour "
+            "montrer la démarche. Ce ne sont ni des propositions de RESSOL, ni des avis de ses "
+            "membres."
+        )
+    if synthetic:
+        text += (
+            "\n\n> **Données synthétiques de démonstration.** Les chiffres de l'ESS d'aujourd'hui "
+            "utilisés dans la partie « L'ambition des scénarios face au diagnostic » viennent "
+            "d'un extrait fabriqué pour la démonstration : ils montrent la méthode, pas la "
+            "situation réelle du territoire. Ne pas les citer."
+        )
+    return text
+
+
+def scenarios_html(folder: ScenarioFolder) -> str:
+    """The scenarios side by side (:func:`scenarios_table`) as an HTML table."""
+    definition = folder.definition
+    return formatting.html_table(
+        scenarios_table(folder),
+        {},
+        title="Les scénarios soumis aux membres",
+        source=f"dossier de scénarios ({definition.path.name}) ; cadre : {definition.framework}",
+    )
+
+
+def weights_html(folder: ScenarioFolder) -> str:
+    """The criteria and their weights (:func:`weights_table`) as an HTML table."""
+    return formatting.html_table(
+        weights_table(folder.criteres),
+        WEIGHT_FORMATS,
+        title="Les critères de notation et leur poids",
+        source=source_line(folder),
+    )
+
+
+def agreement_html(stats: pd.DataFrame, folder: ScenarioFolder) -> str:
+    """The members' agreement (:func:`agreement_table`) as an HTML table, without names."""
+    return formatting.html_table(
+        agreement_table(stats, folder.criteres, folder.scenarios),
+        AGREEMENT_FORMATS,
+        title="Accord des membres, par scénario et par critère",
+        source=source_line(folder),
+        note=f"Part de {FAVOURABLE} ou 5 : parmi les notes données. n.d. : aucun membre ne "
+        "s'est prononcé.",
+    )
+
+
+def ranking_html(table: pd.DataFrame, folder: ScenarioFolder) -> str:
+    """The ranking (:func:`ranking_table`) as an HTML table."""
+    return formatting.html_table(
+        ranking_table(table, folder.criteres),
+        RANKING_FORMATS,
+        title="Classement des scénarios",
+        source=source_line(folder),
+    )
+
+
+def swap_html(swaps: pd.DataFrame, folder: ScenarioFolder) -> str:
+    """The weights that would swap the two leaders (:func:`swap_table`); empty if none."""
+    if swaps.empty:
+        return ""
+    return formatting.html_table(
+        swap_table(swaps),
+        SWAP_FORMATS,
+        title="Poids d'un critère qui mettrait les deux premiers à égalité (les autres poids "
+        "inchangés)",
+        source=source_line(folder),
+        note="n.d. : aucun poids, même nul ou très grand, n'inverse les deux premiers.",
+    )
+
+
+def ambition_html(
+    table: pd.DataFrame, folder: ScenarioFolder, trends: pd.DataFrame, sirene_source: str
+) -> str:
+    """ESS jobs to create per scenario (:func:`ambition_table`) as an HTML table.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`ressol_analysis.scenarios.ambition`.
+    folder : ScenarioFolder
+        For the titles.
+    trends : DataFrame
+        Output of :func:`ressol_analysis.scenarios.job_trends` (its census sources).
+    sirene_source : str
+        Source of today's ESS jobs (says when the extract is synthetic).
+
+    Returns
+    -------
+    str
+        An HTML table with its sources; empty when no scenario targets a share of ESS jobs.
+    """
+    if table.empty:
+        return ""
+    return formatting.html_table(
+        ambition_table(table, folder.scenarios),
+        AMBITION_FORMATS,
+        title="Emplois de l'ESS à créer pour atteindre la part visée",
+        source=" ; ".join(dict.fromkeys([*trends["source"], sirene_source])),
+    )
+
+
+def other_targets_html(table: pd.DataFrame, folder: ScenarioFolder, sirene_source: str) -> str:
+    """Projects and member organisations targeted (:func:`other_targets_table`) as HTML."""
+    return formatting.html_table(
+        other_targets_table(table, folder.scenarios),
+        OTHER_TARGET_FORMATS,
+        title="Projets et structures membres visés",
+        source=f"{source_line(folder)} ; établissements employeurs de l'ESS : {sirene_source}",
+        note="Ordre de grandeur : une structure peut avoir plusieurs établissements, et un membre "
+        "n'est pas forcément employeur.",
+    )

@@ -22,7 +22,10 @@ An optional ``sirene`` key gives the folder of the official SIRENE stock files (
 YAML file), used instead of the synthetic demonstration extract; an optional ``ess_officiel`` key
 gives an official table of ESS jobs by commune × family (INSEE or CRESS custom order, schema in
 ``docs/methode_ess.md``) that replaces the band-based estimate; an optional ``urssaf`` key gives
-the URSSAF file of private employers and salaried jobs by commune × APE.
+the URSSAF file of private employers and salaried jobs by commune × APE; an optional
+``scenarios`` key gives the folder of the strategy scenarios and members' grids (format in
+``docs/scenarios.md``), shown in the scenarios chapter — without it the chapter says there are
+none.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ ALLOWED_KEYS = {
     "sirene",
     "ess_officiel",
     "urssaf",
+    "scenarios",
 }
 SHORT_CODE = re.compile(r"(dep|reg|epci)-([0-9AB]{2,3}|\d{9})")
 
@@ -77,6 +81,7 @@ class Territory:
     sirene: Path | None = None
     official_ess: Path | None = None
     urssaf: Path | None = None
+    scenarios: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -205,6 +210,11 @@ def load_territory(reference: str | Path, territories_dir: Path) -> Territory:
             else None
         ),
         urssaf=(path.parent / str(content["urssaf"])).resolve() if content.get("urssaf") else None,
+        scenarios=(
+            (path.parent / str(content["scenarios"])).resolve()
+            if content.get("scenarios")
+            else None
+        ),
     )
 
 

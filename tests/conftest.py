@@ -21,7 +21,7 @@ def root() -> Path:
 
 def make_copy(destination: Path) -> Path:
     """Copy the inputs of a project root (raw data, territories, notebooks) to ``destination``."""
-    for folder in ("territoires", "notebooks", "plan"):
+    for folder in ("territoires", "notebooks", "plan", "scenarios"):
         shutil.copytree(ROOT / folder, destination / folder)
     shutil.copytree(ROOT / "data" / "raw", destination / "data" / "raw")
     (destination / "data" / "processed").mkdir()

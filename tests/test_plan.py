@@ -661,9 +661,9 @@ def test_examples_build_with_the_diagnostic_keys():
 
 def test_notebook_runs(built_project, tmp_path):
     papermill = pytest.importorskip("papermill")
-    out = tmp_path / "04_plan_actions.ipynb"
+    out = tmp_path / "06_plan_actions.ipynb"
     papermill.execute_notebook(
-        str(ROOT / "notebooks" / "04_plan_actions.ipynb"),
+        str(ROOT / "notebooks" / "06_plan_actions.ipynb"),
         str(out),
         parameters={
             "territoire": "centre-manche",

@@ -4,6 +4,7 @@ import re
 
 import nbformat
 
+from ressol_analysis import scenarios_sheets
 from ressol_analysis.paths import project_paths
 from ressol_analysis.report import run_report
 
@@ -15,8 +16,21 @@ def test_report_of_centre_manche(built_project, tmp_path):
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}_rp2022_cog2026", folder.name)
     # One progress line per chapter, with its duration, then the synthesis and the PDF.
     titles = {line.strip().split(" : ")[0] for line in lines}
-    assert {"Démographie", "Économie", "Économie sociale et solidaire", "Plan d'actions"} <= titles
-    for name in ("index", "01_demographie", "02_economie", "03_ess", "04_plan_actions"):
+    assert {
+        "Démographie",
+        "Économie",
+        "Économie sociale et solidaire",
+        "Scénarios",
+        "Plan d'actions",
+    } <= titles
+    for name in (
+        "index",
+        "01_demographie",
+        "02_economie",
+        "03_ess",
+        "05_scenarios",
+        "06_plan_actions",
+    ):
         page = (folder / f"{name}.html").read_text(encoding="utf-8")
         assert '<html lang="fr">' in page, name
         assert "Traceback (most recent call last)" not in page, name
@@ -48,11 +62,36 @@ def test_report_of_centre_manche(built_project, tmp_path):
         o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
     ]
     assert errors == []
+    check_scenarios_chapter(folder, built_project)
     assert (
         (folder / "indicateurs.csv")
         .read_text(encoding="utf-8")
         .startswith("territoire_code,territoire,indicateur,valeur,unite,source,millesime")
     )
+
+
+def check_scenarios_chapter(folder, project):
+    """The scenarios chapter of Centre Manche, run on the example folder its territory names."""
+    html = (folder / "05_scenarios.html").read_text(encoding="utf-8")
+    visible = re.sub(r"<style.*?</style>", "", html, flags=re.S)
+    assert len(re.findall(r'<img[^>]*src="data:image/png;base64,', visible)) == 2  # two charts
+    warnings = [
+        visible.index("ces scénarios et ces grilles sont des exemples"),
+        visible.index("Données synthétiques de démonstration."),
+    ]
+    # Both warnings come before the first section and its findings.
+    assert max(warnings) < visible.index("Les scénarios côte à côte") < visible.index("en tête")
+    for fragment in (
+        "Classement des scénarios",
+        "Accord des membres, par scénario et par critère",
+        "« Incubateur et émergence de projets (exemple) » <strong>arrive en tête</strong>",
+        "à créer pour atteindre la part visée",
+    ):
+        assert fragment in visible, fragment
+    members = scenarios_sheets.read_folder(project / "scenarios").notes["membre"]
+    assert members.nunique() == 7
+    for member in members.unique():
+        assert member not in visible, member
 
 
 def test_failing_chapter_keeps_the_previous_report(built_project, tmp_path):

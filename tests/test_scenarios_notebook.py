@@ -1,4 +1,9 @@
-"""The scenarios chapter notebook runs on the example folder and never names a member."""
+"""The scenarios chapter of a territory whose file names no scenarios folder.
+
+The chapter with the example folder runs inside the report of Centre Manche
+(tests/test_report.py); here, a territory without scenarios must say so plainly and show no
+example in their place.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from ressol_analysis import scenarios_sheets
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_notebook_runs(built_project, tmp_path):
+def test_a_territory_without_scenarios_says_there_are_none(built_project, tmp_path):
     papermill = pytest.importorskip("papermill")
-    out = tmp_path / "04_scenarios.ipynb"
+    out = tmp_path / "05_scenarios.ipynb"
     papermill.execute_notebook(
-        str(ROOT / "notebooks" / "04_scenarios.ipynb"),
+        str(ROOT / "notebooks" / "05_scenarios.ipynb"),
         str(out),
-        parameters={
-            "territoire": "centre-manche",
-            "racine": str(built_project),
-            "dossier_scenarios": str(ROOT / "scenarios"),
-        },
+        parameters={"territoire": "saint-lo-agglo", "racine": str(built_project)},
         kernel_name="python3",
         progress_bar=False,
         cwd=str(ROOT / "notebooks"),
@@ -32,17 +31,6 @@ def test_notebook_runs(built_project, tmp_path):
         [o for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"]],
         ensure_ascii=False,
     )
-    assert outputs.count("image/png") >= 2  # heat map and ranking chart
-    for fragment in (
-        "ces scénarios et ces grilles sont des exemples",
-        "Classement des scénarios",
-        "Accord des membres, par scénario et par critère",
-        "« Incubateur et émergence de projets (exemple) » **arrive en tête**",
-        "à créer pour atteindre la part visée",
-        "données synthétiques de démonstration",
-    ):
-        assert fragment in outputs, fragment
-    members = scenarios_sheets.read_folder(ROOT / "scenarios").notes["membre"].unique()
-    assert len(members) == 7
-    for member in members:
-        assert member not in outputs, member
+    assert "**Territoire : Saint-Lô Agglo** — aucun scénario n'a été soumis aux membres" in outputs
+    for example in ("exemple", "Incubateur", "Classement des scénarios", "image/png"):
+        assert example not in outputs, example

@@ -148,10 +148,7 @@ def test_ambition_text_states_every_assumption():
         f"estimés), 4,8{NBSP}% par an."
     ]
     assumptions = st.ambition_assumptions(table, sc.job_trends(indicators(), "t"))
-    assert "synthétiques" not in " ".join(assumptions)
-    demo = st.ambition_assumptions(table, sc.job_trends(indicators(), "t"), synthetic=True)
-    assert demo[0].startswith("**Les chiffres de l'ESS viennent ici de données synthétiques")
-    assert demo[1:] == assumptions
+    assert "synthétiques" not in " ".join(assumptions)  # said once, at the top of the chapter
     assert "rapportés à 2025" in assumptions[0]
     assert "fourchette 80 à 120" in assumptions[0]
     assert f"1,00{NBSP}% par an pour T" in assumptions[2]
@@ -184,3 +181,34 @@ def test_ranking_chart_shows_both_ranks_and_the_share_of_draws(folder):
     shares = [formatting.percent(v, 0) for v in table["part_tirages_en_tete"]]
     assert all(s in found for s in shares)
     assert any("±50" in t and t.startswith("Source : essai") for t in found)
+
+
+def test_heading_warns_before_any_finding(folder):
+    text = st.heading(folder, "Centre Manche", synthetic=True)
+    first, example, demo = text.split("\n\n")
+    assert (
+        first == "**Territoire : Centre Manche** — 2 scénarios notés par 2 membres sur 2 critères."
+    )
+    assert example.startswith("> **Attention : ces scénarios et ces grilles sont des exemples**")
+    assert demo.startswith("> **Données synthétiques de démonstration.**")
+    assert "L'ambition des scénarios face au diagnostic" in demo
+    assert st.heading(folder, "Centre Manche", synthetic=False).count("\n\n") == 1
+    none = st.heading(None, "Saint-Lô Agglo", synthetic=True)
+    assert none.startswith("**Territoire : Saint-Lô Agglo** — aucun scénario n'a été soumis")
+    assert "exemple" not in none and "synthétiques" not in none
+
+
+def test_chapter_tables_carry_titles_sources_and_no_member(folder):
+    table = sc.classement(*args(folder), draws=100)
+    html = st.ranking_html(table, folder) + st.agreement_html(sc.agreement(*args(folder)), folder)
+    assert "<figcaption>Classement des scénarios</figcaption>" in html
+    assert html.count("Source : grilles d&#x27;évaluation de 2 membres de RESSOL (exemples)") == 2
+    for member in folder.notes["membre"].unique():
+        assert member not in html
+    assert st.swap_html(sc.swap_weights(*args(folder)).iloc[0:0], folder) == ""
+    empty = sc.ambition(AMBITIONS.iloc[0:0], indicators(), "t", 2025)
+    assert st.ambition_html(empty, folder, sc.job_trends(indicators(), "t"), "Sirene") == ""
+    assert st.ambition_assumptions(empty, sc.job_trends(indicators(), "t")) == []
+    assert st.ambition_findings(empty, folder.scenarios) == [
+        "Aucun scénario ne chiffre de part des emplois de l'ESS à atteindre."
+    ]
