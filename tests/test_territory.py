@@ -45,6 +45,8 @@ def test_the_real_centre_manche_file(root):
     assert territory.perimeter.codes == ("200066389", "200067023", "200067031")
     assert [c.code for c in territory.comparisons] == ["dep-50", "basse-normandie", "reg-28"]
     assert territory.comparisons[1].codes == ("14", "50", "61")
+    assert territory.scenarios == root / "scenarios"  # relative to the territory file
+    assert load_territory("saint-lo-agglo", root / "territoires").scenarios is None
 
 
 def test_five_line_epci_territory_gets_its_departement_and_region(tmp_path):
@@ -130,3 +132,19 @@ def test_unknown_key_and_bad_perimeter(tmp_path):
     )
     with pytest.raises(RessolError, match=r"exactement un périmètre.*epci, communes"):
         load_territory(path, tmp_path)
+
+
+def test_the_scenarios_folder_a_territory_names(built_project, tmp_path):
+    from ressol_analysis import context
+
+    text = 'id: cc-un\nnom: CC Un\nperimetre:\n  epci: ["200066389"]\nscenarios: {}\n'
+    good = tmp_path / "bon.yaml"
+    good.write_text(text.format(built_project / "scenarios"), encoding="utf-8")
+    diag = context.load(str(good), str(built_project))
+    assert diag.scenario_folder().members == 7
+    assert diag.scenarios_path(tmp_path) == tmp_path  # a folder given wins
+    bad = tmp_path / "faux.yaml"
+    bad.write_text(text.format("introuvable"), encoding="utf-8")
+    diag = context.load(str(bad), str(built_project))
+    with pytest.raises(RessolError, match=r"introuvable, nommé par la clé « scenarios » de .*faux"):
+        diag.scenario_folder()
