@@ -35,6 +35,7 @@ from .files import check_folder, write_atomic
 from .plan_sheets import (
     IGNORED_FILES,
     REFUSED_SUFFIXES,
+    DuplicateKeyError,
     Framework,
     is_blank,
     load_yaml,
@@ -123,8 +124,32 @@ def _note(where: str, value: object) -> float:
     return number
 
 
+def _written_twice(error: DuplicateKeyError) -> RessolError:
+    """A French error for a key written twice in a grid, naming member, scenario, criterion."""
+    content = error.content if isinstance(error.content, dict) else {}
+    member = content.get("membre")
+    where = f"Dans {error.path}, ligne {error.line}"
+    where += f", membre « {member} »" if isinstance(member, str) else ""
+    if len(error.keys) == 2 and error.keys[0] == "notes":
+        return RessolError(
+            f"{where}, scénario « {error.keys[1]} », critère « {error.key} » : le critère est "
+            "noté deux fois pour ce scénario. Le fichier n'en garderait que la dernière note "
+            "sans prévenir : gardez la bonne et supprimez l'autre."
+        )
+    if error.keys == ("notes",):
+        return RessolError(
+            f"{where}, scénario « {error.key} » : le scénario est écrit deux fois dans « notes ». "
+            "Réunissez ses notes sur une seule ligne {critère: note, critère: note}."
+        )
+    return error
+
+
 def _grid_yaml(path: Path) -> tuple[str, list[tuple[object, object, object, str]]]:
-    content = check_keys(f"Dans {path}", load_yaml(path), GRID_KEYS, "une grille")
+    try:
+        content = load_yaml(path)
+    except DuplicateKeyError as error:
+        raise _written_twice(error) from None
+    content = check_keys(f"Dans {path}", content, GRID_KEYS, "une grille")
     member = text_field(f"Dans {path}", content.get("membre"), "le champ « membre »")
     notes = content.get("notes")
     if notes is None:

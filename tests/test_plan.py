@@ -678,3 +678,20 @@ def test_notebook_runs(built_project, tmp_path):
     assert "Matrice de priorité" not in text or "image/png" in text
     assert "1. Accompagnement des porteurs de projets (exemple)" in text
     assert "Indicateurs de suivi : situation de départ" in text
+
+
+def test_an_amount_written_twice_in_a_yaml_sheet_is_refused(tmp_path):
+    # PyYAML alone would keep 900 and lose 1200 without a word.
+    (tmp_path / "fiche.yaml").write_text(
+        "fiches:\n"
+        "  - titre: Guide de l'ESS\n"
+        "    lignes_budgetaires:\n"
+        "      - {annee: 2026, poste: Impression, montant: 1200, montant: 900}\n",
+        encoding="utf-8",
+    )
+    pattern = (
+        r"fiche\.yaml, ligne 4 : la clé « montant » est écrite deux fois "
+        r"\(dans « fiches › 1 › lignes_budgetaires › 1 »\)"
+    )
+    with pytest.raises(plan_sheets.DuplicateKeyError, match=pattern):
+        plan_sheets.read_sheets(tmp_path)

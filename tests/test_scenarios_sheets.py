@@ -278,6 +278,50 @@ def test_a_member_appearing_twice(folder):
         ss.read_folder(folder)
 
 
+def test_a_criterion_written_twice_in_a_yaml_grid(folder):
+    # PyYAML alone would keep pertinence: 1 and forget the 4 without a word.
+    grid = folder / "grilles" / "alpha.yaml"
+    grid.write_text(
+        "membre: Association Alpha\n"
+        "notes:\n"
+        "  reseau: {pertinence: 4, cout: 5}\n"
+        "  pole:\n"
+        "    pertinence: 5\n"
+        "    cout: 2\n"
+        "    pertinence: 1\n",
+        encoding="utf-8",
+    )
+    pattern = (
+        r"Dans .*alpha\.yaml, ligne 7, membre « Association Alpha », scénario « pole », "
+        r"critère « pertinence » : le critère est noté deux fois pour ce scénario"
+    )
+    with pytest.raises(RessolError, match=pattern):
+        ss.read_folder(folder)
+
+
+def test_a_scenario_or_a_member_key_written_twice_in_a_yaml_grid(folder):
+    grid = folder / "grilles" / "alpha.yaml"
+    text = "membre: Association Alpha\nnotes:\n  reseau: {pertinence: 4}\n  reseau: {cout: 5}\n"
+    grid.write_text(text, encoding="utf-8")
+    pattern = r"ligne 4, membre « Association Alpha », scénario « reseau » : le scénario est écrit"
+    with pytest.raises(RessolError, match=pattern):
+        ss.read_folder(folder)
+    grid.write_text("membre: A\nmembre: B\nnotes: {pole: {cout: 2}}\n", encoding="utf-8")
+    with pytest.raises(RessolError, match=r"ligne 2 : la clé « membre » est écrite deux fois"):
+        ss.read_folder(folder)
+
+
+def test_a_key_written_twice_in_the_scenarios_file(folder):
+    path = folder / "scenarios.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "{id: cout, libelle: Coût supportable, poids: 1}"
+    assert text.splitlines()[5] == f"  - {old}"
+    path.write_text(text.replace(old, old[:-1] + ", poids: 3}"), encoding="utf-8")
+    pattern = r"ligne 6 : la clé « poids » est écrite deux fois \(dans « criteres › 2 »\)"
+    with pytest.raises(RessolError, match=pattern):
+        ss.read_folder(folder)
+
+
 def test_a_grid_with_no_note_at_all(folder):
     edit_yaml(
         folder / "grilles" / "beta.yml",
