@@ -16,10 +16,9 @@ from .formatting import number, percent
 from .scenarios import DRAWS, FAVOURABLE, SPREAD
 from .scenarios_sheets import Decision, ScenarioFolder
 
-HYPOTHESIS_LABELS = {"basse": "basse", "centrale": "centrale", "haute": "haute"}
 
-
-def _titles(scenarios: pd.DataFrame) -> dict[str, str]:
+def scenario_titles(scenarios: pd.DataFrame) -> dict[str, str]:
+    """Scenario id → title."""
     return dict(zip(scenarios["scenario"], scenarios["titre"], strict=True))
 
 
@@ -183,15 +182,37 @@ def swap_table(swaps: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _tens(value: float) -> str:
-    """A count rounded to the ten (estimates are not precise to the unit)."""
-    return number(round(float(value), -1))
-
-
 def weight(value: object) -> str:
     """Format a weight without useless decimals (``3``, ``0,83``)."""
     text = number(value, 2)
     return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def swap_sentence(swaps: pd.DataFrame, titles: dict[str, str]) -> str | None:
+    """The smallest change of one weight that would swap the two leaders, in French.
+
+    Parameters
+    ----------
+    swaps : DataFrame
+        Output of :func:`ressol_analysis.scenarios.swap_weights`.
+    titles : dict
+        Scenario id → title.
+
+    Returns
+    -------
+    str or None
+        None when no single weight swaps them (or there is no single leader).
+    """
+    best = swaps[swaps["plus_petite"]] if len(swaps) else swaps
+    if best.empty:
+        return None
+    row = best.iloc[0]
+    return (
+        f"Le plus petit changement d'un seul poids qui inverserait les deux premiers : si le "
+        f"poids du critère « {row['libelle']} » passait de {weight(row['poids'])} à "
+        f"{weight(row['poids_de_bascule'])}, « {titles[row['second']]} » passerait devant "
+        f"« {titles[row['premier']]} »."
+    )
 
 
 def ranking_findings(
@@ -225,7 +246,7 @@ def ranking_findings(
     list of str
         Markdown sentences.
     """
-    titles = titles or _titles(table)
+    titles = titles or scenario_titles(table)
     ranked = table.dropna(subset=["score"])
     leaders = ranked[ranked["rang"] == 1]
     lines = []
@@ -270,15 +291,9 @@ def ranking_findings(
             f"({number(draws)} tirages), « {top['titre']} » reste en tête dans "
             f"{percent(top['part_tirages_en_tete'], 0)} des cas."
         )
-    best = swaps[swaps["plus_petite"]] if len(swaps) else swaps
-    if len(best):
-        row = best.iloc[0]
-        lines.append(
-            f"Le plus petit changement d'un seul poids qui inverserait les deux premiers : si le "
-            f"poids du critère « {row['libelle']} » passait de {weight(row['poids'])} à "
-            f"{weight(row['poids_de_bascule'])}, « {titles[row['second']]} » passerait devant "
-            f"« {titles[row['premier']]} »."
-        )
+    swap = swap_sentence(swaps, titles)
+    if swap:
+        lines.append(swap)
     elif len(ranked) > 1 and len(leaders) == 1:
         lines.append(
             "Aucun changement d'un seul poids ne fait passer le deuxième scénario devant le "
@@ -316,7 +331,7 @@ def agreement_table(
         ``Scénario, Critère, Notes, Abstentions, Moyenne, Médiane, Écart interquartile, Part de
         4 ou 5`` (no member names).
     """
-    titles, labels = _titles(scenarios), _labels(criteres)
+    titles, labels = scenario_titles(scenarios), _labels(criteres)
     return pd.DataFrame(
         {
             "Scénario": stats["scenario"].map(titles).to_numpy(),
@@ -349,7 +364,7 @@ def agreement_findings(
         The broadest agreement, the widest disagreement (largest interquartile range) and the
         abstentions.
     """
-    titles, labels = _titles(scenarios), _labels(criteres)
+    titles, labels = scenario_titles(scenarios), _labels(criteres)
     given = stats.dropna(subset=["mediane"])
     lines = []
     if given.empty:
@@ -389,153 +404,6 @@ def agreement_findings(
     return lines
 
 
-# --------------------------------------------------------------------------- ambition
-
-
-def ambition_table(table: pd.DataFrame, scenarios: pd.DataFrame) -> pd.DataFrame:
-    """What each scenario's ESS jobs target implies, hypothesis by hypothesis.
-
-    Parameters
-    ----------
-    table : DataFrame
-        Output of :func:`ressol_analysis.scenarios.ambition`.
-    scenarios : DataFrame
-        For the titles.
-
-    Returns
-    -------
-    DataFrame
-        ``Scénario, Part visée, Horizon, Emploi total (hypothèse), Emplois de l'ESS visés,
-        Emplois de l'ESS à créer (net), Par an, Hausse de l'emploi de l'ESS``.
-    """
-    titles = _titles(scenarios)
-    return pd.DataFrame(
-        {
-            "Scénario": table["scenario"].map(titles).to_numpy(),
-            "Part visée": table["part_cible"].to_numpy(),
-            "Horizon": table["horizon"].astype(str).to_numpy(),
-            "Tendance de l'emploi total": [
-                f"{HYPOTHESIS_LABELS[h]} ({percent(r, 2)} par an)"
-                for h, r in zip(table["hypothese"], table["taux_annuel_emploi"], strict=True)
-            ],
-            "Emplois de l'ESS visés": table["emplois_ess_cibles"].to_numpy(),
-            "Emplois de l'ESS à créer (net)": table["solde_emplois_ess"].to_numpy(),
-            "Par an": table["solde_par_an"].to_numpy(),
-            "Hausse de l'emploi de l'ESS": table["croissance_ess"].to_numpy(),
-        }
-    )
-
-
-def ambition_findings(table: pd.DataFrame, scenarios: pd.DataFrame) -> list[str]:
-    """One sentence per scenario: net ESS jobs to create per year, against today's size.
-
-    Parameters
-    ----------
-    table : DataFrame
-        Output of :func:`ressol_analysis.scenarios.ambition`.
-    scenarios : DataFrame
-        For the titles.
-
-    Returns
-    -------
-    list of str
-        Sentences quoting the central hypothesis and the low–high range.
-    """
-    if table.empty:
-        return ["Aucun scénario ne chiffre de part des emplois de l'ESS à atteindre."]
-    titles = _titles(scenarios)
-    lines = []
-    for scenario, part in table.groupby("scenario", sort=False):
-        by = part.set_index("hypothese")
-        centre = by.loc["centrale"]
-        low, high = by["solde_par_an"].min(), by["solde_par_an"].max()
-        lines.append(
-            f"« {titles[scenario]} » vise {percent(centre['part_cible'], 1)} des emplois en "
-            f"{centre['horizon']} (aujourd'hui {percent(centre['part_actuelle'], 1)}) : il faut "
-            f"environ {_tens(centre['solde_emplois_ess'])} emplois de plus dans l'ESS, "
-            f"soit {number(centre['solde_par_an'], 0)} par an (de {number(low, 0)} à "
-            f"{number(high, 0)} selon la tendance de l'emploi total), une hausse de "
-            f"{percent(centre['croissance_ess'], 1)} de l'emploi de l'ESS actuel "
-            f"({number(centre['emplois_ess_actuels'])} emplois estimés), "
-            f"{percent(centre['taux_annuel_ess'], 1)} par an."
-        )
-    return lines
-
-
-def ambition_assumptions(table: pd.DataFrame, trends: pd.DataFrame) -> list[str]:
-    """Every assumption behind the ambition figures, in French.
-
-    Parameters
-    ----------
-    table : DataFrame
-        Output of :func:`ressol_analysis.scenarios.ambition`.
-    trends : DataFrame
-        Output of :func:`ressol_analysis.scenarios.job_trends`.
-
-    Returns
-    -------
-    list of str
-        The hypotheses, stated one by one (none when ``table`` is empty).
-    """
-    if table.empty:
-        return []
-    first = table.iloc[0]
-    by = trends.set_index("hypothese")
-    centre, low, high = by.loc["centrale"], by.loc["basse"], by.loc["haute"]
-    return [
-        f"Chiffres d'aujourd'hui : ceux du diagnostic, rapportés à {first['annee_depart']} "
-        f"(année de référence du dossier de scénarios) : "
-        f"{number(first['emplois_ess_actuels'], 0)} emplois salariés estimés dans l'ESS "
-        f"(fourchette {number(first['emplois_ess_actuels_bas'], 0)} à "
-        f"{number(first['emplois_ess_actuels_haut'], 0)} selon les tranches d'effectifs) sur "
-        f"{number(first['emplois_total_actuels'], 0)}, soit "
-        f"{percent(first['part_actuelle'], 1)}.",
-        "La part visée est mesurée comme la part actuelle : emplois salariés estimés de l'ESS "
-        "(estimation centrale) sur l'ensemble des emplois salariés estimés, public compris.",
-        f"L'emploi total évolue jusqu'à l'horizon au rythme observé au recensement "
-        f"{centre['periode']} : {percent(centre['taux_annuel'], 2)} par an pour "
-        f"{centre['territoire']} (hypothèse centrale). Fourchette : le rythme le plus faible "
-        f"({percent(low['taux_annuel'], 2)} par an, {low['territoire']}) et le plus fort "
-        f"({percent(high['taux_annuel'], 2)} par an, {high['territoire']}) de ses "
-        "intercommunalités.",
-        "On suppose que les emplois salariés évoluent comme l'emploi total du recensement "
-        "(salariés et non-salariés), et que la croissance de l'ESS n'entraîne pas celle de "
-        "l'emploi total.",
-        "Emplois de l'ESS à créer = part visée × emploi total à l'horizon − emplois de l'ESS "
-        "aujourd'hui : un solde net (créations moins disparitions), réparti également sur les "
-        "années qui restent.",
-    ]
-
-
-def other_targets_table(table: pd.DataFrame, scenarios: pd.DataFrame) -> pd.DataFrame:
-    """Projects and member organisations targeted, with their order of size.
-
-    Parameters
-    ----------
-    table : DataFrame
-        Output of :func:`ressol_analysis.scenarios.other_targets`.
-    scenarios : DataFrame
-        For the titles.
-
-    Returns
-    -------
-    DataFrame
-        ``Scénario, Horizon, Projets accompagnés par an, Projets d'ici l'horizon, Structures
-        membres visées, Rapportées aux établissements employeurs de l'ESS``.
-    """
-    titles = _titles(scenarios)
-    return pd.DataFrame(
-        {
-            "Scénario": table["scenario"].map(titles).to_numpy(),
-            "Horizon": table["horizon"].astype(str).to_numpy(),
-            "Projets accompagnés par an": table["projets_par_an"].to_numpy(),
-            "Projets d'ici l'horizon": table["projets_cumules"].to_numpy(),
-            "Structures membres visées": table["structures_membres"].to_numpy(),
-            "Rapportées aux établissements employeurs de l'ESS": table["part_membres"].to_numpy(),
-        }
-    )
-
-
 # --------------------------------------------------------------------------- formats
 
 _ONE = partial(number, decimals=1)
@@ -558,19 +426,6 @@ RANKING_FORMATS = {
     "Part des tirages en tête": _WHOLE_PERCENT,
 }
 SWAP_FORMATS = {"Poids actuel": weight, "Poids qui met à égalité": _TWO, "Variation": _TWO}
-AMBITION_FORMATS = {
-    "Part visée": percent,
-    "Emplois de l'ESS visés": number,
-    "Emplois de l'ESS à créer (net)": number,
-    "Par an": number,
-    "Hausse de l'emploi de l'ESS": percent,
-}
-OTHER_TARGET_FORMATS = {
-    "Projets accompagnés par an": number,
-    "Projets d'ici l'horizon": number,
-    "Structures membres visées": number,
-    "Rapportées aux établissements employeurs de l'ESS": percent,
-}
 
 
 # --------------------------------------------------------------------------- the chapter
@@ -714,47 +569,4 @@ def swap_html(swaps: pd.DataFrame, folder: ScenarioFolder) -> str:
         "inchangés)",
         source=source_line(folder),
         note="n.d. : aucun poids, même nul ou très grand, n'inverse les deux premiers.",
-    )
-
-
-def ambition_html(
-    table: pd.DataFrame, folder: ScenarioFolder, trends: pd.DataFrame, sirene_source: str
-) -> str:
-    """ESS jobs to create per scenario (:func:`ambition_table`) as an HTML table.
-
-    Parameters
-    ----------
-    table : DataFrame
-        Output of :func:`ressol_analysis.scenarios.ambition`.
-    folder : ScenarioFolder
-        For the titles.
-    trends : DataFrame
-        Output of :func:`ressol_analysis.scenarios.job_trends` (its census sources).
-    sirene_source : str
-        Source of today's ESS jobs (says when the extract is synthetic).
-
-    Returns
-    -------
-    str
-        An HTML table with its sources; empty when no scenario targets a share of ESS jobs.
-    """
-    if table.empty:
-        return ""
-    return formatting.html_table(
-        ambition_table(table, folder.scenarios),
-        AMBITION_FORMATS,
-        title="Emplois de l'ESS à créer pour atteindre la part visée",
-        source=" ; ".join(dict.fromkeys([*trends["source"], sirene_source])),
-    )
-
-
-def other_targets_html(table: pd.DataFrame, folder: ScenarioFolder, sirene_source: str) -> str:
-    """Projects and member organisations targeted (:func:`other_targets_table`) as HTML."""
-    return formatting.html_table(
-        other_targets_table(table, folder.scenarios),
-        OTHER_TARGET_FORMATS,
-        title="Projets et structures membres visés",
-        source=f"{source_line(folder)} ; établissements employeurs de l'ESS : {sirene_source}",
-        note="Ordre de grandeur : une structure peut avoir plusieurs établissements, et un membre "
-        "n'est pas forcément employeur.",
     )

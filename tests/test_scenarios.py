@@ -20,6 +20,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from ressol_analysis import scenarios as sc
+from ressol_analysis import scenarios_ambition as sa
 from ressol_analysis.errors import RessolError
 
 NAN = math.nan
@@ -273,7 +274,7 @@ AMBITIONS = pd.DataFrame(
 
 
 def test_job_trends_are_annual_rates_of_the_census_change():
-    trends = sc.job_trends(indicators(), "t")
+    trends = sa.job_trends(indicators(), "t")
     assert trends["hypothese"].tolist() == ["basse", "centrale", "haute"]
     assert trends["taux_annuel"].tolist() == pytest.approx([0.0, 1.0, 2.0])
     assert trends["territoire_code"].tolist() == ["epci-1", "t", "epci-2"]
@@ -285,7 +286,7 @@ def test_ambition_arithmetic_by_hand():
     # low (0 %/yr): total 1 000, ESS needed 120, net 20, 4 a year, +20 %;
     # central (1 %/yr): total 1 000 × 1.01^5 = 1 051.0100501, needed 126.12120601, net 26.121…;
     # high (2 %/yr): total 1 104.0808032, needed 132.48969638, net 32.48969638.
-    table = sc.ambition(AMBITIONS, indicators(), "t", 2025).set_index("hypothese")
+    table = sa.ambition(AMBITIONS, indicators(), "t", 2025).set_index("hypothese")
     assert list(table.index) == ["basse", "centrale", "haute"]
     assert set(table["scenario"]) == {"A"}  # B has no target share
     assert table["annees"].tolist() == [5, 5, 5]
@@ -304,7 +305,7 @@ def test_ambition_arithmetic_by_hand():
 
 
 def test_other_targets_by_hand():
-    table = sc.other_targets(AMBITIONS, indicators(), "t", 2025).set_index("scenario")
+    table = sa.other_targets(AMBITIONS, indicators(), "t", 2025).set_index("scenario")
     assert table.loc["A", "projets_cumules"] == 15.0  # 3 a year × 5 years
     assert table.loc["A", "part_membres"] == 20.0  # 10 members / 50 ESS employers
     assert table.loc["B", "part_membres"] == 80.0
@@ -313,15 +314,15 @@ def test_other_targets_by_hand():
 
 def test_ambition_errors_name_what_is_missing():
     with pytest.raises(RessolError, match="postérieur"):
-        sc.ambition(AMBITIONS, indicators(), "t", 2030)
+        sa.ambition(AMBITIONS, indicators(), "t", 2030)
     missing = indicators().query("indicateur != 'effectif_salarie_estime'")
     with pytest.raises(RessolError, match="« effectif_salarie_estime »"):
-        sc.ambition(AMBITIONS, missing, "t", 2025)
+        sa.ambition(AMBITIONS, missing, "t", 2025)
     no_trend = indicators().query("~indicateur.str.startswith('evolution')")
     with pytest.raises(RessolError, match="evolution_emplois_AAAA_AAAA"):
-        sc.ambition(AMBITIONS, no_trend, "t", 2025)
+        sa.ambition(AMBITIONS, no_trend, "t", 2025)
 
 
 def test_ambition_without_any_target_is_empty():
-    table = sc.ambition(AMBITIONS.assign(part_emplois_ess=np.nan), indicators(), "t", 2025)
+    table = sa.ambition(AMBITIONS.assign(part_emplois_ess=np.nan), indicators(), "t", 2025)
     assert table.empty and "solde_par_an" in table.columns

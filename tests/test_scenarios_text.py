@@ -19,6 +19,8 @@ from test_scenarios import AMBITIONS, indicators
 
 from ressol_analysis import formatting
 from ressol_analysis import scenarios as sc
+from ressol_analysis import scenarios_ambition as sa
+from ressol_analysis import scenarios_ambition_text as sat
 from ressol_analysis import scenarios_charts as charts
 from ressol_analysis import scenarios_sheets as ss
 from ressol_analysis import scenarios_text as st
@@ -139,22 +141,22 @@ def test_agreement_table_and_findings_never_name_members(folder):
 
 def test_ambition_text_states_every_assumption():
     scenarios = pd.DataFrame({"scenario": ["A", "B"], "titre": ["Alpha", "Bêta"]})
-    table = sc.ambition(AMBITIONS, indicators(), "t", 2025)
-    lines = st.ambition_findings(table, scenarios)
+    table = sa.ambition(AMBITIONS, indicators(), "t", 2025)
+    lines = sat.ambition_findings(table, scenarios)
     assert lines == [
         f"« Alpha » vise 12,0{NBSP}% des emplois en 2030 (aujourd'hui 10,0{NBSP}%) : il faut "
         "environ 30 emplois de plus dans l'ESS, soit 5 par an (de 4 à 6 selon la tendance de "
         f"l'emploi total), une hausse de 26,1{NBSP}% de l'emploi de l'ESS actuel (100 emplois "
         f"estimés), 4,8{NBSP}% par an."
     ]
-    assumptions = st.ambition_assumptions(table, sc.job_trends(indicators(), "t"))
+    assumptions = sat.ambition_assumptions(table, sa.job_trends(indicators(), "t"))
     assert "synthétiques" not in " ".join(assumptions)  # said once, at the top of the chapter
     assert "rapportés à 2025" in assumptions[0]
     assert "fourchette 80 à 120" in assumptions[0]
     assert f"1,00{NBSP}% par an pour T" in assumptions[2]
     assert f"(0,00{NBSP}% par an, E1)" in assumptions[2]
     assert f"(2,00{NBSP}% par an, E2)" in assumptions[2]
-    shown = st.ambition_table(table, scenarios)
+    shown = sat.ambition_table(table, scenarios)
     assert shown["Tendance de l'emploi total"].tolist() == [
         f"basse (0,00{NBSP}% par an)",
         f"centrale (1,00{NBSP}% par an)",
@@ -206,9 +208,9 @@ def test_chapter_tables_carry_titles_sources_and_no_member(folder):
     for member in folder.notes["membre"].unique():
         assert member not in html
     assert st.swap_html(sc.swap_weights(*args(folder)).iloc[0:0], folder) == ""
-    empty = sc.ambition(AMBITIONS.iloc[0:0], indicators(), "t", 2025)
-    assert st.ambition_html(empty, folder, sc.job_trends(indicators(), "t"), "Sirene") == ""
-    assert st.ambition_assumptions(empty, sc.job_trends(indicators(), "t")) == []
-    assert st.ambition_findings(empty, folder.scenarios) == [
+    empty = sa.ambition(AMBITIONS.iloc[0:0], indicators(), "t", 2025)
+    assert sat.ambition_html(empty, folder, sa.job_trends(indicators(), "t"), "Sirene") == ""
+    assert sat.ambition_assumptions(empty, sa.job_trends(indicators(), "t")) == []
+    assert sat.ambition_findings(empty, folder.scenarios) == [
         "Aucun scénario ne chiffre de part des emplois de l'ESS à atteindre."
     ]
