@@ -28,15 +28,19 @@ from .files import replace_folder, write_csv, write_xlsx
 from .labels import SYNTHETIC_MARK
 from .paths import ProjectPaths
 from .pdf import report_pdf
+from .scenarios import classement, swap_weights
+from .scenarios_sheets import ScenarioFolder
+from .scenarios_text import synthesis_lines
 from .sources.manifest import load_manifest
 from .synthesis_page import synthesis_page
 
 TEMPLATES = Path(__file__).parent / "templates"
+SCENARIOS_CHAPTER = "05_scenarios"
 CHAPTERS = (
     ("01_demographie", "Démographie"),
     ("02_economie", "Économie"),
     ("03_ess", "Économie sociale et solidaire"),
-    ("05_scenarios", "Scénarios"),
+    (SCENARIOS_CHAPTER, "Scénarios"),
     ("06_plan_actions", "Plan d'actions"),
 )
 REPORT_CSS = """
@@ -152,6 +156,18 @@ def _directory(diag, staging: Path) -> None:
     )
 
 
+def _scenarios_summary(
+    folder: ScenarioFolder | None, chapters: tuple[tuple[str, str], ...]
+) -> tuple[list[str], str | None]:
+    """What the synthesis page says of the scenarios, and the page of their chapter."""
+    if folder is None:
+        return [], None
+    table = classement(folder.notes, folder.criteres, folder.scenarios)
+    swaps = swap_weights(folder.notes, folder.criteres, folder.scenarios)
+    page = next((f"{name}.html" for name, _ in chapters if name == SCENARIOS_CHAPTER), None)
+    return synthesis_lines(folder, table, swaps), page
+
+
 def run_report(
     paths: ProjectPaths,
     territory: str,
@@ -197,6 +213,7 @@ def run_report(
         If the inputs are invalid or a chapter fails; the previous report is left untouched.
     """
     diag = load(territory, str(paths.root), sirene)  # validates everything before any work
+    scenarios = diag.scenario_folder()  # the members' grids too
     indicators = diag.indicators
     root = (output or paths.reports) / diag.territory.id
     root.mkdir(parents=True, exist_ok=True)
@@ -251,6 +268,7 @@ def run_report(
             "\n".join(f"- {rule}" for rule in ess_rules()),
             diag.synthetic,
             info,
+            *_scenarios_summary(scenarios, chapters),
         )
         (staging / "index.html").write_text(page, encoding="utf-8")
         log(f"  Synthèse, tableurs et annuaire : {time.monotonic() - started:.1f} s")

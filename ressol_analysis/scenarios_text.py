@@ -570,3 +570,103 @@ def swap_html(swaps: pd.DataFrame, folder: ScenarioFolder) -> str:
         source=source_line(folder),
         note="n.d. : aucun poids, même nul ou très grand, n'inverse les deux premiers.",
     )
+
+
+# --------------------------------------------------------------------------- synthesis page
+
+
+def _ordinal(rank: int) -> str:
+    return "1er" if rank == 1 else f"{rank}e"
+
+
+def synthesis_lines(
+    folder: ScenarioFolder,
+    table: pd.DataFrame,
+    swaps: pd.DataFrame,
+    draws: int = DRAWS,
+    spread: float = SPREAD,
+) -> list[str]:
+    """What the synthesis page says of the scenarios, in plain French (no Markdown).
+
+    Parameters
+    ----------
+    folder : ScenarioFolder
+        The territory's scenarios (its decision, whether they are examples).
+    table : DataFrame
+        Output of :func:`ressol_analysis.scenarios.classement`.
+    swaps : DataFrame
+        Output of :func:`ressol_analysis.scenarios.swap_weights`.
+    draws, spread : int, float
+        Parameters used for the share of draws (quoted in the text).
+
+    Returns
+    -------
+    list of str
+        A warning first when the scenarios are examples; then the retained scenario with its
+        date and its place in the members' ranking, or, without a decision, the leading
+        scenario with how robust its lead is: share of weight draws in which it stays first,
+        the smallest change of one weight that would swap the two leaders, and whether the
+        second method agrees.
+    """
+    titles = scenario_titles(folder.scenarios)
+    ranked = table.dropna(subset=["score"])
+    leaders = ranked[ranked["rang"] == 1]
+    members = f"des {folder.members} membres" if folder.members > 1 else "du membre"
+    lines = []
+    if folder.definition.example:
+        lines.append(
+            "Ces scénarios et ces notes sont des exemples, écrits pour montrer la démarche : ce "
+            "ne sont ni des propositions de RESSOL, ni des avis de ses membres."
+        )
+    decision = folder.decision
+    if decision is not None:
+        row = table[table["scenario"] == decision.scenario].iloc[0]
+        if pd.isna(row["rang"]):
+            place = "il n'avait reçu aucune note"
+        else:
+            tied = " ex aequo" if (ranked["rang"] == row["rang"]).sum() > 1 else ""
+            place = (
+                f"il était classé {_ordinal(int(row['rang']))}{tied} sur {len(ranked)} "
+                f"(score pondéré {score(row['score'])} sur 5)"
+            )
+        lines.append(
+            f"Le {decision.instance} a retenu le scénario « {titles[decision.scenario]} » le "
+            f"{decision.date:%d/%m/%Y}. Dans les notes {members}, {place}."
+        )
+        return lines
+    if leaders.empty:
+        lines.append("Aucun scénario n'a encore reçu de note.")
+        return lines
+    lines.append(f"Aucun scénario n'a encore été retenu. Dans les notes {members} :")
+    if len(leaders) > 1:
+        names = " et ".join(f"« {t} »" for t in leaders["titre"])
+        lines.append(
+            f"{names} sont à égalité en tête (score pondéré {score(leaders['score'].iloc[0])} "
+            "sur 5) : les notes ne départagent pas les scénarios."
+        )
+        return lines
+    first = leaders.iloc[0]
+    behind = ""
+    if len(ranked) > 1:
+        second = ranked.iloc[1]
+        behind = f", devant « {second['titre']} » ({score(second['score'])})"
+    lines.append(
+        f"« {first['titre']} » arrive en tête avec un score pondéré de {score(first['score'])} "
+        f"sur 5{behind}. Il reste en tête dans {percent(first['part_tirages_en_tete'], 0)} de "
+        f"{number(draws)} tirages où chaque poids varie au hasard de ±{percent(100 * spread, 0)}."
+    )
+    swap = swap_sentence(swaps, titles)
+    if swap:
+        lines.append(swap)
+    elif len(ranked) > 1:
+        lines.append("Aucun changement d'un seul poids ne ferait passer le deuxième devant.")
+    other = table[table["rang_promethee"] == 1]["titre"].tolist()
+    if other and first["titre"] not in other:
+        lines.append(
+            "La seconde méthode de classement (PROMETHEE II) met en tête "
+            + " et ".join(f"« {t} »" for t in other)
+            + " : le classement dépend de la méthode."
+        )
+    elif other:
+        lines.append("La seconde méthode de classement (PROMETHEE II) place le même en tête.")
+    return lines

@@ -503,6 +503,8 @@ def synthesis_page(
     rules_text: str,
     synthetic: bool,
     run_info: Mapping,
+    scenarios: Sequence[str] = (),
+    scenarios_page: str | None = None,
 ) -> str:
     """Build the synthesis page of a report, as one self-contained HTML document.
 
@@ -526,6 +528,11 @@ def synthesis_page(
     run_info : mapping
         ``run.json`` content (``territoire``, ``donnees``) or its ``donnees`` part, plus
         optionally ``date`` (ISO) for the header.
+    scenarios : sequence of str
+        What to say of the strategy scenarios (retained or leading one, robustness of its
+        lead), plain French from the scenarios chapter's text; nothing is shown when empty.
+    scenarios_page : str, optional
+        File name of the scenarios chapter, linked after those sentences.
 
     Returns
     -------
@@ -596,6 +603,20 @@ def synthesis_page(
         if comparison
         else ""
     )
+    scenarios_section = (
+        '<section id="scenarios"><h2>Les scénarios stratégiques</h2>'
+        f"<p>{' '.join(escape(line) for line in scenarios)}</p>"
+        + (
+            f'<p><a href="{escape(scenarios_page)}">Le chapitre « Scénarios » : les notes des '
+            "membres, leur accord, le classement et sa solidité, l'ambition de chaque "
+            "scénario</a></p>"
+            if scenarios_page
+            else ""
+        )
+        + "</section>\n"
+        if scenarios
+        else ""
+    )
     return (
         '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -613,6 +634,7 @@ def synthesis_page(
         '<li><a href="#sources">Sources et méthode</a></li></ul></nav>\n'
         '<section id="en-bref"><h2>En bref</h2>'
         f'<ul class="constats">{"".join(findings)}</ul></section>\n'
+        f"{scenarios_section}"
         '<section id="chiffres-cles"><h2>Chiffres clés</h2>'
         f"{key_figures_table(table, territory_code, synthetic)}{epci_table}</section>\n"
         f"{comparison_section}\n"

@@ -88,6 +88,19 @@ def check_scenarios_chapter(folder, project):
         "à créer pour atteindre la part visée",
     ):
         assert fragment in visible, fragment
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    summary = index[index.index('<section id="scenarios">') :]
+    summary = summary[: summary.index("</section>")]
+    for fragment in (
+        "Ces scénarios et ces notes sont des exemples",
+        "Aucun scénario n&#x27;a encore été retenu.",
+        "« Incubateur et émergence de projets (exemple) » arrive en tête avec un score pondéré "
+        "de 3,85 sur 5",
+        "« Coût supportable » passait de 2 à 0,83",
+        "(PROMETHEE II) met en tête « Pôle ESS partagé avec une équipe (exemple) »",
+        '<a href="05_scenarios.html">',
+    ):
+        assert fragment in summary, fragment
     members = scenarios_sheets.read_folder(project / "scenarios").notes["membre"]
     assert members.nunique() == 7
     for member in members.unique():

@@ -214,3 +214,72 @@ def test_chapter_tables_carry_titles_sources_and_no_member(folder):
     assert sat.ambition_findings(empty, folder.scenarios) == [
         "Aucun scénario ne chiffre de part des emplois de l'ESS à atteindre."
     ]
+
+
+def test_synthesis_names_the_leading_scenario_and_how_robust_its_lead_is(folder):
+    table = sc.classement(*args(folder), draws=4000)
+    # Weights u·2 and v·1, u, v ~ U(0.5, 1.5): pole leads iff 5a + 2b > 3a + 5b ⇔ a > 1.5 b with
+    # a = 2u ~ U(1, 3), b = v ~ U(0.5, 1.5): P = 1/6 + ∫_{2/3}^{1.5} (3 − 1.5 b)/2 db ≈ 73,96 %.
+    assert table.loc[0, "part_tirages_en_tete"] == pytest.approx(73.96, abs=2)
+    table.loc[0, "part_tirages_en_tete"] = 74.0  # the sentence is checked on a fixed share
+    lines = st.synthesis_lines(folder, table, sc.swap_weights(*args(folder)), draws=4000)
+    assert lines == [
+        "Ces scénarios et ces notes sont des exemples, écrits pour montrer la démarche : ce ne "
+        "sont ni des propositions de RESSOL, ni des avis de ses membres.",
+        "Aucun scénario n'a encore été retenu. Dans les notes des 2 membres :",
+        "« Pôle partagé » arrive en tête avec un score pondéré de 4,00 sur 5, devant « Réseau "
+        f"animé » (3,67). Il reste en tête dans 74{NBSP}% de 4{NBSP}000 tirages où chaque poids "
+        f"varie au hasard de ±50{NBSP}%.",
+        "Le plus petit changement d'un seul poids qui inverserait les deux premiers : si le "
+        "poids du critère « Coût supportable » passait de 1 à 1,33, « Réseau animé » passerait "
+        "devant « Pôle partagé ».",
+        "La seconde méthode de classement (PROMETHEE II) place le même en tête.",
+    ]
+    table["rang_promethee"] = pd.array([2, 1], dtype="Int64")  # as if PROMETHEE disagreed
+    other = st.synthesis_lines(folder, table, sc.swap_weights(*args(folder)))
+    assert other[-1] == (
+        "La seconde méthode de classement (PROMETHEE II) met en tête « Réseau animé » : le "
+        "classement dépend de la méthode."
+    )
+
+
+def test_synthesis_names_the_retained_scenario_with_its_place_among_the_notes(folder):
+    decision = ss.Decision(
+        "reseau", pd.Timestamp("2026-03-12").date(), "conseil d'administration", ""
+    )
+    retained = ss.ScenarioFolder(folder.folder, folder.definition, folder.notes, decision)
+    table = sc.classement(*args(folder), draws=100)
+    lines = st.synthesis_lines(retained, table, sc.swap_weights(*args(folder)))
+    assert lines[1:] == [
+        "Le conseil d'administration a retenu le scénario « Réseau animé » le 12/03/2026. Dans "
+        "les notes des 2 membres, il était classé 2e sur 2 (score pondéré 3,67 sur 5)."
+    ]
+
+
+def test_synthesis_page_shows_the_scenarios_and_links_their_chapter():
+    from test_synthesis import entry, tidy_fixture
+
+    from ressol_analysis.synthesis_page import synthesis_page
+
+    def render(*scenarios) -> str:
+        return synthesis_page(
+            tidy_fixture(),
+            "tc",
+            "Terre du Centre",
+            [("Scénarios", "05_scenarios.html")],
+            [entry("rp")],
+            "Règles",
+            False,
+            {"donnees": {}},
+            *scenarios,
+        )
+
+    html = render(["« A & B » arrive en tête.", "Solide."], "05_scenarios.html")
+    section = html[html.index('<section id="scenarios">') :]
+    section = section[: section.index("</section>")]
+    assert (
+        "<h2>Les scénarios stratégiques</h2><p>« A &amp; B » arrive en tête. Solide.</p>" in section
+    )
+    assert '<a href="05_scenarios.html">Le chapitre « Scénarios »' in section
+    assert html.index("en-bref") < html.index('id="scenarios"') < html.index("chiffres-cles")
+    assert 'id="scenarios"' not in render()
