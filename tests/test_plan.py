@@ -662,6 +662,9 @@ def test_examples_build_with_the_diagnostic_keys():
 def test_notebook_runs(built_project, tmp_path):
     papermill = pytest.importorskip("papermill")
     out = tmp_path / "06_plan_actions.ipynb"
+    # The example scenarios with a decision: the chapter links the plan to the retained one.
+    scenarios = shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
+    (scenarios / "decision.yaml").write_text("scenario: pole\ndate: 2026-06-15\n", "utf-8")
     papermill.execute_notebook(
         str(ROOT / "notebooks" / "06_plan_actions.ipynb"),
         str(out),
@@ -669,6 +672,7 @@ def test_notebook_runs(built_project, tmp_path):
             "territoire": "centre-manche",
             "racine": str(built_project),
             "fiches": str(ROOT / "plan" / "exemples"),
+            "dossier_scenarios": str(scenarios),
         },
         kernel_name="python3",
         progress_bar=False,
@@ -678,6 +682,9 @@ def test_notebook_runs(built_project, tmp_path):
     assert "Matrice de priorité" not in text or "image/png" in text
     assert "1. Accompagnement des porteurs de projets (exemple)" in text
     assert "Indicateurs de suivi : situation de départ" in text
+    assert "## Le plan et le scénario retenu" in text
+    assert "Les actions du plan qui servent le scénario retenu" in text
+    assert "Budget du plan et moyens du scénario retenu, par année" in text
 
 
 def test_an_amount_written_twice_in_a_yaml_sheet_is_refused(tmp_path):

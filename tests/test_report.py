@@ -101,6 +101,9 @@ def check_scenarios_chapter(folder, project):
         '<a href="05_scenarios.html">',
     ):
         assert fragment in summary, fragment
+    plan = (folder / "06_plan_actions.html").read_text(encoding="utf-8")
+    assert "Le plan et les scénarios" in plan  # the example has no decision yet
+    assert "pas encore retenu de scénario" in plan
     members = scenarios_sheets.read_folder(project / "scenarios").notes["membre"]
     assert members.nunique() == 7
     for member in members.unique():
