@@ -146,6 +146,17 @@ def html_table(
     styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
     if text:
         styler = styler.set_properties(subset=text, **{"text-align": "left"})
+    # Each header sits over its column (the notebook export's CSS would right-align them all).
+    styler = styler.set_table_styles(
+        [
+            {
+                "selector": f"th.col_heading.col{i}",
+                "props": [("text-align", "right" if c in numeric else "left")],
+            }
+            for i, c in enumerate(table.columns)
+        ],
+        overwrite=False,
+    )
     uuid = hashlib.sha256(title.encode()).hexdigest()[:8]
     body = styler.to_html(table_uuid=uuid)
     note_html = f'<p class="note">{escape(note)}</p>' if note else ""

@@ -33,7 +33,29 @@ def _emphasis(folder: ScenarioFolder, scenario: str) -> str:
     )
 
 
-def heading(folder: ScenarioFolder | None, serving: pd.DataFrame | None, plan: Plan) -> str:
+def _years_sentence(years: pd.DataFrame) -> str:
+    counted = years.dropna(subset=["budget_scenario"])
+    if counted.empty:
+        return ""
+    first, last = counted["annee"].min(), counted["annee"].max()
+    period = f"en {first}" if first == last else f"de {first} à {last}"
+    planned, needed = counted["budget_plan_scenario"].sum(), counted["budget_scenario"].sum()
+    share = (
+        f" ({formatting.percent(100 * planned / needed, 0)} de ces moyens)" if needed > 0 else ""
+    )
+    return (
+        f" Sur les années que le scénario chiffre ({period}), elles prévoient "
+        f"{formatting.euros(planned)}, pour {formatting.euros(needed)} de moyens demandés par le "
+        f"scénario{share}."
+    )
+
+
+def heading(
+    folder: ScenarioFolder | None,
+    serving: pd.DataFrame | None,
+    plan: Plan,
+    years: pd.DataFrame | None = None,
+) -> str:
     """Heading and first paragraph of the plan's link with the scenarios, in Markdown.
 
     Parameters
@@ -45,13 +67,16 @@ def heading(folder: ScenarioFolder | None, serving: pd.DataFrame | None, plan: P
         scenario (None without a decision).
     plan : Plan
         The consolidated plan.
+    years : DataFrame, optional
+        Output of :func:`ressol_analysis.plan_scenario.means_by_year`: adds what the serving
+        actions plan against the scenario's means over the years it quantifies.
 
     Returns
     -------
     str
         Empty without scenarios; without a decision, a sentence saying the link will be shown
-        after it; with one, the retained scenario, what it emphasises, how many actions and
-        how much of the budget serve it.
+        after it; with one, a warning when the scenario is an example, then the retained
+        scenario, what it emphasises, how many actions and how much of the budget serve it.
     """
     if folder is None:
         return ""
@@ -65,20 +90,21 @@ def heading(folder: ScenarioFolder | None, serving: pd.DataFrame | None, plan: P
     decision = folder.decision
     title = folder.scenarios.set_index("scenario").loc[decision.scenario, "titre"]
     serves = serving[serving["sert"]]
-    text = (
-        f"## Le plan et le scénario retenu\n\nLe {decision.instance} a retenu le "
+    warning = (
+        "> **Attention : ce scénario est un exemple** (dossier de scénarios d'exemple) : ce "
+        "rapprochement montre la démarche, pas une décision de RESSOL.\n\n"
+        if folder.definition.example
+        else ""
+    )
+    return (
+        f"## Le plan et le scénario retenu\n\n{warning}Le {decision.instance} a retenu le "
         f"{decision.date:%d/%m/%Y} le scénario « {title} », qui met en avant : "
         f"{_emphasis(folder, decision.scenario)}. **{len(serves)} des {len(serving)} actions** "
         "du plan le servent : celles de ces orientations, et toutes celles d'un axe qu'il "
         f"retient en entier. Elles représentent {formatting.euros(serves['budget_total'].sum())}"
         f" des {formatting.euros(serving['budget_total'].sum())} du plan."
+        + ("" if years is None else _years_sentence(years))
     )
-    if folder.definition.example:
-        text += (
-            "\n\n> **Attention : ce scénario est un exemple** (dossier de scénarios d'exemple) : "
-            "ce rapprochement montre la démarche, pas une décision de RESSOL."
-        )
-    return text
 
 
 def source_line(plan: Plan, folder: ScenarioFolder) -> str:
@@ -159,7 +185,7 @@ def actions_html(serving: pd.DataFrame, source: str) -> str:
     return formatting.html_table(
         actions_table(serving),
         {"N°": formatting.number, "Budget": formatting.euros},
-        title="Les actions du plan qui servent le scénario retenu",
+        title="Les actions du plan et le scénario retenu",
         source=source,
         note="Une action sert le scénario quand il met en avant son orientation, ou son axe "
         "tout entier.",
@@ -209,7 +235,7 @@ def chapter_part(plan: Plan, folder: ScenarioFolder | None) -> tuple[str, list[s
     serving = serving_actions(plan.actions, folder.definition.cadre, scenario)
     years = means_by_year(plan.budget, serving, folder.definition.moyens, scenario)
     source = source_line(plan, folder)
-    return heading(folder, serving, plan), [
+    return heading(folder, serving, plan, years), [
         actions_html(serving, source),
         means_html(years, source),
     ]

@@ -30,7 +30,7 @@ from .paths import ProjectPaths
 from .pdf import report_pdf
 from .scenarios import classement, swap_weights
 from .scenarios_sheets import ScenarioFolder
-from .scenarios_text import synthesis_lines
+from .scenarios_text import example_warning, synthesis_lines
 from .sources.manifest import load_manifest
 from .synthesis_page import synthesis_page
 
@@ -158,14 +158,14 @@ def _directory(diag, staging: Path) -> None:
 
 def _scenarios_summary(
     folder: ScenarioFolder | None, chapters: tuple[tuple[str, str], ...]
-) -> tuple[list[str], str | None]:
-    """What the synthesis page says of the scenarios, and the page of their chapter."""
+) -> tuple[list[str], str | None, str | None]:
+    """What the synthesis page says of the scenarios, their chapter's page, the example mark."""
     if folder is None:
-        return [], None
+        return [], None, None
     table = classement(folder.notes, folder.criteres, folder.scenarios)
     swaps = swap_weights(folder.notes, folder.criteres, folder.scenarios)
     page = next((f"{name}.html" for name, _ in chapters if name == SCENARIOS_CHAPTER), None)
-    return synthesis_lines(folder, table, swaps), page
+    return synthesis_lines(folder, table, swaps), page, example_warning(folder)
 
 
 def run_report(

@@ -11,7 +11,7 @@ import pandas as pd
 from . import formatting
 from .formatting import number, percent
 from .scenarios_sheets import ScenarioFolder
-from .scenarios_text import scenario_titles, source_line
+from .scenarios_text import grouped, scenario_titles, source_line
 
 HYPOTHESIS_LABELS = {"basse": "basse", "centrale": "centrale", "haute": "haute"}
 
@@ -204,7 +204,7 @@ def ambition_html(
     if table.empty:
         return ""
     return formatting.html_table(
-        ambition_table(table, folder.scenarios),
+        grouped(ambition_table(table, folder.scenarios)),
         AMBITION_FORMATS,
         title="Emplois de l'ESS à créer pour atteindre la part visée",
         source=" ; ".join(dict.fromkeys([*trends["source"], sirene_source])),

@@ -173,7 +173,7 @@ def ranking_chart(table: pd.DataFrame, source: str, spread: float = SPREAD) -> F
     right.set_xticks(range(0, 101, 25))
     percent_axis(right.xaxis)
     right.set_xlabel("Part des tirages de poids où il est en tête")
-    right.set_title("Solidité de la tête")
+    right.set_title("Solidité de la première place")
     fig.tight_layout(rect=(0, 0.07, 1, 1))
     spread_text = formatting.percent(100 * spread, 0)
     add_source(fig, f"{source} — poids tirés au hasard à ±{spread_text} des poids fixés")

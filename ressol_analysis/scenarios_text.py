@@ -207,11 +207,12 @@ def swap_sentence(swaps: pd.DataFrame, titles: dict[str, str]) -> str | None:
     if best.empty:
         return None
     row = best.iloc[0]
+    verb = "ramener" if row["poids_de_bascule"] < row["poids"] else "porter"
     return (
-        f"Le plus petit changement d'un seul poids qui inverserait les deux premiers : si le "
-        f"poids du critère « {row['libelle']} » passait de {weight(row['poids'])} à "
-        f"{weight(row['poids_de_bascule'])}, « {titles[row['second']]} » passerait devant "
-        f"« {titles[row['premier']]} »."
+        f"Il suffirait de {verb} le poids du critère « {row['libelle']} » de "
+        f"{weight(row['poids'])} à {weight(row['poids_de_bascule'])} pour que "
+        f"« {titles[row['second']]} » passe devant « {titles[row['premier']]} » : c'est le plus "
+        "petit changement d'un seul poids qui inverse les deux premiers."
     )
 
 
@@ -425,7 +426,11 @@ RANKING_FORMATS = {
     "Rang selon PROMETHEE II": number,
     "Part des tirages en tête": _WHOLE_PERCENT,
 }
-SWAP_FORMATS = {"Poids actuel": weight, "Poids qui met à égalité": _TWO, "Variation": _TWO}
+SWAP_FORMATS = {
+    "Poids actuel": weight,
+    "Poids qui met à égalité": _TWO,
+    "Variation": lambda v: number(v, 2) if pd.isna(v) or v <= 0 else f"+{number(v, 2)}",
+}
 
 
 # --------------------------------------------------------------------------- the chapter
@@ -465,6 +470,27 @@ METHOD_NOTE = (
     "Les tirages de poids sont reproductibles (graine fixée). Le format des fichiers et le détail "
     "des calculs sont décrits dans `docs/scenarios.md`."
 )
+
+
+def grouped(table: pd.DataFrame, column: str = "Scénario") -> pd.DataFrame:
+    """The table with ``column`` written only on the first of consecutive equal rows.
+
+    For display: a scenario's title heads its group of rows instead of being repeated.
+    """
+    repeated = table[column].eq(table[column].shift())
+    return table.assign(**{column: table[column].where(~repeated, "")})
+
+
+def ambition_intro(synthetic: bool) -> str:
+    """Heading and introduction of the ambition section, reminding when figures are synthetic."""
+    text = SECTIONS["ambition"]
+    if synthetic:
+        text += (
+            " **Les chiffres de l'ESS d'aujourd'hui viennent ici de données synthétiques de "
+            "démonstration** (voir l'avertissement en tête du chapitre) : les nombres d'emplois "
+            "ci-dessous montrent la méthode, pas la situation du territoire."
+        )
+    return text
 
 
 def heading(folder: ScenarioFolder | None, territory_name: str, synthetic: bool) -> str:
@@ -539,7 +565,7 @@ def weights_html(folder: ScenarioFolder) -> str:
 def agreement_html(stats: pd.DataFrame, folder: ScenarioFolder) -> str:
     """The members' agreement (:func:`agreement_table`) as an HTML table, without names."""
     return formatting.html_table(
-        agreement_table(stats, folder.criteres, folder.scenarios),
+        grouped(agreement_table(stats, folder.criteres, folder.scenarios)),
         AGREEMENT_FORMATS,
         title="Accord des membres, par scénario et par critère",
         source=source_line(folder),
@@ -549,9 +575,15 @@ def agreement_html(stats: pd.DataFrame, folder: ScenarioFolder) -> str:
 
 
 def ranking_html(table: pd.DataFrame, folder: ScenarioFolder) -> str:
-    """The ranking (:func:`ranking_table`) as an HTML table."""
+    """The ranking (:func:`ranking_table`) as an HTML table.
+
+    The column of unscored criteria is shown only when some scenario has one.
+    """
+    shown = ranking_table(table, folder.criteres)
+    if shown["Critères non notés"].eq("aucun").all():
+        shown = shown.drop(columns="Critères non notés")
     return formatting.html_table(
-        ranking_table(table, folder.criteres),
+        shown,
         RANKING_FORMATS,
         title="Classement des scénarios",
         source=source_line(folder),
@@ -602,22 +634,17 @@ def synthesis_lines(
     Returns
     -------
     list of str
-        A warning first when the scenarios are examples; then the retained scenario with its
-        date and its place in the members' ranking, or, without a decision, the leading
-        scenario with how robust its lead is: share of weight draws in which it stays first,
-        the smallest change of one weight that would swap the two leaders, and whether the
-        second method agrees.
+        The retained scenario with its date and its place in the members' ranking, or, without
+        a decision, the leading scenario with how robust its lead is: share of weight draws in
+        which it stays first, the smallest change of one weight that would swap the two
+        leaders, and whether the second method agrees. Whether they are examples is said by
+        :func:`example_warning`.
     """
     titles = scenario_titles(folder.scenarios)
     ranked = table.dropna(subset=["score"])
     leaders = ranked[ranked["rang"] == 1]
     members = f"des {folder.members} membres" if folder.members > 1 else "du membre"
-    lines = []
-    if folder.definition.example:
-        lines.append(
-            "Ces scénarios et ces notes sont des exemples, écrits pour montrer la démarche : ce "
-            "ne sont ni des propositions de RESSOL, ni des avis de ses membres."
-        )
+    lines: list[str] = []
     decision = folder.decision
     if decision is not None:
         row = table[table["scenario"] == decision.scenario].iloc[0]
@@ -635,14 +662,13 @@ def synthesis_lines(
         )
         return lines
     if leaders.empty:
-        lines.append("Aucun scénario n'a encore reçu de note.")
-        return lines
-    lines.append(f"Aucun scénario n'a encore été retenu. Dans les notes {members} :")
+        return ["Aucun scénario n'a encore reçu de note."]
+    undecided = f"Aucun scénario n'a encore été retenu. Dans les notes {members}, "
     if len(leaders) > 1:
         names = " et ".join(f"« {t} »" for t in leaders["titre"])
         lines.append(
-            f"{names} sont à égalité en tête (score pondéré {score(leaders['score'].iloc[0])} "
-            "sur 5) : les notes ne départagent pas les scénarios."
+            f"{undecided}{names} sont à égalité en tête (score pondéré "
+            f"{score(leaders['score'].iloc[0])} sur 5) : les notes ne les départagent pas."
         )
         return lines
     first = leaders.iloc[0]
@@ -651,9 +677,12 @@ def synthesis_lines(
         second = ranked.iloc[1]
         behind = f", devant « {second['titre']} » ({score(second['score'])})"
     lines.append(
-        f"« {first['titre']} » arrive en tête avec un score pondéré de {score(first['score'])} "
-        f"sur 5{behind}. Il reste en tête dans {percent(first['part_tirages_en_tete'], 0)} de "
-        f"{number(draws)} tirages où chaque poids varie au hasard de ±{percent(100 * spread, 0)}."
+        f"{undecided}« {first['titre']} » arrive en tête avec un score pondéré de "
+        f"{score(first['score'])} sur 5{behind}."
+    )
+    lines.append(
+        f"Il reste en tête dans {percent(first['part_tirages_en_tete'], 0)} de {number(draws)} "
+        f"tirages où chaque poids varie au hasard de ±{percent(100 * spread, 0)}."
     )
     swap = swap_sentence(swaps, titles)
     if swap:
@@ -670,3 +699,13 @@ def synthesis_lines(
     elif other:
         lines.append("La seconde méthode de classement (PROMETHEE II) place le même en tête.")
     return lines
+
+
+def example_warning(folder: ScenarioFolder) -> str | None:
+    """The sentence that says the scenarios are examples (None for real ones)."""
+    if not folder.definition.example:
+        return None
+    return (
+        "Ces scénarios et ces notes sont des exemples, écrits pour montrer la démarche : ce ne "
+        "sont ni des propositions de RESSOL, ni des avis de ses membres."
+    )

@@ -505,6 +505,7 @@ def synthesis_page(
     run_info: Mapping,
     scenarios: Sequence[str] = (),
     scenarios_page: str | None = None,
+    scenarios_warning: str | None = None,
 ) -> str:
     """Build the synthesis page of a report, as one self-contained HTML document.
 
@@ -533,6 +534,8 @@ def synthesis_page(
         lead), plain French from the scenarios chapter's text; nothing is shown when empty.
     scenarios_page : str, optional
         File name of the scenarios chapter, linked after those sentences.
+    scenarios_warning : str, optional
+        Shown above them when the scenarios are examples.
 
     Returns
     -------
@@ -605,7 +608,8 @@ def synthesis_page(
     )
     scenarios_section = (
         '<section id="scenarios"><h2>Les scénarios stratégiques</h2>'
-        f"<p>{' '.join(escape(line) for line in scenarios)}</p>"
+        + (f'<p class="alerte">{escape(scenarios_warning)}</p>' if scenarios_warning else "")
+        + f'<ul class="constats">{"".join(f"<li>{escape(line)}</li>" for line in scenarios)}</ul>'
         + (
             f'<p><a href="{escape(scenarios_page)}">Le chapitre « Scénarios » : les notes des '
             "membres, leur accord, le classement et sa solidité, l'ambition de chaque "

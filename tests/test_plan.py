@@ -683,7 +683,7 @@ def test_notebook_runs(built_project, tmp_path):
     assert "1. Accompagnement des porteurs de projets (exemple)" in text
     assert "Indicateurs de suivi : situation de départ" in text
     assert "## Le plan et le scénario retenu" in text
-    assert "Les actions du plan qui servent le scénario retenu" in text
+    assert "Les actions du plan et le scénario retenu" in text
     assert "Budget du plan et moyens du scénario retenu, par année" in text
 
 

@@ -110,14 +110,20 @@ def test_budget_per_year_against_the_scenario_means(plan, retained):
 
 def test_the_plan_chapter_shows_the_link_in_french_tables(plan, retained):
     text, tables = plan_scenario_text.chapter_part(plan, retained)
+    warning, text = text.split("\n\n", 2)[1:]
+    assert warning.startswith("> **Attention : ce scénario est un exemple**")
     assert text.startswith(
-        "## Le plan et le scénario retenu\n\nLe conseil d'administration a retenu le 15/06/2026 "
+        "Le conseil d'administration a retenu le 15/06/2026 "
         "le scénario « Réseau animé », qui met en avant : 1.1 — Pilotage et animation "
         "territoriale ; tout l'axe 2 — Accompagner les initiatives économiques et solidaires. "
         "**2 des 3 actions** du plan le servent"
     )
-    assert f"Elles représentent 14{NBSP}000{NBSP}€ des 15{NBSP}000{NBSP}€ du plan." in text
-    assert "> **Attention : ce scénario est un exemple**" in text
+    # Years the scenario quantifies, 2026-2027: 3 000 + 9 000 € planned, 20 000 + 22 000 € needed.
+    assert text.endswith(
+        f"Elles représentent 14{NBSP}000{NBSP}€ des 15{NBSP}000{NBSP}€ du plan. Sur les années que "
+        f"le scénario chiffre (de 2026 à 2027), elles prévoient 12{NBSP}000{NBSP}€, pour "
+        f"42{NBSP}000{NBSP}€ de moyens demandés par le scénario (29{NBSP}% de ces moyens)."
+    )
     actions, means = tables
     shown = plan_scenario_text.actions_table(
         plan_scenario.serving_actions(plan.actions, retained.definition.cadre, "reseau")
@@ -127,7 +133,7 @@ def test_the_plan_chapter_shows_the_link_in_french_tables(plan, retained):
         "Accueil": "Oui, par tout l'axe 2",
         "Guide": "Non",
     }
-    assert "<figcaption>Les actions du plan qui servent le scénario retenu</figcaption>" in actions
+    assert "<figcaption>Les actions du plan et le scénario retenu</figcaption>" in actions
     assert "Source : fiches actions RESSOL (exemples)" in actions
     assert "scénarios (exemples) : scenarios.yaml du dossier scenarios ; décision du " in actions
     for cell in (f"−17{NBSP}000{NBSP}€", f"22{NBSP}000{NBSP}€", "0,5", formatting.MISSING):

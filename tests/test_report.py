@@ -96,7 +96,7 @@ def check_scenarios_chapter(folder, project):
         "Aucun scénario n&#x27;a encore été retenu.",
         "« Incubateur et émergence de projets (exemple) » arrive en tête avec un score pondéré "
         "de 3,85 sur 5",
-        "« Coût supportable » passait de 2 à 0,83",
+        "ramener le poids du critère « Coût supportable » de 2 à 0,83",
         "(PROMETHEE II) met en tête « Pôle ESS partagé avec une équipe (exemple) »",
         '<a href="05_scenarios.html">',
     ):

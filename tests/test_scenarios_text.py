@@ -10,6 +10,7 @@ cost weight t: (6 + 5t) = (10 + 2t) ⇔ t = 4/3 (from 1, change +1/3, the smalle
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -99,9 +100,9 @@ def test_ranking_findings(folder):
         f"En faisant varier chaque poids au hasard de ±50{NBSP}% (1{NBSP}000"
     )
     assert lines[3] == (
-        "Le plus petit changement d'un seul poids qui inverserait les deux premiers : si le "
-        "poids du critère « Coût supportable » passait de 1 à 1,33, « Réseau animé » passerait "
-        "devant « Pôle partagé »."
+        "Il suffirait de porter le poids du critère « Coût supportable » de 1 à 1,33 pour que "
+        "« Réseau animé » passe devant « Pôle partagé » : c'est le plus petit changement d'un "
+        "seul poids qui inverse les deux premiers."
     )
 
 
@@ -224,17 +225,19 @@ def test_synthesis_names_the_leading_scenario_and_how_robust_its_lead_is(folder)
     table.loc[0, "part_tirages_en_tete"] = 74.0  # the sentence is checked on a fixed share
     lines = st.synthesis_lines(folder, table, sc.swap_weights(*args(folder)), draws=4000)
     assert lines == [
-        "Ces scénarios et ces notes sont des exemples, écrits pour montrer la démarche : ce ne "
-        "sont ni des propositions de RESSOL, ni des avis de ses membres.",
-        "Aucun scénario n'a encore été retenu. Dans les notes des 2 membres :",
-        "« Pôle partagé » arrive en tête avec un score pondéré de 4,00 sur 5, devant « Réseau "
-        f"animé » (3,67). Il reste en tête dans 74{NBSP}% de 4{NBSP}000 tirages où chaque poids "
-        f"varie au hasard de ±50{NBSP}%.",
-        "Le plus petit changement d'un seul poids qui inverserait les deux premiers : si le "
-        "poids du critère « Coût supportable » passait de 1 à 1,33, « Réseau animé » passerait "
-        "devant « Pôle partagé ».",
+        "Aucun scénario n'a encore été retenu. Dans les notes des 2 membres, « Pôle partagé » "
+        "arrive en tête avec un score pondéré de 4,00 sur 5, devant « Réseau animé » (3,67).",
+        f"Il reste en tête dans 74{NBSP}% de 4{NBSP}000 tirages où chaque poids varie au hasard "
+        f"de ±50{NBSP}%.",
+        "Il suffirait de porter le poids du critère « Coût supportable » de 1 à 1,33 pour que "
+        "« Réseau animé » passe devant « Pôle partagé » : c'est le plus petit changement d'un "
+        "seul poids qui inverse les deux premiers.",
         "La seconde méthode de classement (PROMETHEE II) place le même en tête.",
     ]
+    assert st.example_warning(folder) == (
+        "Ces scénarios et ces notes sont des exemples, écrits pour montrer la démarche : ce ne "
+        "sont ni des propositions de RESSOL, ni des avis de ses membres."
+    )
     table["rang_promethee"] = pd.array([2, 1], dtype="Int64")  # as if PROMETHEE disagreed
     other = st.synthesis_lines(folder, table, sc.swap_weights(*args(folder)))
     assert other[-1] == (
@@ -250,7 +253,7 @@ def test_synthesis_names_the_retained_scenario_with_its_place_among_the_notes(fo
     retained = ss.ScenarioFolder(folder.folder, folder.definition, folder.notes, decision)
     table = sc.classement(*args(folder), draws=100)
     lines = st.synthesis_lines(retained, table, sc.swap_weights(*args(folder)))
-    assert lines[1:] == [
+    assert lines == [
         "Le conseil d'administration a retenu le scénario « Réseau animé » le 12/03/2026. Dans "
         "les notes des 2 membres, il était classé 2e sur 2 (score pondéré 3,67 sur 5)."
     ]
@@ -274,12 +277,26 @@ def test_synthesis_page_shows_the_scenarios_and_links_their_chapter():
             *scenarios,
         )
 
-    html = render(["« A & B » arrive en tête.", "Solide."], "05_scenarios.html")
+    html = render(["« A & B » arrive en tête.", "Solide."], "05_scenarios.html", "Exemples.")
     section = html[html.index('<section id="scenarios">') :]
     section = section[: section.index("</section>")]
-    assert (
-        "<h2>Les scénarios stratégiques</h2><p>« A &amp; B » arrive en tête. Solide.</p>" in section
+    assert section.startswith(
+        '<section id="scenarios"><h2>Les scénarios stratégiques</h2><p class="alerte">Exemples.'
+        '</p><ul class="constats"><li>« A &amp; B » arrive en tête.</li><li>Solide.</li></ul>'
     )
     assert '<a href="05_scenarios.html">Le chapitre « Scénarios »' in section
     assert html.index("en-bref") < html.index('id="scenarios"') < html.index("chiffres-cles")
     assert 'id="scenarios"' not in render()
+    assert 'class="alerte"' not in render(["Réel."], "05_scenarios.html")
+
+
+def test_tables_group_rows_by_scenario_and_headers_sit_over_their_column(folder):
+    table = pd.DataFrame({"Scénario": ["A", "A", "B", "A"], "Notes": [1, 2, 3, 4]})
+    assert st.grouped(table)["Scénario"].tolist() == ["A", "", "B", "A"]
+    assert table["Scénario"].tolist() == ["A", "A", "B", "A"]  # the input is left as it was
+    html = st.agreement_html(sc.agreement(*args(folder)), folder)
+    # Text column headers left, number column headers right, whatever the page's CSS says.
+    assert re.search(r"th\.col_heading\.col0 \{\s*text-align: left;", html)
+    assert re.search(r"th\.col_heading\.col2 \{\s*text-align: right;", html)
+    swaps = st.swap_html(sc.swap_weights(*args(folder)), folder)
+    assert ">+0,33</td>" in swaps and ">−0,50</td>" in swaps  # signed variations
