@@ -112,7 +112,9 @@ def test_browser_reports_broken_pages(tmp_path, browser):
     )
     assert "panne" in check.console_errors
     assert any("undefinedFunction is not defined" in e for e in check.console_errors)
-    assert check.broken_images == ["graphique [" + page.with_name("absente.png").as_uri() + "]"]
+    # The page check keeps the first 80 characters of an address (data: URIs are long).
+    address = page.with_name("absente.png").as_uri()[:80]
+    assert check.broken_images == [f"graphique [{address}]"]
     assert check.images == 1
     assert len(check.problems) == (
         len(check.failed_requests) + len(check.console_errors) + len(check.broken_images)
