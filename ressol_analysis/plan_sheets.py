@@ -516,12 +516,7 @@ def template(
         )
     framework = framework or load_framework()
     book = openpyxl.Workbook()
-    guide = book.active
-    guide.title = GUIDE_SHEET
-    guide.column_dimensions["A"].width = 110
-    for row, line in enumerate(_guide_lines(framework), start=1):
-        guide.cell(row=row, column=1, value=line).alignment = Alignment(wrap_text=True)
-    guide["A1"].font = Font(bold=True, size=13)
+    guide_sheet(book, _guide_lines(framework))
 
     actions = book.create_sheet(ACTIONS_SHEET)
     _header(actions, FIELDS)
@@ -616,6 +611,24 @@ def template(
         )
     write_atomic(path, book.save, suffix=".xlsx")
     return path
+
+
+def guide_sheet(book: openpyxl.Workbook, lines: list[str]) -> None:
+    """Make a new workbook's first sheet its « Mode d'emploi »: a title, then one line a row.
+
+    Parameters
+    ----------
+    book : openpyxl.Workbook
+        A template being written.
+    lines : list of str
+        The title, then the instructions (long lines wrap).
+    """
+    guide = book.active
+    guide.title = GUIDE_SHEET
+    guide.column_dimensions["A"].width = 110
+    for row, line in enumerate(lines, start=1):
+        guide.cell(row=row, column=1, value=line).alignment = Alignment(wrap_text=True)
+    guide["A1"].font = Font(bold=True, size=13)
 
 
 def _guide_lines(framework: Framework) -> list[str]:

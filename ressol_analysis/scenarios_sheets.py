@@ -37,6 +37,7 @@ from .plan_sheets import (
     REFUSED_SUFFIXES,
     DuplicateKeyError,
     Framework,
+    guide_sheet,
     is_blank,
     load_yaml,
     normalise,
@@ -47,7 +48,6 @@ from .scenarios_definition import Definition, check_keys, match_id, read_definit
 GRIDS_FOLDER = "grilles"
 DECISION_NAME = "decision.yaml"
 GRID_SHEET = "Grille"
-GUIDE_SHEET = "Mode d'emploi"
 MEMBER_LABEL = "Membre"
 SCENARIO_LABEL = "Scénario"
 TITLE_LABEL = "Titre"
@@ -454,12 +454,7 @@ def template(path: str | Path, definition: Definition) -> Path:
         )
     check_folder(path)
     book = openpyxl.Workbook()
-    guide = book.active
-    guide.title = GUIDE_SHEET
-    guide.column_dimensions["A"].width = 110
-    for row, line in enumerate(_guide_lines(definition), start=1):
-        guide.cell(row=row, column=1, value=line).alignment = Alignment(wrap_text=True)
-    guide["A1"].font = Font(bold=True, size=13)
+    guide_sheet(book, _guide_lines(definition))
 
     sheet = book.create_sheet(GRID_SHEET)
     book.active = 1

@@ -18,6 +18,7 @@ import pytest
 import yaml
 from pandas.testing import assert_frame_equal
 
+from ressol_analysis import plan_sheets
 from ressol_analysis import scenarios as sc
 from ressol_analysis import scenarios_definition as sd
 from ressol_analysis import scenarios_sheets as ss
@@ -153,7 +154,7 @@ def test_template_round_trip(folder, tmp_path):
     definition = sd.read_definition(folder)
     path = ss.template(tmp_path / "grille.xlsx", definition)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == [ss.GUIDE_SHEET, ss.GRID_SHEET]
+    assert book.sheetnames == [plan_sheets.GUIDE_SHEET, ss.GRID_SHEET]
     sheet = book[ss.GRID_SHEET]
     assert [c.value for c in sheet[3]] == [
         "Scénario",
