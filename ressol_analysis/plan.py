@@ -25,6 +25,7 @@ import pandas as pd
 
 from .errors import RessolError, list_codes
 from .formatting import euros
+from .inputs import is_blank, normalise
 from .plan_sheets import (
     BUDGET_FIELDS,
     BUDGET_SHEET,
@@ -37,9 +38,7 @@ from .plan_sheets import (
     Framework,
     PlanWarning,
     RawSheet,
-    is_blank,
     load_framework,
-    normalise,
     read_sheets,
     where,
 )

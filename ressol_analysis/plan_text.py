@@ -21,6 +21,7 @@ from . import formatting
 from .errors import RessolError
 from .files import check_folder, write_atomic, write_text
 from .formatting import euros
+from .inputs import normalise
 from .plan import (
     Plan,
 )
@@ -37,7 +38,6 @@ from .plan_sheets import (
     LIST_KEYS,
     PRIORITY_LABELS,
     UNFUNDED,
-    normalise,
 )
 
 # --------------------------------------------------------------------------- tables

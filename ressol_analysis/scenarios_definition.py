@@ -7,7 +7,7 @@ ambitions) and the criteria members judge them on (id, label, weight ≥ 0). :fu
 checks it against the strategic framework; every bad input raises a :class:`RessolError` in
 French naming the file, the scenario or criterion and the field. The small reading helpers are
 shared with :mod:`ressol_analysis.scenarios_sheets`; the YAML and workbook readers and the text
-matching are those of the action sheets (:mod:`ressol_analysis.plan_sheets`). Format:
+matching are shared with the action sheets (:mod:`ressol_analysis.inputs`). Format:
 ``docs/scenarios.md``.
 """
 
@@ -24,7 +24,8 @@ from typing import Any
 import pandas as pd
 
 from .errors import RessolError
-from .plan_sheets import Framework, is_blank, load_framework, load_yaml, normalise, open_workbook
+from .inputs import is_blank, load_yaml, normalise, open_workbook
+from .plan_sheets import Framework, load_framework
 
 DEFINITION_NAMES = ("scenarios.yaml", "scenarios.yml", "scenarios.xlsx")
 IDENTIFIER = re.compile(r"[a-z0-9][a-z0-9_-]*")

@@ -24,7 +24,7 @@ import pytest
 import yaml
 from pandas.testing import assert_frame_equal
 
-from ressol_analysis import formatting, plan, plan_charts, plan_sheets, plan_text
+from ressol_analysis import formatting, inputs, plan, plan_charts, plan_sheets, plan_text
 from ressol_analysis.errors import RessolError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -700,5 +700,5 @@ def test_an_amount_written_twice_in_a_yaml_sheet_is_refused(tmp_path):
         r"fiche\.yaml, ligne 4 : la clé « montant » est écrite deux fois "
         r"\(dans « fiches › 1 › lignes_budgetaires › 1 »\)"
     )
-    with pytest.raises(plan_sheets.DuplicateKeyError, match=pattern):
+    with pytest.raises(inputs.DuplicateKeyError, match=pattern):
         plan_sheets.read_sheets(tmp_path)
