@@ -1,9 +1,12 @@
 """What changed between two runs: compare two indicator CSV files of the tidy contract.
 
 Both files have the columns ``territoire_code, territoire, indicateur, valeur, unite, source,
-millesime`` (one line per area and indicator). :func:`compare_runs` lists the indicators whose
-value changed, with both values, both vintages and the difference, plus the indicators present
-in only one run; :func:`format_comparison` writes it in French for the board.
+millesime`` (one line per area and indicator) and, since the marker was added to the contract,
+``synthetique``; a file written before it is read from its source lines
+(:func:`ressol_analysis.contract.is_synthetic`). :func:`compare_runs` lists the indicators whose
+value changed, with both values, both vintages, the difference and whether each side is
+synthetic, plus the indicators present in only one run; :func:`format_comparison` writes it in
+French for the board and says which figures are demonstration data.
 """
 
 from __future__ import annotations
@@ -14,7 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .contract import TIDY_COLUMNS
+from .contract import (
+    CORE_COLUMNS,
+    SYNTHETIC_COLUMN,
+    SYNTHETIC_YES,
+    TIDY_COLUMNS,
+    is_synthetic,
+    synthetic_flag,
+)
 from .errors import RessolError, list_codes
 from .formatting import number
 from .sources.tables import require_columns
@@ -32,6 +42,8 @@ COMPARISON_COLUMNS = [
     "difference",
     "millesime_a",
     "millesime_b",
+    "synthetique_a",
+    "synthetique_b",
 ]
 STATUS_ORDER = {"modifié": 0, "millésime seul": 1, "ajouté": 2, "retiré": 3}
 # Values written by two runs of the same code differ only beyond this relative precision.
@@ -50,7 +62,8 @@ def read_indicators(path: str | os.PathLike[str]) -> pd.DataFrame:
     -------
     DataFrame
         The contract columns, codes and texts as strings, ``valeur`` as floats (empty cells
-        missing).
+        missing); ``synthetique`` (``oui``/``non``) is derived from the source lines when the
+        file predates the marker column.
 
     Raises
     ------
@@ -71,7 +84,9 @@ def read_indicators(path: str | os.PathLike[str]) -> pd.DataFrame:
             f"Le fichier {path} n'est pas un CSV d'indicateurs lisible ({exc}). Utilisez le "
             "fichier indicateurs.csv produit par ressol, sans l'avoir réenregistré."
         ) from None
-    require_columns(path, list(table.columns), CONTRACT_COLUMNS)
+    require_columns(path, list(table.columns), CORE_COLUMNS)
+    if SYNTHETIC_COLUMN not in table.columns:
+        table[SYNTHETIC_COLUMN] = is_synthetic(table).map(synthetic_flag)
     table = table[CONTRACT_COLUMNS].copy()
     twice = table.duplicated(KEY, keep=False)
     if twice.any():
@@ -115,8 +130,9 @@ def compare_runs(csv_a: str | os.PathLike[str], csv_b: str | os.PathLike[str]) -
         ``territoire``, ``indicateur``, ``unite``, ``statut`` (``modifié``: the value
         changed; ``millésime seul``: same value, other vintage; ``ajouté``: only in B;
         ``retiré``: only in A), ``valeur_a``, ``valeur_b``, ``difference`` (B − A),
-        ``millesime_a``, ``millesime_b``. Sorted by status, area and indicator. Empty when
-        the runs agree.
+        ``millesime_a``, ``millesime_b``, ``synthetique_a``, ``synthetique_b`` (``oui`` when
+        that side is built from the synthetic demonstration extract). Sorted by status, area
+        and indicator. Empty when the runs agree.
 
     Raises
     ------
@@ -148,6 +164,8 @@ def compare_runs(csv_a: str | os.PathLike[str], csv_b: str | os.PathLike[str]) -
             "difference": both["valeur_b"] - both["valeur_a"],
             "millesime_a": both["millesime_a"],
             "millesime_b": both["millesime_b"],
+            "synthetique_a": both["synthetique_a"],
+            "synthetique_b": both["synthetique_b"],
         }
     )
     result = result[result["statut"] != ""]
@@ -160,6 +178,10 @@ def _value(value: float, unit: str) -> str:
     decimals = 0 if not math.isnan(value) and float(value).is_integer() else 1
     text = number(value, decimals)
     return f"{text} {unit}" if unit and unit != "nan" and text != "n.d." else text
+
+
+def _demo(row: dict, side: str) -> str:
+    return " [démonstration]" if row[f"synthetique_{side}"] == SYNTHETIC_YES else ""
 
 
 def format_comparison(comparison: pd.DataFrame, name_a: str = "A", name_b: str = "B") -> str:
@@ -175,7 +197,8 @@ def format_comparison(comparison: pd.DataFrame, name_a: str = "A", name_b: str =
     Returns
     -------
     str
-        A summary line, then one line per changed, added or removed indicator.
+        A summary line, then one line per changed, added or removed indicator; a value built
+        from the synthetic demonstration extract is followed by « [démonstration] ».
     """
     counts = comparison["statut"].value_counts()
     if comparison.empty:
@@ -190,8 +213,8 @@ def format_comparison(comparison: pd.DataFrame, name_a: str = "A", name_b: str =
     for row in comparison.fillna({"unite": ""}).to_dict("records"):
         unit = str(row["unite"])
         where = f"{row['territoire']} ({row['territoire_code']}) · {row['indicateur']}"
-        before = f"{_value(row['valeur_a'], unit)} ({row['millesime_a']})"
-        after = f"{_value(row['valeur_b'], unit)} ({row['millesime_b']})"
+        before = f"{_value(row['valeur_a'], unit)} ({row['millesime_a']}){_demo(row, 'a')}"
+        after = f"{_value(row['valeur_b'], unit)} ({row['millesime_b']}){_demo(row, 'b')}"
         if row["statut"] == "ajouté":
             lines.append(f"+ {where} : {after} — nouveau dans {name_b}")
         elif row["statut"] == "retiré":

@@ -15,7 +15,8 @@ import pandas as pd
 
 from . import demography, economy, ess, sectors
 from .build import ProcessedData, load_geometry, load_processed
-from .contract import TIDY_COLUMNS, geography_note
+from .contract import TIDY_COLUMNS, conform, geography_note, mark_synthetic
+from .demo_stock import BAND_YEAR
 from .errors import RessolError
 from .geography import last_update_passage, move_codes
 from .labels import SYNTHETIC_MARK
@@ -103,9 +104,17 @@ class Diagnostic:
 
     @property
     def sirene_vintage(self) -> str:
-        """Vintage of the SIRENE stock used."""
+        """Vintage of the SIRENE stock used: the year of its headcount bands, else its files.
+
+        A synthetic extract keeps a vintage like a real one (the year its bands imitate); the
+        ``synthetique`` column of the indicator table says that it is synthetic.
+        """
+        years = self.establishments.get("anneeEffectifsEtablissement")
+        years = pd.to_numeric(years, errors="coerce").dropna() if years is not None else None
+        if years is not None and not years.empty:
+            return f"Stock Sirene, effectifs au 31/12/{int(years.max())}"
         if self.synthetic:
-            return "Données synthétiques (démonstration)"
+            return f"Stock Sirene, effectifs au 31/12/{BAND_YEAR}"
         files = ", ".join(sorted(p.name for p in self.sirene_dir.glob("Stock*")))
         return f"Stock Sirene ({files})"
 
@@ -127,7 +136,8 @@ class Diagnostic:
         table.loc[needs_geo, "source"] = table.loc[needs_geo, "source"] + f" — {geo}"
         order = {code: i for i, code in enumerate(self.areas["territoire_code"])}
         table = table.assign(_a=table["territoire_code"].map(order))
-        return table.sort_values("_a", kind="stable").drop(columns="_a").reset_index(drop=True)
+        table = table.sort_values("_a", kind="stable").drop(columns="_a")
+        return conform(table)
 
     def _demography_indicators(self) -> pd.DataFrame:
         """Demographic indicators with the source line and vintage of each group."""
@@ -155,7 +165,11 @@ class Diagnostic:
     def _ess_indicators(self) -> pd.DataFrame:
         """ESS indicators from SIRENE, replaced by the official table when one is given."""
         table = ess.ess_indicators(
-            self.establishments, self.membership, self.sirene_source, self.sirene_vintage
+            self.establishments,
+            self.membership,
+            self.sirene_source,
+            self.sirene_vintage,
+            self.synthetic,
         )
         official = self.territory.official_ess
         if official is None:
@@ -235,7 +249,10 @@ class Diagnostic:
         ]
         # Say plainly where the figures come from (synthetic extract or real stock).
         return [
-            f.assign(source=f"{self.sirene_source} ; effectifs salariés estimés") for f in frames
+            mark_synthetic(f, self.synthetic).assign(
+                source=f"{self.sirene_source} ; effectifs salariés estimés"
+            )
+            for f in frames
         ]
 
     def wide(self, keys: list[str] | None = None) -> pd.DataFrame:

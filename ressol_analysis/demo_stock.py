@@ -33,6 +33,9 @@ from .sources.comparateur import read_comparateur
 from .sources.sirene import read_itdd_ess
 
 DEFAULT_SEED = 20260401
+# Year of the headcount bands the extract imitates: the ``anneeEffectifsEtablissement`` it
+# writes (a test checks they agree).
+BAND_YEAR = "2023"
 ESS_ESTABLISHMENT_SHARE = 0.10
 SECTORS = ("AZ", "BE", "FZ", "GU", "OQ")
 SECTOR_COLUMNS = {s: f"ET{s}24" for s in SECTORS}

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from .areas import MEMBERSHIP_COLUMNS, aggregate_counts, check_columns, check_membership
+from .contract import SYNTHETIC_COLUMN, synthetic_flag
 from .contract import TIDY_COLUMNS as CONTRACT
 
 # The contract plus the number of communes missing from a sum (dropped by context.py).
@@ -37,13 +38,16 @@ SECTORS = (
 )
 
 
-def tidy_rows(rows: pd.DataFrame, unit: str, source: str, vintage: str) -> pd.DataFrame:
-    """Give indicator rows their unit, source and vintage, in :data:`TIDY_COLUMNS` order.
+def tidy_rows(
+    rows: pd.DataFrame, unit: str, source: str, vintage: str, synthetic: bool = False
+) -> pd.DataFrame:
+    """Give indicator rows their unit, source, vintage and marker, in :data:`TIDY_COLUMNS` order.
 
     ``rows`` has ``territoire_code``, ``territoire``, ``indicateur``, ``valeur`` and
-    ``communes_manquantes``.
+    ``communes_manquantes``; ``synthetic`` says whether they come from synthetic data.
     """
-    return rows.assign(unite=unit, source=source, millesime=vintage)[TIDY_COLUMNS]
+    marker = {SYNTHETIC_COLUMN: synthetic_flag(synthetic)}
+    return rows.assign(unite=unit, source=source, millesime=vintage, **marker)[TIDY_COLUMNS]
 
 
 def ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
@@ -324,6 +328,7 @@ def urssaf_indicators(by_year: pd.DataFrame, source: str) -> pd.DataFrame:
                 unite=unit,
                 source=source,
                 millesime=f"{year} (au 31/12)",
+                **{SYNTHETIC_COLUMN: synthetic_flag(False)},
             )
         )
     return pd.concat(rows, ignore_index=True)[CONTRACT]

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .contract import TIDY_COLUMNS, tidy
+from .contract import SYNTHETIC_COLUMN, SYNTHETIC_NO, TIDY_COLUMNS, tidy
 from .errors import RessolError
 from .sources.reference import (
     FAMILIES,
@@ -235,7 +235,7 @@ def indicator_units() -> dict[str, str]:
 
 
 def tidy_indicators(
-    values: pd.DataFrame, areas: pd.DataFrame, source: str, vintage: str
+    values: pd.DataFrame, areas: pd.DataFrame, source: str, vintage: str, synthetic: bool = False
 ) -> pd.DataFrame:
     """ESS sums and shares by area as tidy rows, keys in the order of :func:`indicator_units`.
 
@@ -248,6 +248,8 @@ def tidy_indicators(
         ``territoire_code``, ``territoire``.
     source, vintage : str
         Source line and vintage of every row.
+    synthetic : bool
+        Whether the establishments are the synthetic demonstration extract.
 
     Returns
     -------
@@ -257,11 +259,15 @@ def tidy_indicators(
     units = indicator_units()
     wide = values[list(units)].astype(float).rename_axis("territoire_code").reset_index()
     names = dict(zip(areas["territoire_code"], areas["territoire"], strict=True))
-    return tidy(wide, names, units, source, vintage)
+    return tidy(wide, names, units, source, vintage, synthetic)
 
 
 def ess_indicators(
-    classified: pd.DataFrame, membership: pd.DataFrame, source: str, vintage: str
+    classified: pd.DataFrame,
+    membership: pd.DataFrame,
+    source: str,
+    vintage: str,
+    synthetic: bool = False,
 ) -> pd.DataFrame:
     """Tidy ESS indicators for every area of ``membership``.
 
@@ -275,6 +281,8 @@ def ess_indicators(
         Source line, e.g. ``Insee, Sirene (stock), estimation par tranche d'effectifs``.
     vintage : str
         Vintage, e.g. ``Stock Sirene au 31/03/2026``.
+    synthetic : bool
+        Whether ``classified`` is the synthetic demonstration extract (marker column).
 
     Returns
     -------
@@ -285,7 +293,7 @@ def ess_indicators(
     """
     areas = _areas(membership)
     sums = with_shares(_area_sums(_by_area(classified, membership), areas))
-    return tidy_indicators(sums, areas, source, vintage)
+    return tidy_indicators(sums, areas, source, vintage, synthetic)
 
 
 def apply_official_table(
@@ -345,11 +353,14 @@ def apply_official_table(
     key = list(zip(result["territoire_code"], result["indicateur"], strict=True))
     result["source"] = original.loc[key, "source"].to_numpy()
     result["millesime"] = original.loc[key, "millesime"].to_numpy()
+    result[SYNTHETIC_COLUMN] = original.loc[key, SYNTHETIC_COLUMN].to_numpy()
     official_keys = [*replaced.columns, "part_ess_etablissements_employeurs"]
     official_keys.append("part_ess_effectif_salarie_estime")
     is_official = result["indicateur"].isin(official_keys)
     result.loc[is_official, "source"] = source
     result.loc[is_official, "millesime"] = vintage
+    # Counts come from the official table; shares keep the SIRENE denominators' marker.
+    result.loc[result["indicateur"].isin(replaced.columns), SYNTHETIC_COLUMN] = SYNTHETIC_NO
     return result
 
 

@@ -17,6 +17,7 @@ from html import escape
 
 import pandas as pd
 
+from .contract import key_is_synthetic, row_is_synthetic
 from .formatting import percent, points
 from .labels import SYNTHETIC_MARK
 from .sources.manifest import RawFile
@@ -35,8 +36,6 @@ from .synthesis_text import (
     has_value,
     indicator_row,
     indicator_value,
-    is_synthetic_source,
-    key_is_synthetic,
     short_name,
 )
 
@@ -77,11 +76,13 @@ def _source_numbers(table: pd.DataFrame, territory: str, keys: Sequence[str]) ->
 def key_figures_table(
     indicators: pd.DataFrame,
     territory_code: str,
-    synthetic: bool = False,
     areas: Sequence[tuple[str, str]] | None = None,
     caption: str | None = None,
 ) -> str:
     """Build the key figures of a territory against other areas, as an HTML table.
+
+    Rows built from the synthetic Sirene extract (``synthetique`` column of the contract)
+    carry the mark « Données synthétiques de démonstration ».
 
     Parameters
     ----------
@@ -89,8 +90,6 @@ def key_figures_table(
         Tidy indicator table.
     territory_code : str
         Territory described (first column).
-    synthetic : bool
-        Mark the rows built from the synthetic Sirene extract.
     areas : sequence of (code, name), optional
         Columns after the territory; its comparison areas by default.
     caption : str, optional
@@ -120,7 +119,7 @@ def key_figures_table(
             f"{escape(figure.fmt(indicator_value(table, code, figure.key)))}</td>"
             for code, _ in columns
         )
-        synthetic_row = is_synthetic_source(row["source"], synthetic)
+        synthetic_row = row_is_synthetic(row)
         rows.append(
             f'<tr><th scope="row">{escape(figure.label)}{_mark(synthetic_row)}</th>{cells}'
             f'<td class="millesime">{escape(str(row["millesime"]))}, source {number_ref}</td>'
@@ -209,7 +208,7 @@ def comparison_2013_table(
                 f'<span class="source">Source : {escape(str(row["source"]))} '
                 f"({escape(str(row['millesime']))})</span>"
             )
-            mark = is_synthetic_source(row["source"], synthetic)
+            mark = row_is_synthetic(row)
         note = escape(str(figure["note"]))
         extra = today.get("complement")
         if extra and has_value(table, extra["territoire_code"], extra["indicateur"]):
@@ -551,14 +550,14 @@ def synthesis_page(
     reference = load_reference_2013()
     info = run_info.get("donnees", run_info)
     ess_keys = ("part_ess_etablissements_employeurs", "part_ess_effectif_salarie_estime")
-    any_synthetic = synthetic and any(key_is_synthetic(table, k, True) for k in ess_keys)
+    any_synthetic = any(key_is_synthetic(table, k) for k in ess_keys)
 
     findings = []
     for function in FINDINGS:
         sentence = function(table, territory_code, territory_name)
         if sentence:
             keys = SYNTHETIC_FINDINGS.get(function, ())
-            mark = any(key_is_synthetic(table, k, synthetic) for k in keys)
+            mark = any(key_is_synthetic(table, k) for k in keys)
             findings.append(f"<li>{escape(sentence)}{_mark(mark)}</li>")
     since = finding_since_2013(table, territory_code, territory_name, reference)
     if since:
@@ -589,7 +588,6 @@ def synthesis_page(
         key_figures_table(
             table,
             territory_code,
-            synthetic,
             areas=epcis,
             caption=f"{territory_name} et ses intercommunalités",
         )
@@ -640,7 +638,7 @@ def synthesis_page(
         f'<ul class="constats">{"".join(findings)}</ul></section>\n'
         f"{scenarios_section}"
         '<section id="chiffres-cles"><h2>Chiffres clés</h2>'
-        f"{key_figures_table(table, territory_code, synthetic)}{epci_table}</section>\n"
+        f"{key_figures_table(table, territory_code)}{epci_table}</section>\n"
         f"{comparison_section}\n"
         f"{sources_appendix(sources, rules_text, synthetic, run_info)}\n"
         "</main>\n</body>\n</html>\n"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .contract import TIDY_COLUMNS
+from .contract import CORE_COLUMNS
 from .errors import RessolError
 from .formatting import number, percent, signed_percent
 
@@ -77,11 +77,11 @@ def as_published(value: object, kind: str) -> str:
 
 def check_table(indicators: pd.DataFrame, territory_code: str) -> pd.DataFrame:
     """Refuse a table off the contract or without the territory; codes read as text."""
-    missing = [c for c in TIDY_COLUMNS if c not in indicators.columns]
+    missing = [c for c in CORE_COLUMNS if c not in indicators.columns]
     if missing:
         raise RessolError(
             f"Le tableau des indicateurs n'a pas les colonnes {', '.join(missing)}. Il doit "
-            f"suivre le contrat de indicateurs.csv ({', '.join(TIDY_COLUMNS)})."
+            f"suivre le contrat de indicateurs.csv ({', '.join(CORE_COLUMNS)}…)."
         )
     table = indicators.assign(territoire_code=indicators["territoire_code"].astype(str))
     if territory_code not in set(table["territoire_code"]):
@@ -152,23 +152,6 @@ def indicator_row(table: pd.DataFrame, area: str, key: str) -> pd.Series | None:
 def short_name(name: str) -> str:
     """``Basse-Normandie (Calvados, Manche, Orne)`` → ``Basse-Normandie`` for sentences."""
     return name.split(" (")[0]
-
-
-def is_synthetic_source(source: str, synthetic: bool) -> bool:
-    """Whether a row with this source line is built from the synthetic demonstration data.
-
-    Only the Sirene extract can be synthetic (the real stock files cannot ship with the
-    project): when ``synthetic`` is true, every row whose source names Sirene, or says it is
-    synthetic, is marked.
-    """
-    text = str(source).lower()
-    return synthetic and ("sirene" in text or "synthétique" in text)
-
-
-def key_is_synthetic(table: pd.DataFrame, key: str, synthetic: bool) -> bool:
-    """Whether an indicator key comes from the synthetic demonstration extract."""
-    sources = table.loc[table["indicateur"] == key, "source"]
-    return any(is_synthetic_source(s, synthetic) for s in sources)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -89,3 +89,35 @@ def test_duplicated_indicator_is_refused(tmp_path):
 def test_missing_file_is_named(tmp_path):
     with pytest.raises(RessolError, match="introuvable.*absent.csv"):
         compare_runs(tmp_path / "absent.csv", B)
+
+
+def test_demonstration_figures_are_named_from_the_marker_or_old_source_lines(tmp_path):
+    # B with the marker column: B's population of Centre Manche is synthetic.
+    marked = pd.read_csv(B, dtype=str, keep_default_na=False)
+    marked["synthetique"] = "non"
+    synthetic_row = (marked.territoire_code == "centre-manche") & (
+        marked.indicateur == "population"
+    )
+    marked.loc[synthetic_row, "synthetique"] = "oui"
+    b = tmp_path / "b.csv"
+    marked.to_csv(b, index=False)
+    # A written before the marker existed: its source line says the figure is synthetic.
+    old = pd.read_csv(A, dtype=str, keep_default_na=False)
+    is_dep = (old.territoire_code == "dep-50") & (old.indicateur == "population")
+    old.loc[is_dep, "source"] = "Données synthétiques de démonstration au format Sirene"
+    a = tmp_path / "a.csv"
+    old.to_csv(a, index=False)
+    assert read_indicators(a)["synthetique"].tolist().count("oui") == 1
+    result = compare_runs(a, b).set_index(["territoire_code", "indicateur"])
+    assert result.loc[
+        ("centre-manche", "population"), ["synthetique_a", "synthetique_b"]
+    ].tolist() == [
+        "non",
+        "oui",
+    ]
+    assert result.loc[("dep-50", "population"), "synthetique_a"] == "oui"
+    text = format_comparison(compare_runs(a, b))
+    line = next(x for x in text.splitlines() if "(centre-manche) · population" in x)
+    assert line.count("[démonstration]") == 1 and "(RP 2023) [démonstration]" in line
+    line = next(x for x in text.splitlines() if "(dep-50) · population" in x)
+    assert "(RP 2022) [démonstration] →" in line

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 GOLDEN = Path(__file__).parent / "golden" / "indicateurs_centre-manche.csv"
 
 
@@ -25,6 +27,13 @@ def test_centre_manche_indicators_are_byte_identical_to_the_golden_file(built_pr
         check=False,
     )
     assert result.returncode == 0, result.stderr
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    # The contract's run-wide rules: the same keys for every area, values to 4 decimals.
+    keys = table.groupby("territoire_code")["indicateur"].agg(lambda k: tuple(sorted(k)))
+    assert keys.nunique() == 1, keys
+    decimals = table["valeur"].str.partition(".")[2].str.len()
+    assert decimals.max() <= 4, table.loc[decimals.idxmax()]
+    assert set(table["synthetique"]) == {"oui", "non"}
     produced, golden = out.read_bytes(), GOLDEN.read_bytes()
     if produced != golden:
         new = produced.decode("utf-8").splitlines()

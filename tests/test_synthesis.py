@@ -35,7 +35,8 @@ AREAS = [
 ]
 
 
-def tidy_fixture(with_ess: bool = True) -> pd.DataFrame:
+def tidy_fixture(with_ess: bool = True, synthetic: bool = True) -> pd.DataFrame:
+    """Tidy rows of the five areas; the ESS rows carry the synthetic marker when asked."""
     rows = []
     for code, name, pop, dens, young, old, older, growth, ess_e, ess_j in AREAS:
         values = [
@@ -60,6 +61,7 @@ def tidy_fixture(with_ess: bool = True) -> pd.DataFrame:
                 unite=u,
                 source=s,
                 millesime=m,
+                synthetique="oui" if synthetic and s == SIRENE else "non",
             )
             for k, v, u, s, m in values
         ]
@@ -85,7 +87,7 @@ def entry(key: str) -> RawFile:
 
 def page(synthetic: bool = False, table: pd.DataFrame | None = None) -> str:
     return synthesis_page(
-        tidy_fixture() if table is None else table,
+        tidy_fixture(synthetic=synthetic) if table is None else table,
         "tc",
         "Terre du Centre",
         [("Démographie", "01_demographie.html"), ("Économie", "02_economie.html")],
@@ -199,6 +201,19 @@ def test_appendix_lists_every_source_with_checksum_and_rules():
     assert "<li>une suite</li>" in appendix  # the ESS rules, continuation joined
     assert "Corrèze écartée." in appendix
     assert "Aucune : tous les chiffres" in appendix
+
+
+def test_synthetic_mark_follows_the_marker_column_not_the_source_text():
+    # Same Sirene source lines, marker « non »: real data, nothing is marked.
+    html = page(synthetic=False, table=tidy_fixture(synthetic=False))
+    assert SYNTHETIC_MARK not in html
+    # A row marked « oui » is marked whatever its source says.
+    table = tidy_fixture(synthetic=False)
+    table.loc[table["indicateur"] == "population", "synthetique"] = "oui"
+    figures = page(table=table)
+    figures = figures[figures.index('id="chiffres-cles"') : figures.index('id="sources"')]
+    rows = [r for r in figures.split("<tr>")[1:] if SYNTHETIC_MARK in r]
+    assert rows and all(r.startswith('<th scope="row">Habitants') for r in rows)
 
 
 def test_synthetic_mark_on_every_part_built_from_sirene():
