@@ -89,9 +89,11 @@ def comparateur_indicators(
     DataFrame
         Tidy rows (:data:`TIDY_COLUMNS`) for ``emplois_au_lieu_de_travail``,
         ``emplois_salaries_au_lieu_de_travail``, ``evolution_emplois_<rpp>_<rp>`` (%),
-        ``taux_de_chomage_15_64_ans`` (%), ``etablissements_actifs`` and
-        ``part_etablissements_<secteur>`` (%). A ratio is missing when one of its sums is;
-        ``communes_manquantes`` is the larger count of its two terms.
+        ``taux_de_chomage_15_64_ans`` (%), ``etablissements_employeurs_flores`` (Flores
+        ``ETTOT``: employer establishments, formerly ``etablissements_actifs``) and
+        ``part_etablissements_<secteur>`` (% of those employer establishments). A ratio is
+        missing when one of its sums is; ``communes_manquantes`` is the larger count of its
+        two terms.
     """
     rp, rpp, flores = vintages["rp"], vintages["rp_precedent"], vintages["flores"]
     sector_columns = [f"etablissements_{s}" for s in SECTORS]
@@ -111,7 +113,10 @@ def comparateur_indicators(
     missing = sums[[f"manquants_{c}" for c in columns]].set_axis(columns, axis=1).set_axis(index)
     census = f"Insee, RP {rp}, exploitation principale"
     at_work = f"{census}, lieu de travail"
-    flores_source = f"Insee, Flores {flores} (établissements actifs au 31/12/{flores})"
+    flores_source = (
+        f"Insee, Flores {flores} (établissements employeurs actifs au 31/12/{flores} : au moins "
+        f"un salarié dans l'année)"
+    )
 
     def rows(key: str, value: pd.Series, terms: Sequence[str]) -> pd.DataFrame:
         out = value.rename("valeur").reset_index()
@@ -157,7 +162,7 @@ def comparateur_indicators(
             str(rp),
         ),
         tidy_rows(
-            rows("etablissements_actifs", values["etablissements"], ["etablissements"]),
+            rows("etablissements_employeurs_flores", values["etablissements"], ["etablissements"]),
             "établissements",
             flores_source,
             str(flores),

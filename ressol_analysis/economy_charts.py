@@ -170,8 +170,8 @@ def establishment_sectors(wide: pd.DataFrame, source: str) -> Figure:
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     percent_axis(ax.xaxis)
-    ax.set_xlabel("Part des établissements actifs (%)")
-    ax.set_title("Répartition des établissements actifs par grand secteur")
+    ax.set_xlabel("Part des établissements employeurs (%)")
+    ax.set_title("Répartition des établissements employeurs par grand secteur")
     ax.legend(frameon=False, fontsize=8, ncol=3, loc="upper center", bbox_to_anchor=(0.45, -0.16))
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     add_source(fig, source)
@@ -699,7 +699,7 @@ def dominant_map(
         dominant.set_index("CODGEO")["secteur_dominant"],
         labels={**SECTOR_LABELS, TIE: TIE_LABEL},
         colours={**SECTOR_COLOURS, TIE: TIE_COLOUR},
-        title=f"Secteur qui compte le plus d'établissements actifs, fin {year}",
+        title=f"Secteur qui compte le plus d'établissements employeurs, fin {year}",
         legend_title="Secteur dominant",
         source=source,
         groups=_groups(shapes),

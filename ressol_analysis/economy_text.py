@@ -20,13 +20,15 @@ from .formatting import (
     number,
     percent,
     points_gap,
-    round_to_ten,
     signed_percent,
     with_unit,
 )
 from .labels import SECTOR_LABELS
 
-ESTABLISHMENT_KEYS = ["etablissements_actifs", *[f"part_etablissements_{s}" for s in SECTORS]]
+ESTABLISHMENT_KEYS = [
+    "etablissements_employeurs_flores",
+    *[f"part_etablissements_{s}" for s in SECTORS],
+]
 SOURCE_KEYS = ["comparateur", "naf_table_passage", "naf_a38", "cog_communes", "epci"]
 SYNTHETIC_WARNING = (
     "> **Attention — données synthétiques.** Les emplois, établissements et secteurs du "
@@ -92,7 +94,7 @@ def jobs_findings(wide: pd.DataFrame, territory: str, department: str, region: s
     salaried = 100 * t["emplois_salaries_au_lieu_de_travail"] / t["emplois_au_lieu_de_travail"]
     salaried_d = 100 * d["emplois_salaries_au_lieu_de_travail"] / d["emplois_au_lieu_de_travail"]
     findings = [
-        f"{t['territoire']} compte {number(round_to_ten(t['emplois_au_lieu_de_travail']))} "
+        f"{t['territoire']} compte {number(t['emplois_au_lieu_de_travail'])} "
         f"emplois au lieu de travail en {end}, dont {percent(salaried, 0)} d'emplois salariés "
         f"({d['territoire']} : {percent(salaried_d, 0)}) ; les autres sont des indépendants, "
         "chefs d'exploitation agricole, artisans, commerçants et professions libérales."
@@ -175,12 +177,16 @@ def evolution_note(communes: pd.DataFrame, names: dict[str, str], wide: pd.DataF
 
 
 def establishment_findings(wide: pd.DataFrame, territory: str, region: str) -> list[str]:
-    """Sentences on the number of active establishments and their five-sector structure.
+    """Sentences on the employer establishments (Flores) and their five-sector structure.
+
+    Flores counts employer establishments only (at least one employee during the year): farms
+    and businesses without employees are not in these figures, and the sentences say so.
 
     Parameters
     ----------
     wide : DataFrame
-        One row per area with ``etablissements_actifs`` and ``part_etablissements_<secteur>``.
+        One row per area with ``etablissements_employeurs_flores`` and
+        ``part_etablissements_<secteur>``.
     territory, region : str
         Codes of the territory and of the comparison area.
 
@@ -195,9 +201,11 @@ def establishment_findings(wide: pd.DataFrame, territory: str, region: str) -> l
     above = max(gaps, key=lambda s: gaps[s])
     below = min(gaps, key=lambda s: gaps[s])
     findings = [
-        f"{number(t['etablissements_actifs'])} établissements sont actifs sur le territoire. "
+        f"{number(t['etablissements_employeurs_flores'])} établissements employeurs (au moins un "
+        "salarié dans l'année) sont actifs sur le territoire ; les exploitations et entreprises "
+        "sans salarié n'en font pas partie. "
         f"{SECTOR_NAMES[above].capitalize()} y pèse {percent(t[shares[above]])} des "
-        f"établissements, contre {percent(r[shares[above]])} en {r['territoire']} "
+        f"établissements employeurs, contre {percent(r[shares[above]])} en {r['territoire']} "
         f"({points_gap(gaps[above])}) ; c'est l'écart le plus marqué.",
         f"À l'inverse, {SECTOR_NAMES[below]} est moins présent "
         f"({percent(t[shares[below]])} contre {percent(r[shares[below]])}).",
@@ -206,8 +214,8 @@ def establishment_findings(wide: pd.DataFrame, territory: str, region: str) -> l
     if len(epcis) > 1:
         top = epcis.loc[epcis[shares["agriculture"]].idxmax()]
         findings.append(
-            f"Le poids des exploitations agricoles culmine dans {top['territoire']} : "
-            f"{percent(top[shares['agriculture']])} des établissements."
+            f"Le poids des exploitations agricoles employeuses culmine dans {top['territoire']} : "
+            f"{percent(top[shares['agriculture']])} des établissements employeurs."
         )
     return findings
 
@@ -347,16 +355,18 @@ def establishments_table(establishments: pd.DataFrame, year: int, source: str) -
     table = establishments[["territoire", *ESTABLISHMENT_KEYS]].rename(
         columns={
             "territoire": "Territoire",
-            "etablissements_actifs": "Établissements actifs",
+            "etablissements_employeurs_flores": "Établissements employeurs",
             **labels,
         }
     )
     return html_table(
         table,
-        {"Établissements actifs": number, **{label: percent for label in labels.values()}},
-        title=f"Établissements actifs au 31 décembre {year} et part de chaque grand secteur",
+        {"Établissements employeurs": number, **{label: percent for label in labels.values()}},
+        title=f"Établissements employeurs au 31 décembre {year} et part de chaque grand secteur",
         source=source,
-        note="Parts en pourcentage des établissements actifs de la zone (sections de la NAF : A "
+        note="Établissements employeurs : au moins un salarié au cours de l'année (fichier "
+        "Flores) ; les exploitations et entreprises sans salarié n'y sont pas. "
+        "Parts en pourcentage des établissements employeurs de la zone (sections de la NAF : A "
         "agriculture ; B à E industrie ; F construction ; G à U hors O à Q commerce, transports "
         "et services divers ; O à Q administration, enseignement, santé, action sociale).",
     )
@@ -365,7 +375,7 @@ def establishments_table(establishments: pd.DataFrame, year: int, source: str) -
 def establishments_alt(year: int) -> str:
     """Alternative text of the five-sector chart of establishments."""
     return (
-        f"Barres empilées : répartition des établissements actifs fin {year} entre cinq grands "
+        f"Barres empilées : répartition des établissements employeurs fin {year} entre cinq grands "
         "secteurs pour le territoire, ses intercommunalités et ses zones de comparaison."
     )
 
@@ -383,18 +393,19 @@ def dominant_alt(year: int) -> str:
     """Alternative text of the map of the dominant sector."""
     return (
         "Carte de typologie des communes selon le grand secteur qui compte le plus "
-        f"d'établissements actifs fin {year} : agriculture dans la plupart des communes rurales, "
-        "commerce, transports et services dans les bourgs et les villes."
+        f"d'établissements employeurs fin {year} : agriculture dans la plupart des communes "
+        "rurales, commerce, transports et services dans les bourgs et les villes."
     )
 
 
 def dominant_note(communes: pd.DataFrame) -> str:
     """How to read the map of the dominant sector (median number of establishments)."""
     return (
-        "Le secteur dominant est celui qui compte le plus d'établissements actifs dans la "
+        "Le secteur dominant est celui qui compte le plus d'établissements employeurs dans la "
         "commune, parmi les cinq grands secteurs. Une commune sur deux compte moins de "
-        f"{number(communes['etablissements'].median())} établissements : dans les petites "
-        "communes, quelques exploitations suffisent à faire de l'agriculture le secteur dominant."
+        f"{number(communes['etablissements'].median())} établissements employeurs : dans les "
+        "petites communes, quelques exploitations employeuses suffisent à faire de "
+        "l'agriculture le secteur dominant."
     )
 
 
@@ -460,7 +471,8 @@ def income_table(
         source=source,
         note="« secret » : chiffre non diffusé par l'Insee (secret statistique) ; « non "
         "disponible » : commune absente du fichier. Valeurs communales : elles ne se moyennent "
-        "pas. Liste complète dans le fichier indicateurs joint au rapport.",
+        "pas. Les autres communes figurent sur la carte ci-dessus (ces valeurs communales ne "
+        "sont pas dans le fichier des indicateurs, qui décrit des zones).",
     )
 
 

@@ -57,11 +57,6 @@ def with_unit(value: object, unit: str, decimals: int = 0) -> str:
     return MISSING if _is_missing(value) else f"{number(value, decimals)}{NBSP}{unit}"
 
 
-def round_to_ten(value: float) -> float:
-    """Round a count to the nearest ten (census and estimated jobs are not exact)."""
-    return value if _is_missing(value) else round(float(value), -1)
-
-
 def euros(value: object) -> str:
     """Format an amount in euros (``14 600 €``, ``1 250,50 €``); blank when missing.
 

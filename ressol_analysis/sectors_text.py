@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .areas import epci_rows, rows_of
-from .formatting import html_table, number, percent, points_gap, round_to_ten
+from .formatting import html_table, number, percent, points_gap
 
 SPHERE_KEYS = [
     "emplois_sphere_presentielle",
@@ -160,7 +160,7 @@ def agrifood_findings(wide: pd.DataFrame, territory: str, region: str) -> list[s
     return [
         f"La filière agricole et agroalimentaire (exploitations, industries alimentaires, "
         f"commerce de gros agricole, coopératives agricoles et CUMA) compte environ "
-        f"{number(round_to_ten(t['emplois_filiere_agricole']))} emplois salariés, soit "
+        f"{number(t['emplois_filiere_agricole'])} emplois salariés, soit "
         f"{percent(t[filiere])} de l'emploi salarié estimé, contre {percent(r[filiere])} en "
         f"{r['territoire']} ({number(ratio, 1)} fois plus).",
         f"Dans le détail : agriculture {percent(t['part_emplois_agriculture'])}, industries "

@@ -126,7 +126,7 @@ def test_comparateur_indicators(comparateur):
             "emplois_salaries_au_lieu_de_travail": 230.0,  # 150 + 80
             "evolution_emplois_2016_2022": 100 * (300.5 - 300) / 300,  # P16: 180 + 120 = 300
             "taux_de_chomage_15_64_ans": 100 * 50 / 600,  # (30 + 20) / (400 + 200)
-            "etablissements_actifs": 60.0,
+            "etablissements_employeurs_flores": 60.0,
             "part_etablissements_agriculture": 100 * 14 / 60,  # 10 + 4
             "part_etablissements_industrie": 100 * 7 / 60,  # 5 + 2
             "part_etablissements_construction": 100 * 7 / 60,
@@ -157,7 +157,7 @@ def test_comparateur_indicators(comparateur):
     assert units["emplois_au_lieu_de_travail"] == "emplois"
     sources = result.drop_duplicates("indicateur").set_index("indicateur")
     assert sources.loc["evolution_emplois_2016_2022", "millesime"] == "2016-2022"
-    assert sources.loc["etablissements_actifs", "source"].startswith("Insee, Flores 2024")
+    assert sources.loc["etablissements_employeurs_flores", "source"].startswith("Insee, Flores 2024")
 
 
 def test_income_by_commune_shows_secret(comparateur):

@@ -27,12 +27,20 @@ def jobs_wide(region_change: float = 3.0) -> pd.DataFrame:
     )
 
 
+_NO_GAP = pd.DataFrame({"CODGEO": ["00001"], "emplois_precedent": [1.0]})
+
+
 def test_jobs_findings():
     findings = et.jobs_findings(jobs_wide(), "t", "dep", "reg")
     assert findings[0].startswith(
-        f"Bocage compte 12{S}340 emplois au lieu de travail en 2022, dont 81{S}% d'emplois "
+        f"Bocage compte 12{S}344 emplois au lieu de travail en 2022, dont 81{S}% d'emplois "
         f"salariés (Manche : 85{S}%)"  # 10 000 / 12 344 = 81,0 % ; 170 / 200 = 85 %
     )
+    # The sentence rounds the jobs as the table does (to the unit), never to the ten.
+    table = et.jobs_table(
+        jobs_wide(), {"rp": 2022, "rp_precedent": 2016}, lambda _: "Insee", _NO_GAP, {}
+    )
+    assert f"12{S}344" in table
     assert findings[1] == (
         f"Entre 2016 et 2022, le nombre d'emplois a évolué de +2,0{S}% sur la période "
         f"(Manche : +3,9{S}% ; Normandie : +3,0{S}%)."
@@ -88,7 +96,7 @@ def establishments_wide() -> pd.DataFrame:
             "territoire_code": ["t", "e1", "e2", "reg"],
             "territoire": ["Bocage", "CC Nord", "CC Sud", "Normandie"],
             "niveau": ["territoire", "epci", "epci", "comparaison"],
-            "etablissements_actifs": [1_234.0, 800.0, 434.0, 100_000.0],
+            "etablissements_employeurs_flores": [1_234.0, 800.0, 434.0, 100_000.0],
             "part_etablissements_agriculture": [18.0, 12.0, 25.0, 8.0],
             "part_etablissements_industrie": [7.0, 7.0, 7.0, 7.0],
             "part_etablissements_construction": [9.0, 10.0, 8.0, 10.0],
@@ -106,12 +114,15 @@ def establishments_wide() -> pd.DataFrame:
 def test_establishment_findings_name_the_largest_gaps():
     findings = et.establishment_findings(establishments_wide(), "t", "reg")
     assert findings == [
-        f"1{S}234 établissements sont actifs sur le territoire. L'agriculture, la sylviculture "
-        f"et la pêche y pèse 18,0{S}% des établissements, contre 8,0{S}% en Normandie "
-        f"(10,0{S}points de plus) ; c'est l'écart le plus marqué.",
+        f"1{S}234 établissements employeurs (au moins un salarié dans l'année) sont actifs sur "
+        "le territoire ; les exploitations et entreprises sans salarié n'en font pas partie. "
+        f"L'agriculture, la sylviculture et la pêche y pèse 18,0{S}% des établissements "
+        f"employeurs, contre 8,0{S}% en Normandie (10,0{S}points de plus) ; c'est l'écart le "
+        "plus marqué.",
         "À l'inverse, le commerce, les transports et les services divers est moins présent "
         f"(52,0{S}% contre 60,0{S}%).",
-        f"Le poids des exploitations agricoles culmine dans CC Sud : 25,0{S}% des établissements.",
+        f"Le poids des exploitations agricoles employeuses culmine dans CC Sud : 25,0{S}% des "
+        "établissements employeurs.",
     ]
 
 
@@ -179,7 +190,7 @@ def test_agrifood_findings():
         }
     )
     findings = st.agrifood_findings(wide, "t", "reg")
-    assert f"environ 6{S}780 emplois salariés, soit 15,0{S}%" in findings[0]
+    assert f"environ 6{S}779 emplois salariés, soit 15,0{S}%" in findings[0]
     assert findings[0].endswith(f"contre 7,5{S}% en Normandie (2,0 fois plus).")
     assert findings[2] == (
         f"Les coopératives agricoles et CUMA emploient 1,4{S}% des salariés du territoire ; au "
