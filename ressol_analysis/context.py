@@ -140,13 +140,25 @@ class Diagnostic:
         return conform(table)
 
     def _demography_indicators(self) -> pd.DataFrame:
-        """Demographic indicators with the source line and vintage of each group."""
+        """Demographic indicators with the source line and vintage of each file."""
         src, geo = self.data.sources, geography_note(self.data.info["cog"])
         last = int(self.data.info["estimations_annees"][1])
+        comparateur, dossier = src["comparateur"], src["rp_ages"]
+        # The comparateur gives the two latest censuses and SUPERF; older ones come from the
+        # dossier complet (build.py).
+        in_comparateur = {self.data.info["comparateur"][k] for k in ("rp", "rp_precedent")}
+        # The geography is added after each source line by ``indicators``.
         sources = {
-            "population": f"{src['comparateur'].citation} ; {src['rp_ages'].citation} — {geo}",
+            "population": comparateur.citation,
+            **{
+                f"population_{y}": (comparateur if y in in_comparateur else dossier).citation
+                for y in self.data.census_years[1:]
+            },
+            "superficie": (
+                f"Insee, superficie des communes (SUPERF), {comparateur.title.split(' (')[0]}"
+            ),
             "populations_legales": f"{src['populations_legales'].citation} — {geo}",
-            "ages": f"{src['rp_ages'].citation} — {geo}",
+            "ages": f"{dossier.citation} — {geo}",
             "estimations": (
                 f"{src['estimations_quinquennales'].citation}, {last} — départements entiers"
             ),
@@ -160,6 +172,7 @@ class Diagnostic:
             last,
             sources,
             src["populations_legales"].vintage,
+            f"Superficie, {comparateur.geography}",
         )
 
     def _ess_indicators(self) -> pd.DataFrame:

@@ -34,7 +34,7 @@ UNITS = {
     "indice_de_vieillissement": "indice (60 ans ou plus pour 100 moins de 15 ans)",
     "population_estimee": "habitants",
 }
-SOURCE_KEYS = ("population", "populations_legales", "ages", "estimations")
+SOURCE_KEYS = ("population", "superficie", "populations_legales", "ages", "estimations")
 AGE_LABELS = {
     "POP0014": "0-14 ans",
     "POP1529": "15-29 ans",
@@ -186,12 +186,13 @@ def whole_departement_areas(membership: pd.DataFrame, communes: pd.DataFrame) ->
 
 
 def estimated_age_shares(estimates: pd.DataFrame, areas: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Under-20, 60+ and 75+ shares from INSEE population estimates, for whole-département areas.
+    """Under-20, 60+, 65+ and 75+ shares from INSEE's estimates, for whole-département areas.
 
     Parameters
     ----------
     estimates : DataFrame
-        ``annee``, ``DEP``, ``pop_0_19``, ``pop_60_plus``, ``pop_75_plus``, ``pop_totale``.
+        ``annee``, ``DEP``, ``pop_0_19``, ``pop_60_plus``, ``pop_65_plus``, ``pop_75_plus``,
+        ``pop_totale``.
     areas : DataFrame
         Output of :func:`whole_departement_areas`.
     year : int
@@ -201,10 +202,11 @@ def estimated_age_shares(estimates: pd.DataFrame, areas: pd.DataFrame, year: int
     -------
     DataFrame
         ``territoire_code``, ``part_moins_20_ans``, ``part_60_ans_plus_estimations``,
-        ``part_75_ans_plus_estimations``, ``population_estimee`` (percent, persons). An area
-        with a département lacking estimates that year gets missing values.
+        ``part_65_ans_plus_estimations``, ``part_75_ans_plus_estimations``,
+        ``population_estimee`` (percent, persons). An area with a département lacking
+        estimates that year gets missing values.
     """
-    counts = ["pop_0_19", "pop_60_plus", "pop_75_plus", "pop_totale"]
+    counts = ["pop_0_19", "pop_60_plus", "pop_65_plus", "pop_75_plus", "pop_totale"]
     selected = estimates.loc[estimates["annee"] == year, ["DEP", *counts]]
     merged = areas.merge(selected, on="DEP", how="left")
     sums = merged.groupby("territoire_code", sort=False)[counts].sum(min_count=1)
@@ -216,6 +218,9 @@ def estimated_age_shares(estimates: pd.DataFrame, areas: pd.DataFrame, year: int
             "part_moins_20_ans": (100 * sums["pop_0_19"] / sums["pop_totale"]).to_numpy(),
             "part_60_ans_plus_estimations": (
                 100 * sums["pop_60_plus"] / sums["pop_totale"]
+            ).to_numpy(),
+            "part_65_ans_plus_estimations": (
+                100 * sums["pop_65_plus"] / sums["pop_totale"]
             ).to_numpy(),
             "part_75_ans_plus_estimations": (
                 100 * sums["pop_75_plus"] / sums["pop_totale"]
@@ -280,6 +285,41 @@ def commune_table(communes: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
     return out.sort_values(["population", "CODGEO"], ascending=[False, True]).reset_index(drop=True)
 
 
+def population_sources(sources: Mapping[str, str], census_years: Sequence[int]) -> dict[str, str]:
+    """Source line of each population, growth, area and density key (one file per figure).
+
+    Parameters
+    ----------
+    sources : mapping of str to str
+        ``population``, ``population_<year>`` (earlier censuses) and ``superficie``.
+    census_years : sequence of int
+        Census years, most recent first.
+
+    Returns
+    -------
+    dict of str to str
+        Key → source line; a growth rate between two censuses read from two files cites both.
+    """
+    latest, *earlier = census_years
+    by_year = {latest: sources["population"]} | {y: sources[f"population_{y}"] for y in earlier}
+    lines = {f"population_{y}": by_year[y] for y in earlier}
+    ordered = sorted(census_years)
+    for start, end in zip(ordered[:-1], ordered[1:], strict=True):
+        files = list(dict.fromkeys([by_year[start], by_year[end]]))
+        lines[f"taux_evolution_annuel_{start}_{end}"] = " ; ".join(files)
+    area = sources["superficie"]
+    density = (
+        sources["population"]
+        if area == sources["population"]
+        else (f"{sources['population']} (population) ; {area} (superficie)")
+    )
+    return lines | {
+        "population": sources["population"],
+        "superficie_km2": area,
+        "densite_hab_km2": density,
+    }
+
+
 def unit(key: str) -> str:
     """Unit of a demographic indicator key (``habitants``, ``% par an``, ``%``…)."""
     if key in UNITS:
@@ -300,6 +340,7 @@ def demography_indicators(
     estimate_year: int,
     sources: Mapping[str, str],
     legal_vintage: str,
+    area_vintage: str,
 ) -> pd.DataFrame:
     """All demographic indicators of the areas of ``membership``, in the tidy contract.
 
@@ -319,10 +360,14 @@ def demography_indicators(
     estimate_year : int
         Year of the estimates quoted (population at 1 January).
     sources : mapping of str to str
-        Source line of each group of indicators: ``population`` (census populations and
-        density), ``populations_legales``, ``ages`` (age bands), ``estimations``.
+        Source line of each file: ``population`` (the latest census population, with which
+        the density is computed), ``population_<year>`` for each earlier census (the file
+        that gives it), ``superficie`` (INSEE's ``SUPERF``), ``populations_legales``,
+        ``ages`` (age bands), ``estimations``. A growth rate cites the files of both ends.
     legal_vintage : str
         Vintage of the legal populations.
+    area_vintage : str
+        Vintage of the areas (``Superficie Insee, COG 2025``), not a census year.
 
     Returns
     -------
@@ -341,14 +386,20 @@ def demography_indicators(
 
     population = population_indicators(totals, census_years)
     latest = f"RP {census_years[0]}"
-    population_vintage = {"population": latest, "superficie_km2": latest, "densite_hab_km2": latest}
+    population_vintage = {
+        "population": latest,
+        "superficie_km2": area_vintage,
+        "densite_hab_km2": latest,
+    }
     population_vintage |= {f"population_{y}": f"RP {y}" for y in census_years[1:]}
     ordered = sorted(census_years)
     population_vintage |= {
         f"taux_evolution_annuel_{a}_{b}": f"RP {a} et RP {b}"
         for a, b in zip(ordered[:-1], ordered[1:], strict=True)
     }
-    frames = [tidy(population, names, unit, sources["population"], population_vintage)]
+    rows = tidy(population, names, unit, "", population_vintage)
+    rows["source"] = rows["indicateur"].map(population_sources(sources, census_years))
+    frames = [rows]
     legal = totals[["territoire_code"]].assign(population_legale=totals["PMUN_LEGALE"])
     frames.append(tidy(legal, names, unit, sources["populations_legales"], legal_vintage))
     ages = age_structure(totals)

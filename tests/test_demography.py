@@ -110,6 +110,7 @@ def test_estimates_only_for_areas_of_whole_departements():
             "DEP": pd.array(["50", "14", "50"], dtype="string"),
             "pop_0_19": [200.0, 100.0, 1.0],
             "pop_60_plus": [300.0, 150.0, 1.0],
+            "pop_65_plus": [240.0, 90.0, 1.0],
             "pop_75_plus": [100.0, 50.0, 1.0],
             "pop_totale": [1000.0, 500.0, 1.0],
         }
@@ -118,6 +119,8 @@ def test_estimates_only_for_areas_of_whole_departements():
     assert shares.loc["terr", "part_moins_20_ans"] == pytest.approx(20.0)
     assert shares.loc["tout", "part_moins_20_ans"] == pytest.approx(100 * 300 / 1500)
     assert shares.loc["tout", "part_60_ans_plus_estimations"] == pytest.approx(30.0)
+    assert shares.loc["terr", "part_65_ans_plus_estimations"] == pytest.approx(24.0)
+    assert shares.loc["tout", "part_65_ans_plus_estimations"] == pytest.approx(100 * 330 / 1500)
     assert shares.loc["tout", "population_estimee"] == 1500.0
 
 
@@ -129,9 +132,29 @@ def test_estimates_missing_for_a_departement_make_the_area_missing():
             "DEP": pd.array(["50", "14"], dtype="string"),
             "pop_0_19": [200.0, float("nan")],
             "pop_60_plus": [300.0, float("nan")],
+            "pop_65_plus": [240.0, float("nan")],
             "pop_75_plus": [100.0, float("nan")],
             "pop_totale": [1000.0, float("nan")],
         }
     )
     shares = demography.estimated_age_shares(estimates, whole, 2021)
     assert math.isnan(shares["part_moins_20_ans"].iloc[0])
+
+
+def test_each_population_figure_cites_its_own_file():
+    sources = {
+        "population": "Comparateur (RP 2022, RP 2016)",
+        "population_2016": "Comparateur (RP 2022, RP 2016)",
+        "population_2011": "Dossier complet (RP 2011)",
+        "superficie": "Insee, superficie (SUPERF)",
+    }
+    lines = demography.population_sources(sources, [2022, 2016, 2011])
+    assert lines["superficie_km2"] == "Insee, superficie (SUPERF)"  # not a census
+    assert lines["population_2011"] == "Dossier complet (RP 2011)"
+    assert lines["taux_evolution_annuel_2016_2022"] == "Comparateur (RP 2022, RP 2016)"
+    assert lines["taux_evolution_annuel_2011_2016"] == (
+        "Dossier complet (RP 2011) ; Comparateur (RP 2022, RP 2016)"
+    )
+    assert lines["densite_hab_km2"] == (
+        "Comparateur (RP 2022, RP 2016) (population) ; Insee, superficie (SUPERF) (superficie)"
+    )

@@ -157,7 +157,9 @@ def test_comparateur_indicators(comparateur):
     assert units["emplois_au_lieu_de_travail"] == "emplois"
     sources = result.drop_duplicates("indicateur").set_index("indicateur")
     assert sources.loc["evolution_emplois_2016_2022", "millesime"] == "2016-2022"
-    assert sources.loc["etablissements_employeurs_flores", "source"].startswith("Insee, Flores 2024")
+    assert sources.loc["etablissements_employeurs_flores", "source"].startswith(
+        "Insee, Flores 2024"
+    )
 
 
 def test_income_by_commune_shows_secret(comparateur):

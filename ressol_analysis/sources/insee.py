@@ -182,8 +182,9 @@ def read_estimates_five_year(path: Path) -> tuple[pd.DataFrame, list[str]]:
     -------
     DataFrame
         Long table ``annee`` (int), ``DEP`` (str), ``pop_0_19``, ``pop_60_plus``,
-        ``pop_75_plus``, ``pop_totale`` (floats), one row per year × département. A row whose
-        bands do not add up to its total is kept with missing values, never used.
+        ``pop_65_plus``, ``pop_75_plus``, ``pop_totale`` (floats), one row per year ×
+        département. A row whose bands do not add up to its total is kept with missing
+        values, never used.
     list of str
         One French sentence per such inconsistent row (the published file has one: Corrèze
         2021), for the build information and the report.
@@ -228,11 +229,13 @@ def read_estimates_five_year(path: Path) -> tuple[pd.DataFrame, list[str]]:
                 "DEP": body[0].astype("string").to_numpy(),
                 "pop_0_19": bands[:, :4].sum(axis=1),
                 "pop_60_plus": bands[:, 12:].sum(axis=1),
+                "pop_65_plus": bands[:, 13:].sum(axis=1),
                 "pop_75_plus": bands[:, 15:].sum(axis=1),
                 "pop_totale": total.astype(float),
             }
         )
-        frame.loc[inconsistent, ["pop_0_19", "pop_60_plus", "pop_75_plus", "pop_totale"]] = None
+        counts = ["pop_0_19", "pop_60_plus", "pop_65_plus", "pop_75_plus", "pop_totale"]
+        frame.loc[inconsistent, counts] = None
         frames.append(frame)
     if not frames:
         raise RessolError(
