@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import demography, economy, ess, sectors
+from . import demography, economy, ess, ess_perimeter, sectors
 from .build import ProcessedData, load_geometry, load_processed
 from .contract import TIDY_COLUMNS, conform, geography_note, mark_synthetic
 from .demo_stock import BAND_YEAR
@@ -32,6 +32,11 @@ from .territory import Territory, load_territory, resolve
 SYNTHETIC_SOURCE = (
     "Données synthétiques de démonstration au format du stock Sirene (Insee), calées sur le "
     "comparateur de territoires 2025 et l'ITDD — ce ne sont pas des établissements réels"
+)
+# Source note of the complementary ESS keys (share range, statistical perimeter).
+PERIMETER_NOTE = (
+    "fourchette selon le bas ou le haut des tranches ; périmètre statistique : familles de "
+    "l'Insee par catégorie juridique, activités exclues (voir docs/methode_ess.md)"
 )
 REAL_SOURCE = (
     "Insee, base Sirene des entreprises et de leurs établissements (stock), établissements "
@@ -176,7 +181,12 @@ class Diagnostic:
         )
 
     def _ess_indicators(self) -> pd.DataFrame:
-        """ESS indicators from SIRENE, replaced by the official table when one is given."""
+        """ESS indicators from SIRENE, replaced by the official table when one is given.
+
+        Then the range of the job share and the statistical perimeter
+        (:func:`ressol_analysis.ess_perimeter.complementary_indicators`); with an official
+        table, the range is left empty (the official counts have no band range).
+        """
         table = ess.ess_indicators(
             self.establishments,
             self.membership,
@@ -184,12 +194,19 @@ class Diagnostic:
             self.sirene_vintage,
             self.synthetic,
         )
+        more = ess_perimeter.complementary_indicators(
+            self.establishments,
+            self.membership,
+            f"{self.sirene_source} ; {PERIMETER_NOTE}",
+            self.sirene_vintage,
+            self.synthetic,
+        )
         official = self.territory.official_ess
         if official is None:
-            return table
+            return pd.concat([table, more], ignore_index=True)
         counts = read_official_ess_jobs(official)
         counts["CODGEO"] = self._current_codes(counts["CODGEO"], official)
-        return ess.apply_official_table(
+        table = ess.apply_official_table(
             table,
             counts,
             self.membership,
@@ -197,6 +214,9 @@ class Diagnostic:
             f"parts rapportées à l'emploi salarié estimé d'après Sirene",
             f"Tableau officiel ({official.name})",
         )
+        ranges = more["indicateur"].str.startswith("part_ess_effectif_salarie_estime_")
+        more.loc[ranges & ~more["indicateur"].str.endswith("statistique"), "valeur"] = None
+        return pd.concat([table, more], ignore_index=True)
 
     @cached_property
     def urssaf_by_year(self) -> pd.DataFrame | None:
@@ -356,6 +376,12 @@ class Diagnostic:
         )
         mine = ess.select_area(self.establishments, self.membership, self.territory.id)
         return ess.commune_table(mine, self.in_territory(groups))
+
+    @cached_property
+    def ess_flags(self) -> pd.DataFrame:
+        """The territory's employers by legal-form family, with and without the ESS flag."""
+        mine = ess.select_area(self.establishments, self.membership, self.territory.id)
+        return ess_perimeter.flag_by_family(mine)
 
     @cached_property
     def ess_directory(self) -> pd.DataFrame:

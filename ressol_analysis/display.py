@@ -14,6 +14,8 @@ import matplotlib.pyplot as plt
 from IPython.display import HTML, Markdown
 from matplotlib.figure import Figure
 
+from .labels import demo_sentence
+
 
 def figure(fig: Figure, alt: str) -> HTML:
     """Render a figure as an embedded PNG with alternative text, and close it.
@@ -45,6 +47,20 @@ def markdown(text: str) -> Markdown:
     return Markdown(text)
 
 
-def bullets(lines: list[str]) -> Markdown:
-    """Show a list of findings as Markdown bullets."""
-    return Markdown("\n".join(f"- {line}" for line in lines))
+def bullets(lines: list[str], synthetic: bool = False) -> Markdown:
+    """Show a list of findings as Markdown bullets.
+
+    Parameters
+    ----------
+    lines : list of str
+        The findings.
+    synthetic : bool
+        Whether they are computed on the synthetic demonstration extract: then each sentence
+        starts with « Données synthétiques de démonstration (chiffres fictifs) — ».
+
+    Returns
+    -------
+    IPython.display.Markdown
+    """
+    shown = [demo_sentence(line) for line in lines] if synthetic else lines
+    return Markdown("\n".join(f"- {line}" for line in shown))

@@ -7,8 +7,8 @@ The rules (``docs/methode_ess.md``):
 3. an establishment is an employer when its headcount band is present and not ``NN``;
 4. it is ESS when its legal unit has ``economieSocialeSolidaireUniteLegale == 'O'`` (legal
    perimeter of the 2014 law, default), or — statistical perimeter, as an option — when its
-   catégorie juridique belongs to one of the four historic families and its activity is not
-   excluded;
+   catégorie juridique belongs to one of INSEE's five families (the four historic ones and the
+   « autres organismes privés à but non lucratif ») and its activity is not excluded;
 5. its family comes from its catégorie juridique through ``reference/familles_ess.csv``;
 6. its salaried jobs are estimated from its band (low, central, high) through
    ``reference/tranches_effectifs.csv``;
@@ -27,7 +27,7 @@ from .contract import SYNTHETIC_COLUMN, SYNTHETIC_NO, TIDY_COLUMNS, tidy
 from .errors import RessolError
 from .sources.reference import (
     FAMILIES,
-    HISTORIC_FAMILIES,
+    STATISTICAL_FAMILIES,
     bands_table,
     check_bands,
     check_legal_categories,
@@ -66,7 +66,7 @@ def _ess_statistical(table: pd.DataFrame) -> pd.Series:
     excluded = pd.Series(False, index=table.index)
     for prefix in statistical_exclusions()["prefixe_naf"]:
         excluded |= naf.str.startswith(prefix)
-    return table["famille"].isin(HISTORIC_FAMILIES) & ~excluded
+    return table["famille"].isin(STATISTICAL_FAMILIES) & ~excluded
 
 
 ESS_RULES = {"loi": _ess_legal, "statistique": _ess_statistical}
@@ -84,8 +84,10 @@ def classify(establishments: pd.DataFrame, perimeter: str = "loi") -> pd.DataFra
         ``activitePrincipaleEtablissement``).
     perimeter : {"loi", "statistique"}
         ``loi`` (default): ESS flag of the legal unit (law 2014-856). ``statistique``: INSEE's
-        social economy — the four historic families by catégorie juridique, minus the
-        activities of ``reference/exclusions_perimetre_statistique.csv``.
+        social economy — the five families by catégorie juridique (associations, coopératives,
+        mutuelles, fondations, autres organismes privés à but non lucratif; commercial ESS
+        companies are outside), minus the activities of
+        ``reference/exclusions_perimetre_statistique.csv``.
 
     Returns
     -------

@@ -118,8 +118,8 @@ def family_bars(
     percent_axis(ax.xaxis)
     ax.set_xlabel("Part des emplois salariés estimés de l'ESS (%)")
     ax.set_title("Répartition de l'emploi de l'ESS par famille")
-    ax.legend(frameon=False, fontsize=8, ncol=5, loc="upper center", bbox_to_anchor=(0.42, -0.13))
-    fig.tight_layout(rect=(0, 0.06, 1, 0.97))
+    ax.legend(frameon=False, fontsize=8, ncol=3, loc="upper center", bbox_to_anchor=(0.42, -0.13))
+    fig.tight_layout(rect=(0, 0.09, 1, 0.97))
     add_source(fig, source, synthetic=synthetic)
     return fig
 

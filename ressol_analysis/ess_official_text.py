@@ -117,14 +117,19 @@ def anchor_findings(anchor: pd.DataFrame, synthetic: bool) -> list[str]:
     list of str
     """
     findings = []
+    estimate = (
+        "l'estimation tirée de l'extrait Sirene de démonstration (chiffres fictifs)"
+        if synthetic
+        else "l'estimation tirée de Sirene"
+    )
     for _, row in anchor.iterrows():
         trend = row["part_ess_2014"] - row["part_ess_2008"]
         findings.append(
             f"{row['territoire']} : l'Insee mesurait un poids de l'économie sociale de "
             f"{percent(row['part_ess_2014'])} de l'emploi salarié en 2014 "
             f"({percent(row['part_ess_2008'])} en 2008, "
-            f"{points(trend)} {'de plus' if trend >= 0 else 'de moins'}) ; l'estimation tirée de "
-            f"Sirene donne {percent(row['part_ess_sirene'])}, "
+            f"{points(trend)} {'de plus' if trend >= 0 else 'de moins'}) ; {estimate} donne "
+            f"{percent(row['part_ess_sirene'])}, "
             f"{points(row['ecart'])} {'au-dessus' if row['ecart'] >= 0 else 'au-dessous'}."
         )
     if synthetic:

@@ -17,12 +17,12 @@ from .formatting import html_table, number, percent, points_gap
 from .labels import FAMILY_LABELS, SYNTHETIC_MARK, sentence_case
 from .sources.reference import FAMILIES
 
-SECRET_LABEL = "secret"
 FAMILY_NOUNS = {
     "associations": "les associations",
     "cooperatives": "les coopératives",
     "mutuelles": "les mutuelles",
     "fondations": "les fondations",
+    "organismes_non_lucratifs": "les autres organismes privés à but non lucratif",
     "autres": "les autres entreprises de l'ESS",
 }
 SOURCE_KEYS = ["itdd", "naf_table_passage", "categories_juridiques", "cog_communes", "epci"]
@@ -34,9 +34,6 @@ FAMILY_ALT = (
 METHOD_NOTE = (
     "Méthode détaillée, table des familles et limites des estimations : `docs/methode_ess.md`."
 )
-COMMUNES_SHOWN = 12
-# The territory's unmasked totals written on the map.
-MAP_TOTALS = ("ess_effectif_salarie_estime", "part_ess_effectif_salarie_estime")
 KEY_INDICATORS = [
     "etablissements_employeurs",
     "ess_etablissements_employeurs",
@@ -46,6 +43,12 @@ KEY_INDICATORS = [
     "ess_effectif_salarie_estime_bas",
     "ess_effectif_salarie_estime_haut",
     "part_ess_effectif_salarie_estime",
+    "effectif_salarie_estime_bas",
+    "effectif_salarie_estime_haut",
+    "part_ess_effectif_salarie_estime_bas",
+    "part_ess_effectif_salarie_estime_haut",
+    "ess_etablissements_employeurs_perimetre_statistique",
+    "part_ess_effectif_salarie_estime_perimetre_statistique",
 ]
 
 
@@ -110,7 +113,8 @@ def key_figures_table(wide: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        French column names; the low–high range of ESS jobs as text (``4 491 à 8 983``).
+        French column names; the low–high ranges of ESS jobs and of the ESS job share as text
+        (``4 491 à 8 983``, ``6,9 à 22,7 %``).
     """
     missing = [k for k in ["territoire", *KEY_INDICATORS] if k not in wide.columns]
     if missing:
@@ -120,6 +124,11 @@ def key_figures_table(wide: pd.DataFrame) -> pd.DataFrame:
         )
     low = wide["ess_effectif_salarie_estime_bas"].map(number)
     high = wide["ess_effectif_salarie_estime_haut"].map(number)
+    share_range = (
+        wide["part_ess_effectif_salarie_estime_bas"].map(lambda v: number(v, 1))
+        + " à "
+        + wide["part_ess_effectif_salarie_estime_haut"].map(percent)
+    )
     return pd.DataFrame(
         {
             "Zone": wide["territoire"],
@@ -130,6 +139,7 @@ def key_figures_table(wide: pd.DataFrame) -> pd.DataFrame:
             "dont ESS (estimation centrale)": wide["ess_effectif_salarie_estime"],
             "Fourchette ESS (basse à haute)": low + " à " + high,
             "Part ESS (emplois)": wide["part_ess_effectif_salarie_estime"],
+            "Fourchette de la part ESS (emplois)": share_range,
         }
     ).reset_index(drop=True)
 
@@ -167,6 +177,9 @@ def key_findings(wide: pd.DataFrame, territory: str, reference: str) -> list[str
         "salarié estimé du territoire — "
         f"{_compare(t['part_ess_effectif_salarie_estime'], r['part_ess_effectif_salarie_estime'], r['territoire'])}.",  # noqa: E501
     ]
+    share_range = _share_range(t)
+    if share_range:
+        findings.append(share_range)
     t_jobs, t_est = t["part_ess_effectif_salarie_estime"], t["part_ess_etablissements_employeurs"]
     if pd.notna(t_jobs) and pd.notna(t_est) and abs(t_jobs - t_est) >= 0.5:
         bigger = t_jobs > t_est
@@ -187,6 +200,33 @@ def key_findings(wide: pd.DataFrame, territory: str, reference: str) -> list[str
             f"{percent(high['part_ess_effectif_salarie_estime'])} ({high['territoire']})."
         )
     return findings
+
+
+def _share_range(t: pd.Series) -> str | None:
+    """The bounds of the ESS job share, and the share when every employer sits alike."""
+    low, high = (
+        t["part_ess_effectif_salarie_estime_bas"],
+        t["part_ess_effectif_salarie_estime_haut"],
+    )
+    if pd.isna(low) or pd.isna(high):
+        return None
+    alike = [
+        100 * t[f"ess_effectif_salarie_estime_{end}"] / t[f"effectif_salarie_estime_{end}"]
+        for end in ("bas", "haut")
+        if t[f"effectif_salarie_estime_{end}"] > 0
+    ]
+    sentence = (
+        f"Les tranches d'effectifs ne permettent de situer cette part qu'entre {percent(low)} et "
+        f"{percent(high)} (l'ESS au bas de ses tranches et les autres employeurs au haut des "
+        "leurs, ou l'inverse)"
+    )
+    if len(alike) == 2:
+        sentence += (
+            " ; si tous les établissements occupent la même place dans leur tranche (tous au "
+            f"bas, ou tous au haut), elle reste entre {percent(min(alike))} et "
+            f"{percent(max(alike))}"
+        )
+    return sentence + "."
 
 
 def family_table(wide: pd.DataFrame, territory: str) -> pd.DataFrame:
@@ -250,6 +290,8 @@ def family_findings(shares: pd.DataFrame, territory: str, reference: str, names:
     Returns
     -------
     list of str
+        The two first families against the reference, the others with their share, and
+        the families without ESS job.
     """
     part = shares.set_index(["territoire_code", "famille"])["part"]
     own = part.loc[territory].reindex(list(FAMILIES))
@@ -263,12 +305,20 @@ def family_findings(shares: pd.DataFrame, territory: str, reference: str, names:
         f"({percent(own[second])} ; {names[reference]} : "
         f"{percent(part.loc[(reference, second)])}).",
     ]
-    others = list(ranked.index[2:])
-    findings.append(
-        "Viennent ensuite "
-        + ", ".join(f"{FAMILY_NOUNS[f]} ({percent(own[f])})" for f in others[:-1])
-        + f" et {FAMILY_NOUNS[others[-1]]} ({percent(own[others[-1]])})."
-    )
+    others = [f for f in ranked.index[2:] if own[f] > 0]
+    absent = [f for f in ranked.index[2:] if f not in others]
+    if len(others) == 1:
+        findings.append(f"Vient ensuite {FAMILY_NOUNS[others[0]]} ({percent(own[others[0]])}).")
+    elif others:
+        findings.append(
+            "Viennent ensuite "
+            + ", ".join(f"{FAMILY_NOUNS[f]} ({percent(own[f])})" for f in others[:-1])
+            + f" et {FAMILY_NOUNS[others[-1]]} ({percent(own[others[-1]])})."
+        )
+    if absent:
+        findings.append(
+            f"Aucun emploi estimé de l'ESS dans {', '.join(FAMILY_NOUNS[f] for f in absent)}."
+        )
     return findings
 
 
@@ -393,60 +443,6 @@ def band_findings(
     ]
 
 
-def commune_display(
-    table: pd.DataFrame, total: pd.Series | None = None, names: str = "LIBELLE"
-) -> pd.DataFrame:
-    """Commune table with secrecy shown as « secret », for :func:`formatting.html_table`.
-
-    Parameters
-    ----------
-    table : DataFrame
-        Rows of :func:`ressol_analysis.ess.commune_table`, with a commune name column.
-    total : Series, optional
-        The unmasked total of the group (a row of ``Diagnostic.wide(KEY_INDICATORS)``, with
-        ``territoire``), appended as a last row « Ensemble : … ».
-    names : str
-        Name of the commune name column.
-
-    Returns
-    -------
-    DataFrame
-        Text columns (French format), masked cells reading ``secret``; same row order.
-    """
-
-    def masked(values: pd.Series, secret: pd.Series, fmt) -> pd.Series:
-        return values.map(fmt).where(~secret, SECRET_LABEL)
-
-    share_secret = table["secret_ess"] | table["secret_total"]
-    shown = pd.DataFrame(
-        {
-            "Commune": table[names],
-            "Établissements employeurs": table["etablissements_employeurs"].map(number),
-            "dont ESS": table["ess_etablissements_employeurs"].map(number),
-            "Emplois estimés": masked(
-                table["effectif_salarie_estime"], table["secret_total"], number
-            ),
-            "Emplois ESS": masked(
-                table["ess_effectif_salarie_estime"], table["secret_ess"], number
-            ),
-            "Part ESS (emplois)": masked(
-                table["part_ess_effectif_salarie_estime"], share_secret, percent
-            ),
-        }
-    ).reset_index(drop=True)
-    if total is None:
-        return shown
-    last = {
-        "Commune": f"Ensemble : {total['territoire']}",
-        "Établissements employeurs": number(total["etablissements_employeurs"]),
-        "dont ESS": number(total["ess_etablissements_employeurs"]),
-        "Emplois estimés": number(total["effectif_salarie_estime"]),
-        "Emplois ESS": number(total["ess_effectif_salarie_estime"]),
-        "Part ESS (emplois)": percent(total["part_ess_effectif_salarie_estime"]),
-    }
-    return pd.concat([shown, pd.DataFrame([last])], ignore_index=True)
-
-
 def rules() -> list[str]:
     """The counting rules of the chapter in plain French (``docs/methode_ess.md``).
 
@@ -463,12 +459,22 @@ def rules() -> list[str]:
         "employeur » ; un établissement « 0 salarié » (employeur dans l'année, sans salarié au "
         "31 décembre) est compté, avec 0 emploi.",
         "**ESS** : l'unité légale porte l'indicateur « économie sociale et solidaire » de Sirene "
-        "(loi du 31 juillet 2014).",
+        "(loi du 31 juillet 2014). Le périmètre statistique de l'Insee, montré à côté pour "
+        "comparaison, retient les cinq familles par leur forme juridique, avec ou sans "
+        "l'indicateur, sans les sociétés commerciales de l'ESS, et écarte l'administration "
+        "publique et les organisations patronales, syndicales, politiques et religieuses.",
         "**Familles** : la catégorie juridique donne la famille — associations, coopératives "
-        "(y compris banques coopératives et coopératives agricoles), mutuelles, fondations ; "
-        "les autres entreprises de l'ESS (sociétés commerciales déclarées ESS) sont « autres ».",
+        "(y compris banques coopératives et coopératives agricoles), mutuelles, fondations, "
+        "autres organismes privés à but non lucratif (comités sociaux et économiques, "
+        "groupements d'employeurs…) ; les autres entreprises de l'ESS (sociétés commerciales "
+        "déclarées ESS) sont « autres ».",
         "**Emplois** : chaque établissement reçoit une estimation basse, centrale et haute "
-        "tirée de sa tranche d'effectifs ; le texte cite l'estimation centrale.",
+        "tirée de sa tranche d'effectifs ; le texte cite l'estimation centrale. Le milieu de "
+        "tranche surestime en général l'effectif réel (dans une tranche, les petits "
+        "établissements sont plus nombreux que les grands) : les emplois estimés sont plutôt "
+        "trop hauts, pour l'ESS comme pour les autres employeurs. La part de l'ESS n'en est "
+        "faussée que si l'ESS et les autres employeurs se placent différemment dans leurs "
+        "tranches ; sa fourchette donne les deux extrêmes.",
         "**Parts** : établissements (ou emplois) de l'ESS rapportés à tous les établissements "
         "employeurs (ou emplois) de la même zone, avec les mêmes règles.",
         f"**Secret statistique** : l'emploi d'une commune est masqué quand il repose sur moins "
@@ -479,15 +485,16 @@ def rules() -> list[str]:
     ]
 
 
-def directory_note(listed: int, hidden: int, synthetic: bool) -> str:
-    """Note on the directory of ESS employers, exported apart from the report.
+def directory_note(directory: pd.DataFrame, territory: str, synthetic: bool) -> str:
+    """Note on the directory of ESS employers, produced apart from the report.
 
     Parameters
     ----------
-    listed : int
-        ESS employer establishments listed in the directory.
-    hidden : int
-        ESS employers counted but never listed (partial diffusion, natural persons).
+    directory : DataFrame
+        ``Diagnostic.ess_directory`` (its ``attrs["non_listes"]`` counts the ESS employers
+        counted but never listed: partial diffusion, natural persons).
+    territory : str
+        Territory id, quoted in the command line.
     synthetic : bool
         Whether the directory is built from synthetic data.
 
@@ -496,12 +503,15 @@ def directory_note(listed: int, hidden: int, synthetic: bool) -> str:
     str
         Markdown paragraph; no name is quoted.
     """
+    listed, hidden = len(directory), int(directory.attrs.get("non_listes", 0))
     text = (
         "**Annuaire des employeurs de l'ESS.** Pour identifier et mobiliser les acteurs, "
         f"l'annuaire des {number(listed)} établissements employeurs de l'ESS du territoire "
-        "(nom, commune, activité, famille, tranche d'effectifs) est fourni à part, aux formats "
-        "CSV et Excel (`annuaire_ess.csv`, `annuaire_ess.xlsx`), à côté de ce rapport ; aucun "
-        "nom n'est cité ici."
+        "(nom, commune, activité, famille, tranche d'effectifs) se produit à part, pour le "
+        f"travail du réseau : `ressol annuaire --territory {territory}` (fichiers CSV et Excel "
+        "dans le dossier `travail/`). Il n'est pas joint à ce rapport : avec les tableaux par "
+        "commune, il permettrait de retrouver les chiffres couverts par le secret statistique. "
+        "Aucun nom n'est cité ici."
     )
     if hidden:
         text += (
@@ -553,7 +563,8 @@ def key_figures_html(wide: pd.DataFrame, source: str, mark: str) -> str:
         source=source,
         note="Emplois : estimation d'après la tranche d'effectifs de chaque établissement "
         "(valeur centrale ; fourchette basse à haute). Parts : ESS / ensemble des établissements "
-        "employeurs (ou des emplois estimés) de la même zone.",
+        "employeurs (ou des emplois estimés) de la même zone. Fourchette de la part : l'ESS au "
+        "bas de ses tranches et les autres employeurs au haut des leurs, puis l'inverse.",
     )
 
 
@@ -644,87 +655,6 @@ def bands_alt(name: str) -> str:
         f"{name} : nombre d'établissements employeurs de l'ESS, et part de l'ESS parmi les "
         "employeurs de chaque tranche."
     )
-
-
-def map_alt(name: str) -> str:
-    """Alternative text of the map of the ESS by commune."""
-    return (
-        f"Carte des communes de {name} : cercles proportionnels aux emplois salariés estimés "
-        "de l'ESS, sur un fond coloré selon la part de l'ESS dans l'emploi salarié estimé ; les "
-        "communes soumises au secret statistique sont hachurées."
-    )
-
-
-def secrecy_intro(table: pd.DataFrame) -> str:
-    """How to read the commune tables: how many communes have a secret figure.
-
-    Parameters
-    ----------
-    table : DataFrame
-        Output of :func:`ressol_analysis.ess.commune_table` for the territory.
-
-    Returns
-    -------
-    str
-        A Markdown paragraph.
-    """
-    secret = int((table["secret_ess"] | table["secret_total"]).sum())
-    return (
-        "Pour chaque intercommunalité, les communes qui comptent le plus d'établissements "
-        "employeurs de l'ESS, puis le total de l'intercommunalité, publié sans masque. Le mot « "
-        "secret » remplace un chiffre couvert par le secret statistique : "
-        f"{number(secret)} des {number(len(table))} communes du territoire ont au moins un "
-        "chiffre masqué. Les nombres d'établissements ne sont jamais masqués."
-    )
-
-
-def commune_tables(
-    table: pd.DataFrame, membership: pd.DataFrame, wide: pd.DataFrame, source: str, mark: str
-) -> list[str]:
-    """For each EPCI, its communes with the most ESS employers and its total, as HTML tables.
-
-    Parameters
-    ----------
-    table : DataFrame
-        Output of :func:`ressol_analysis.ess.commune_table` for the territory (``LIBELLE``).
-    membership : DataFrame
-        Areas and their communes (``niveau == "epci"`` rows give the EPCIs).
-    wide : DataFrame
-        ``Diagnostic.wide(KEY_INDICATORS)``: the unmasked totals of the EPCIs.
-    source : str
-        Source line.
-    mark : str
-        ``Diagnostic.title_mark``.
-
-    Returns
-    -------
-    list of str
-        One HTML table per EPCI, in display order.
-    """
-    by_area = wide.set_index("territoire_code")
-    epcis = membership[membership["niveau"] == "epci"].sort_values("ordre", kind="stable")
-    tables = []
-    for epci, communes in epcis.groupby("territoire_code", sort=False)["CODGEO"]:
-        rows = table[table["CODGEO"].isin(set(communes))]
-        top = rows.sort_values(
-            ["ess_etablissements_employeurs", "etablissements_employeurs"],
-            ascending=False,
-            kind="stable",
-        ).head(COMMUNES_SHOWN)
-        name = by_area.at[epci, "territoire"]
-        tables.append(
-            html_table(
-                commune_display(top, by_area.loc[epci]),
-                {},
-                title=f"{name} : les {len(top)} communes qui comptent le plus d'établissements "
-                f"employeurs de l'ESS (sur {len(rows)})" + mark,
-                source=source,
-                note=f"« secret » : chiffre masqué (moins de {SECRET_MIN_COUNT} établissements, ou "
-                f"un établissement qui fait plus de {percent(100 * SECRET_DOMINANCE, 0)} de "
-                "l'emploi, ou masquage secondaire pour protéger une autre commune).",
-            )
-        )
-    return tables
 
 
 def sources_lines(

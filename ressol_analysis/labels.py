@@ -9,11 +9,18 @@ from __future__ import annotations
 # Written on every figure, table and page built from the synthetic SIRENE extract.
 SYNTHETIC_MARK = "Données synthétiques de démonstration"
 
+
+def demo_sentence(sentence: str) -> str:
+    """A finding computed on the synthetic extract, with the mark at the start of the sentence."""
+    return f"{SYNTHETIC_MARK} (chiffres fictifs) — {sentence}"
+
+
 FAMILY_LABELS = {
     "associations": "Associations",
     "cooperatives": "Coopératives",
     "mutuelles": "Mutuelles",
     "fondations": "Fondations",
+    "organismes_non_lucratifs": "Autres organismes privés à but non lucratif",
     "autres": "Autres entreprises de l'ESS",
 }
 

@@ -59,9 +59,12 @@ def test_family_bars_label_segments_and_marks():
     fig = ess_charts.family_bars(_shares(), {"T": "Terre", "R": "Région"}, SOURCE, synthetic=True)
     ax = fig.axes[0]
     bars = list(ax.patches)
-    # Five families × two areas; the segments of T start at 0, 60, 85, 95, 100.
-    assert len(bars) == 10
-    assert [round(b.get_x(), 6) for b in bars[::2]] == [0, 60, 85, 95, 100]
+    # Six families × two areas (the fifth, absent from the table, is zero); the segments of
+    # T start at 0, 60, 85, 95, 100, 100.
+    assert len(bars) == 12
+    assert [round(b.get_x(), 6) for b in bars[::2]] == [0, 60, 85, 95, 100, 100]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Autres organismes privés à but non lucratif" in legend
     # Segments of 4 % or more are labelled: 60, 25, 10, 5 (T) and 70, 20, 5 (R).
     labels = [t.get_text() for t in ax.texts]
     assert labels == [f"{v}{NBSP}%" for v in ["60", "70", "25", "20", "10", "5", "5"]]

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from ressol_analysis import ess_official_text, ess_text
+from ressol_analysis import ess_communes_text, ess_official_text, ess_text
 from ressol_analysis.errors import RessolError
 from ressol_analysis.formatting import NBSP
 from ressol_analysis.labels import SYNTHETIC_MARK
@@ -26,8 +26,16 @@ def _wide() -> pd.DataFrame:
             "effectif_salarie_estime": [200.0, 100.0, 100.0, 2000.0],
             "ess_effectif_salarie_estime": [30.0, 20.0, 10.0, 220.0],
             "ess_effectif_salarie_estime_bas": [20.0, 13.0, 7.0, 150.0],
-            "ess_effectif_salarie_estime_haut": [4491.0, 25.0, 15.0, 300.0],
+            "ess_effectif_salarie_estime_haut": [45.0, 25.0, 15.0, 3000.0],
             "part_ess_effectif_salarie_estime": [15.0, 20.0, 10.0, 11.0],
+            # All employers 100 to 450 jobs: others 80 to 405. Share bounds: 20 / (20 + 405)
+            # = 4,71 % and 45 / (45 + 80) = 36 %; all alike: 20 / 100 = 20 %, 45 / 450 = 10 %.
+            "effectif_salarie_estime_bas": [100.0, 50.0, 50.0, 1000.0],
+            "effectif_salarie_estime_haut": [450.0, 200.0, 200.0, 4000.0],
+            "part_ess_effectif_salarie_estime_bas": [100 * 20 / 425, 10.0, 5.0, 8.0],
+            "part_ess_effectif_salarie_estime_haut": [36.0, 30.0, 15.0, 20.0],
+            "ess_etablissements_employeurs_perimetre_statistique": [9.0, 6.0, 3.0, 110.0],
+            "part_ess_effectif_salarie_estime_perimetre_statistique": [14.0, 19.0, 9.0, 10.0],
         }
     )
 
@@ -35,8 +43,10 @@ def _wide() -> pd.DataFrame:
 def test_key_figures_table_formats_the_range():
     table = ess_text.key_figures_table(_wide())
     assert list(table["Zone"]) == ["Terre", "CA Alpha", "CC Bêta", "Région"]
-    assert table.loc[0, "Fourchette ESS (basse à haute)"] == f"20 à 4{NBSP}491"
+    assert table.loc[0, "Fourchette ESS (basse à haute)"] == "20 à 45"
+    assert table.loc[3, "Fourchette ESS (basse à haute)"] == f"150 à 3{NBSP}000"
     assert table.loc[0, "Part ESS (emplois)"] == 15.0
+    assert table.loc[0, "Fourchette de la part ESS (emplois)"] == f"4,7 à 36,0{NBSP}%"
 
 
 def test_key_figures_table_rejects_missing_key():
@@ -50,10 +60,16 @@ def test_key_findings_compare_with_the_reference():
     assert "dont 10 relèvent de l'ESS, soit 10,0" in findings[0]
     assert f"2,0{NBSP}points de moins que la zone Région (12,0{NBSP}%)" in findings[0]
     assert f"4,0{NBSP}points de plus que la zone Région (11,0{NBSP}%)" in findings[1]
-    assert "environ 30 salariés (entre 20 et 4" in findings[1]
+    assert "environ 30 salariés (entre 20 et 45" in findings[1]
+    assert findings[2] == (
+        f"Les tranches d'effectifs ne permettent de situer cette part qu'entre 4,7{NBSP}% et "
+        f"36,0{NBSP}% (l'ESS au bas de ses tranches et les autres employeurs au haut des "
+        "leurs, ou l'inverse) ; si tous les établissements occupent la même place dans leur "
+        f"tranche (tous au bas, ou tous au haut), elle reste entre 10,0{NBSP}% et 20,0{NBSP}%."
+    )
     # 15 % of jobs > 10 % of establishments: ESS establishments are larger.
-    assert "plus grands" in findings[2]
-    assert findings[3].endswith(f"va de 10,0{NBSP}% (CC Bêta) à 20,0{NBSP}% (CA Alpha).")
+    assert "plus grands" in findings[3]
+    assert findings[4].endswith(f"va de 10,0{NBSP}% (CC Bêta) à 20,0{NBSP}% (CA Alpha).")
 
 
 def test_family_table_shares_and_total():
@@ -70,6 +86,8 @@ def test_family_table_shares_and_total():
             "ess_effectif_salarie_estime_mutuelles": [4.0],
             "ess_etablissements_employeurs_fondations": [0.0],
             "ess_effectif_salarie_estime_fondations": [0.0],
+            "ess_etablissements_employeurs_organismes_non_lucratifs": [0.0],
+            "ess_effectif_salarie_estime_organismes_non_lucratifs": [0.0],
             "ess_etablissements_employeurs_autres": [1.0],
             "ess_effectif_salarie_estime_autres": [0.0],
         }
@@ -81,12 +99,13 @@ def test_family_table_shares_and_total():
                 "Coopératives",
                 "Mutuelles",
                 "Fondations",
+                "Autres organismes privés à but non lucratif",
                 "Autres entreprises de l'ESS",
                 "Ensemble de l'ESS",
             ],
-            "Établissements employeurs": [6.0, 2.0, 1.0, 0.0, 1.0, 10.0],
-            "Emplois salariés estimés": [30.0, 6.0, 4.0, 0.0, 0.0, 40.0],
-            "Part des emplois de l'ESS": [75.0, 15.0, 10.0, 0.0, 0.0, 100.0],
+            "Établissements employeurs": [6.0, 2.0, 1.0, 0.0, 0.0, 1.0, 10.0],
+            "Emplois salariés estimés": [30.0, 6.0, 4.0, 0.0, 0.0, 0.0, 40.0],
+            "Part des emplois de l'ESS": [75.0, 15.0, 10.0, 0.0, 0.0, 0.0, 100.0],
         }
     )
     assert_frame_equal(ess_text.family_table(wide, "T"), expected)
@@ -95,17 +114,28 @@ def test_family_table_shares_and_total():
 def test_family_findings_rank_the_families():
     shares = pd.DataFrame(
         {
-            "territoire_code": ["T"] * 5 + ["R"] * 5,
-            "famille": ["associations", "cooperatives", "mutuelles", "fondations", "autres"] * 2,
-            "part": [20.0, 60.0, 10.0, 5.0, 5.0, 70.0, 20.0, 5.0, 5.0, 0.0],
+            "territoire_code": ["T"] * 6 + ["R"] * 6,
+            "famille": [
+                "associations",
+                "cooperatives",
+                "mutuelles",
+                "fondations",
+                "organismes_non_lucratifs",
+                "autres",
+            ]
+            * 2,
+            "part": [20.0, 60.0, 10.0, 5.0, 0.0, 5.0, 70.0, 20.0, 5.0, 3.0, 2.0, 0.0],
         }
     )
-    first, second = ess_text.family_findings(shares, "T", "R", {"T": "Terre", "R": "Région"})
+    first, second, third = ess_text.family_findings(shares, "T", "R", {"T": "Terre", "R": "Région"})
     assert first.startswith(f"Les coopératives portent 60,0{NBSP}% des emplois")
     assert f"devant les associations (20,0{NBSP}% ; Région : 70,0{NBSP}%)" in first
     assert second == (
         f"Viennent ensuite les mutuelles (10,0{NBSP}%), les fondations (5,0{NBSP}%) et les "
         f"autres entreprises de l'ESS (5,0{NBSP}%)."
+    )
+    assert third == (
+        "Aucun emploi estimé de l'ESS dans les autres organismes privés à but non lucratif."
     )
 
 
@@ -276,7 +306,7 @@ def test_commune_display_masks_and_appends_the_total():
             "Part ESS (emplois)": [f"20,0{NBSP}%", "secret", f"20,2{NBSP}%"],
         }
     )
-    assert_frame_equal(ess_text.commune_display(table, total), expected)
+    assert_frame_equal(ess_communes_text.commune_display(table, total), expected)
 
 
 def test_rules_quote_the_secrecy_thresholds():
@@ -294,10 +324,43 @@ def test_data_banner():
     assert SYNTHETIC_MARK not in real and "Stock Sirene (a.parquet)" in real
 
 
-def test_directory_note_counts_without_names():
-    note = ess_text.directory_note(526, 1, synthetic=False)
+def directory(listed: int, hidden: int) -> pd.DataFrame:
+    table = pd.DataFrame({"siret": [f"{i:014d}" for i in range(listed)]})
+    table.attrs["non_listes"] = hidden
+    return table
+
+
+def test_directory_note_counts_without_names_and_says_where_the_directory_is():
+    note = ess_text.directory_note(directory(526, 1), "centre-manche", synthetic=False)
     assert "des 526 établissements employeurs" in note
     assert "1 employeur de l'ESS est compté" in note
+    assert "`ressol annuaire --territory centre-manche`" in note
+    assert "n'est pas joint à ce rapport" in note
     assert SYNTHETIC_MARK not in note
-    assert "11 employeurs de l'ESS sont comptés" in ess_text.directory_note(5, 11, False)
-    assert SYNTHETIC_MARK in ess_text.directory_note(5, 0, True)
+    assert "11 employeurs de l'ESS sont comptés" in ess_text.directory_note(
+        directory(5, 11), "t", False
+    )
+    assert SYNTHETIC_MARK in ess_text.directory_note(directory(5, 0), "t", True)
+
+
+def test_findings_on_the_demonstration_extract_carry_the_mark_in_each_sentence():
+    from ressol_analysis.display import bullets
+
+    shown = bullets(["Une phrase.", "Deux."], synthetic=True).data
+    assert shown.splitlines() == [
+        f"- {SYNTHETIC_MARK} (chiffres fictifs) — Une phrase.",
+        f"- {SYNTHETIC_MARK} (chiffres fictifs) — Deux.",
+    ]
+    assert bullets(["Une phrase."]).data == "- Une phrase."
+    anchor = pd.DataFrame(
+        {
+            "territoire": ["Manche"],
+            "part_ess_2008": [13.0],
+            "part_ess_2014": [13.5],
+            "part_ess_sirene": [12.9],
+            "ecart": [-0.6],
+        }
+    )
+    demo = ess_official_text.anchor_findings(anchor, synthetic=True)[0]
+    assert "l'estimation tirée de l'extrait Sirene de démonstration (chiffres fictifs)" in demo
+    assert "démonstration" not in ess_official_text.anchor_findings(anchor, synthetic=False)[0]

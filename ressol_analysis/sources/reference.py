@@ -18,8 +18,19 @@ import yaml
 
 from ..errors import RessolError, list_codes
 
-FAMILIES = ("associations", "cooperatives", "mutuelles", "fondations", "autres")
+# The four historic families, INSEE's fifth (« autres organismes privés à but non lucratif »,
+# counted in its statistical perimeter since the Flores 2018-2020 tables), and « autres »:
+# every other legal form, in the ESS only when its legal unit is declared ESS (law 2014-856).
+FAMILIES = (
+    "associations",
+    "cooperatives",
+    "mutuelles",
+    "fondations",
+    "organismes_non_lucratifs",
+    "autres",
+)
 HISTORIC_FAMILIES = FAMILIES[:4]
+STATISTICAL_FAMILIES = FAMILIES[:5]
 BANDS_FILE = "tranches_effectifs.csv"
 FAMILIES_FILE = "familles_ess.csv"
 EXCLUSIONS_FILE = "exclusions_perimetre_statistique.csv"
