@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .formatting import html_table, number, percent, points_gap, signed_percent
+from .formatting import html_table, number, percent
 
 KEY_FIGURES = [
     "population",
@@ -31,7 +31,11 @@ AGE_KEYS = [
     "part_75_ans_plus",
     "indice_de_vieillissement",
 ]
-ESTIMATE_KEYS = ["part_moins_20_ans", "part_60_ans_plus_estimations"]
+ESTIMATE_KEYS = [
+    "part_moins_20_ans",
+    "part_60_ans_plus_estimations",
+    "part_65_ans_plus_estimations",
+]
 SOURCE_KEYS = [
     "rp_ages",
     "comparateur",
@@ -58,85 +62,6 @@ DENSITY_ALT = (
 
 def _one_decimal(value: object) -> str:
     return number(value, 1)
-
-
-def _trend(rate: float) -> str:
-    if pd.isna(rate):
-        return "évolué (taux non disponible)"
-    if abs(rate) < 0.05:
-        return f"est restée quasi stable ({signed_percent(rate)} par an)"
-    verb = "augmenté" if rate > 0 else "diminué"
-    return f"a {verb} de {signed_percent(rate)} par an"
-
-
-def _gap(value: float, reference: float) -> str:
-    difference = value - reference
-    gap = points_gap(difference)
-    return gap if pd.isna(difference) else f"{gap} que dans"
-
-
-def demography_findings(wide: pd.DataFrame, territory: str, reference: str) -> list[str]:
-    """Five to seven sentences on population, density, growth and ageing.
-
-    Parameters
-    ----------
-    wide : DataFrame
-        Indicators, one row per area with ``territoire_code``, ``territoire``, ``niveau``
-        and the demographic keys (``population``, ``densite_hab_km2``, the growth rates,
-        ``part_60_ans_plus``, ``part_moins_15_ans``, ``indice_de_vieillissement``).
-    territory : str
-        Code of the territory described.
-    reference : str
-        Code of the comparison area used in the sentences (usually the region).
-
-    Returns
-    -------
-    list of str
-        Sentences in French, with figures in French format.
-    """
-    rows = wide.set_index("territoire_code")
-    t, r = rows.loc[territory], rows.loc[reference]
-    rates = sorted(c for c in wide.columns if c.startswith("taux_evolution_annuel_"))
-    latest = rates[-1] if rates else None
-    census = int(latest.rsplit("_", 1)[-1]) if latest else None
-    findings = [
-        f"{t['territoire']} compte {number(t['population'])} habitants au recensement de "
-        f"{census} sur {number(t['superficie_km2'])} km², soit {number(t['densite_hab_km2'], 1)} "
-        f"habitants par km² ({r['territoire']} : {number(r['densite_hab_km2'], 1)}) : un "
-        f"territoire {'moins' if t['densite_hab_km2'] < r['densite_hab_km2'] else 'plus'} "
-        "densément peuplé que la moyenne de comparaison.",
-    ]
-    if latest:
-        start, end = latest.rsplit("_", 2)[-2:]
-        findings.append(
-            f"Entre {start} et {end}, sa population {_trend(t[latest])} "
-            f"({r['territoire']} : {signed_percent(r[latest])} par an)."
-        )
-    findings.append(
-        f"{percent(t['part_60_ans_plus'])} des habitants ont 60 ans ou plus, soit "
-        f"{_gap(t['part_60_ans_plus'], r['part_60_ans_plus'])} la zone de comparaison "
-        f"({r['territoire']} : {percent(r['part_60_ans_plus'])}) ; "
-        f"{percent(t['part_75_ans_plus'])} ont 75 ans ou plus."
-    )
-    findings.append(
-        f"Les moins de 15 ans représentent {percent(t['part_moins_15_ans'])} de la population "
-        f"({r['territoire']} : {percent(r['part_moins_15_ans'])}) : on compte "
-        f"{number(t['indice_de_vieillissement'])} personnes de 60 ans ou plus pour 100 jeunes "
-        f"de moins de 15 ans, contre {number(r['indice_de_vieillissement'])}."
-    )
-    epcis = wide[wide["niveau"] == "epci"]
-    if len(epcis) > 1:
-        oldest = epcis.loc[epcis["part_60_ans_plus"].idxmax()]
-        densest = epcis.loc[epcis["densite_hab_km2"].idxmax()]
-        sparsest = epcis.loc[epcis["densite_hab_km2"].idxmin()]
-        findings.append(
-            f"Les intercommunalités diffèrent : {densest['territoire']} est la plus dense "
-            f"({number(densest['densite_hab_km2'], 1)} hab./km²), {sparsest['territoire']} la "
-            f"moins dense ({number(sparsest['densite_hab_km2'], 1)} hab./km²) ; la part des 60 "
-            f"ans ou plus culmine dans {oldest['territoire']} "
-            f"({percent(oldest['part_60_ans_plus'])})."
-        )
-    return findings
 
 
 def key_figures_table(wide: pd.DataFrame, year: int, source: str) -> str:
@@ -276,7 +201,7 @@ def ages_table(ages: pd.DataFrame, year: int, source: str) -> str:
 
 
 def estimates_table(wide: pd.DataFrame, year: int, source: str) -> str:
-    """Under-20 and 60+ shares from the population estimates, for whole départements.
+    """Under-20, 60+ and 65+ shares from the population estimates, for whole départements.
 
     Parameters
     ----------
@@ -298,16 +223,19 @@ def estimates_table(wide: pd.DataFrame, year: int, source: str) -> str:
             "territoire": "Zone",
             "part_moins_20_ans": "Moins de 20 ans",
             "part_60_ans_plus_estimations": "60 ans ou plus",
+            "part_65_ans_plus_estimations": "65 ans ou plus",
         }
     )
     return html_table(
         table,
-        {"Moins de 20 ans": percent, "60 ans ou plus": percent},
-        title=f"Moins de 20 ans et 60 ans ou plus au 1er janvier {year} (estimations)",
+        {"Moins de 20 ans": percent, "60 ans ou plus": percent, "65 ans ou plus": percent},
+        title=f"Moins de 20 ans, 60 et 65 ans ou plus au 1er janvier {year} (estimations)",
         source=source,
         note="Autre source, autre date : ces estimations existent seulement pour les "
-        "départements et les régions. Le diagnostic de 2013 citait la part des moins de 20 ans, "
-        "que le recensement communal ne permet pas de calculer pour le territoire.",
+        "départements et les régions. Les tranches d'âge du recensement par commune livrées ici "
+        "(0-14, 15-29, 30-44, 45-59, 60-74, 75-89, 90 ans ou plus) ne coupent ni à 20 ni à 65 "
+        "ans : les parts des moins de 20 ans et des 65 ans ou plus, que citait le diagnostic de "
+        "2013, ne peuvent pas être calculées pour le territoire.",
     )
 
 
@@ -346,7 +274,9 @@ def communes_table(communes: pd.DataFrame, year: int, source: str, count: int = 
         {population: number, "Densité (hab./km²)": _one_decimal, "60 ans ou plus": percent},
         title=f"Les {count} communes les plus peuplées (sur {len(communes)})",
         source=source,
-        note="Liste complète des indicateurs dans le fichier indicateurs.csv joint au rapport.",
+        note="Les autres communes figurent sur la carte des densités ; le fichier "
+        "indicateurs.csv joint au rapport décrit les zones (territoire, intercommunalités, "
+        "comparaisons), pas les communes.",
     )
 
 

@@ -18,13 +18,12 @@ from html import escape
 import pandas as pd
 
 from .contract import key_is_synthetic, row_is_synthetic
-from .formatting import percent, points
-from .labels import SYNTHETIC_MARK
+from .formatting import points
+from .labels import SYNTHETIC_MARK, demo_sentence
 from .sources.manifest import RawFile
 from .sources.reference import load_reference_2013
 from .synthesis_text import (
     FINDINGS,
-    FORMATS_2013,
     KEY_FIGURES,
     SYNTHETIC_FINDINGS,
     area_names,
@@ -36,7 +35,7 @@ from .synthesis_text import (
     has_value,
     indicator_row,
     indicator_value,
-    short_name,
+    today_2013,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -140,10 +139,13 @@ def key_figures_table(
     )
 
 
-def comparison_2013_table(
-    indicators: pd.DataFrame, territory_code: str, reference: Mapping, synthetic: bool = False
-) -> str:
+def comparison_2013_table(indicators: pd.DataFrame, territory_code: str, reference: Mapping) -> str:
     """Show the 2013 diagnostic's figures next to today's closest indicators, as HTML.
+
+    Today's side comes from :func:`ressol_analysis.synthesis_text.today_2013`: a value built
+    from the synthetic Sirene extract is never shown beside a real 2013 figure (the cell reads
+    « n.d. — données de démonstration » and the note says why); landmarks of other areas
+    (départements…) carry their level and their source; each side says its perimeter.
 
     Parameters
     ----------
@@ -153,8 +155,6 @@ def comparison_2013_table(
         Territory described.
     reference : mapping
         Content of ``diagnostic_2013.yaml`` (see :func:`load_reference_2013`).
-    synthetic : bool
-        Mark today's values built from the synthetic Sirene extract.
 
     Returns
     -------
@@ -165,11 +165,9 @@ def comparison_2013_table(
     if reference.get("territoire") != territory_code:
         return ""
     table = check_table(indicators, territory_code)
-    names = dict(area_names(table))
     source_2013 = escape(str(reference.get("source", "Diagnostic 2013")))
     rows = []
     for figure in reference.get("chiffres", []):
-        fmt = FORMATS_2013[figure["format"]]
         then = escape(as_published(figure["valeur"], figure["format"]))
         compared = figure.get("comparaison_2013") or {}
         if "valeur" in compared:
@@ -184,46 +182,29 @@ def comparison_2013_table(
                 f"{'de plus' if gap > 0 else 'de moins'} que {escape(compared['zone'])}"
                 "</span>"
             )
-        today = figure["aujourd_hui"]
-        key = next(
-            (k for k in today.get("indicateurs", []) if has_value(table, territory_code, k)), None
+        if figure.get("perimetre_2013"):
+            then += f'<span class="definition">{escape(figure["perimetre_2013"])}</span>'
+        today = today_2013(table, territory_code, figure, reference)
+        now = f'<span class="valeur">{escape(today.value)}</span>'
+        if today.reason:
+            now += f'<span class="absent">{escape(today.reason)}</span>'
+        if today.comparison:
+            now += f'<span class="compare">{escape(today.comparison)}</span>'
+        if today.definition:
+            now += f'<span class="definition">{escape(today.definition)}</span>'
+        if today.landmarks:
+            items = "".join(f"<li>{escape(item)}</li>" for item in today.landmarks)
+            now += f'<span class="reperes">Repères :</span><ul class="reperes">{items}</ul>'
+        if today.perimeter:
+            now += f'<span class="definition">{escape(today.perimeter)}</span>'
+        now += "".join(
+            f'<span class="source">Source : {escape(line)}</span>' for line in today.sources
         )
-        if key is None:
-            now = '<span class="absent">Pas encore calculé dans ce rapport</span>'
-            mark = False
-        else:
-            row = indicator_row(table, territory_code, key)
-            label = next((f.label for f in KEY_FIGURES if f.key == key), key)
-            fmt_now = fmt
-            now = f"{escape(fmt_now(indicator_value(table, territory_code, key)))}"
-            zone = today.get("zone_comparaison")
-            if zone and has_value(table, zone, key):
-                now += (
-                    f'<span class="compare">{escape(short_name(names[zone]))} : '
-                    f"{escape(fmt_now(indicator_value(table, zone, key)))}</span>"
-                )
-            if key not in today.get("indicateurs", [])[:1]:
-                now += f'<span class="definition">Indicateur retenu : {escape(label)}</span>'
-            now += (
-                f'<span class="source">Source : {escape(str(row["source"]))} '
-                f"({escape(str(row['millesime']))})</span>"
-            )
-            mark = row_is_synthetic(row)
-        note = escape(str(figure["note"]))
-        extra = today.get("complement")
-        if extra and has_value(table, extra["territoire_code"], extra["indicateur"]):
-            area = names[extra["territoire_code"]]
-            label = extra.get("libelle") or extra["indicateur"]
-            value = indicator_value(table, extra["territoire_code"], extra["indicateur"])
-            note += (
-                f" Pour comparaison : {escape(short_name(area))}, "
-                f"{escape(label)} : {escape(percent(value))}."
-            )
         rows.append(
             f'<tr><th scope="row" data-label="Chiffre">{escape(figure["libelle"])}</th>'
             f'<td data-label="Diagnostic 2013">{then}</td>'
-            f'<td data-label="Aujourd\'hui">{now}{_mark(mark)}</td>'
-            f'<td data-label="À savoir" class="note">{note}</td></tr>'
+            f'<td data-label="Aujourd\'hui">{now}{_mark(today.synthetic)}</td>'
+            f'<td data-label="À savoir" class="note">{escape(today.note)}</td></tr>'
         )
     return (
         '<figure class="diagnostic-2013"><figcaption>Les chiffres du diagnostic de 2013 et '
@@ -439,6 +420,9 @@ span.compare { color: #333; font-size: .88rem; }
 span.definition { font-size: .82rem; font-style: italic; }
 span.source { margin-top: .2rem; }
 span.absent { color: var(--gris); font-style: italic; }
+span.valeur { font-weight: bold; }
+span.reperes { font-size: .85rem; margin-top: .3rem; }
+ul.reperes { margin: .1rem 0 .2rem; padding-left: 1.1rem; font-size: .85rem; }
 td.note { font-size: .85rem; color: #333; }
 ul.fiches { list-style: none; padding: 0; display: grid; gap: .6rem;
             grid-template-columns: repeat(auto-fill, minmax(min(100%, 27rem), 1fr)); }
@@ -558,7 +542,7 @@ def synthesis_page(
         if sentence:
             keys = SYNTHETIC_FINDINGS.get(function, ())
             mark = any(key_is_synthetic(table, k) for k in keys)
-            findings.append(f"<li>{escape(sentence)}{_mark(mark)}</li>")
+            findings.append(f"<li>{escape(demo_sentence(sentence) if mark else sentence)}</li>")
     since = finding_since_2013(table, territory_code, territory_name, reference)
     if since:
         findings.append(f"<li>{escape(since)}</li>")
@@ -594,7 +578,7 @@ def synthesis_page(
         if epcis
         else ""
     )
-    comparison = comparison_2013_table(table, territory_code, reference, synthetic)
+    comparison = comparison_2013_table(table, territory_code, reference)
     comparison_section = (
         '<section id="diagnostic-2013"><h2>2013 et aujourd\'hui</h2>'
         "<p>Le premier diagnostic de RESSOL, en 2013, donnait quelques chiffres repères. Les "

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .contract import CORE_COLUMNS
+from .contract import CORE_COLUMNS, row_is_synthetic
 from .errors import RessolError
-from .formatting import number, percent, signed_percent
+from .formatting import MISSING, number, percent, signed_percent
 
 EPCI_PREFIX = "epci-"  # contract of indicateurs.csv: EPCIs are ``epci-<siren>``
 SMALL_NUMBERS = {
@@ -372,10 +372,18 @@ def finding_ess(table: pd.DataFrame, territory: str, name: str) -> str | None:
     if jobs is not None:
         compared = _comparison_phrase(table, territory, "part_ess_effectif_salarie_estime", percent)
         listed = f" ({compared[1]})" if compared else ""
-        parts.append(f"environ {percent(jobs)} des emplois salariés{listed}")
+        low = indicator_value(table, territory, "part_ess_effectif_salarie_estime_bas")
+        high = indicator_value(table, territory, "part_ess_effectif_salarie_estime_haut")
+        bounds = (
+            f", une part que les tranches d'effectifs situent entre {percent(low)} et "
+            f"{percent(high)}"
+            if low is not None and high is not None
+            else ""
+        )
+        parts.append(f"environ {percent(jobs)} des emplois salariés{listed}{bounds}")
     return (
         "L'économie sociale et solidaire (associations, coopératives, mutuelles, "
-        f"fondations) représente {' et '.join(parts)}."
+        f"fondations…) représente {' et '.join(parts)}."
     )
 
 
@@ -385,14 +393,7 @@ def finding_since_2013(
     """Compare the population with the 2013 diagnostic, when it describes this territory."""
     if not reference or reference.get("territoire") != territory:
         return None
-    then = next(
-        (
-            c
-            for c in reference.get("chiffres", [])
-            if "population" in c.get("aujourd_hui", {}).get("indicateurs", [])
-        ),
-        None,
-    )
+    then = _figure_2013(reference, "population")
     today = indicator_value(table, territory, "population")
     if then is None or today is None:
         return None
@@ -401,25 +402,275 @@ def finding_since_2013(
         trend = "un niveau proche"
     else:
         trend = f"{number(abs(change))} % de {'plus' if change > 0 else 'moins'}"
-    return (
+    sentence = (
         f"Le diagnostic de 2013 comptait environ {number(then['valeur'])} habitants ; le "
-        f"recensement le plus récent en compte {number(today)}, {trend} (à périmètre et "
-        "sources peut-être différents, voir le tableau « 2013 et aujourd'hui »)."
+        f"recensement le plus récent en compte {number(today)}, {trend}"
+    )
+    check = area_check(reference, table, territory)
+    if check is not None and check.differs:
+        return (
+            f"{sentence}, mais pas sur le même territoire : la population et la densité de 2013 "
+            f"supposent environ {number(round(check.area, -1))} km², contre "
+            f"{number(check.today)} km² aujourd'hui (voir le tableau « 2013 et aujourd'hui »)."
+        )
+    return f"{sentence} (voir le tableau « 2013 et aujourd'hui »)."
+
+
+# ---------------------------------------------------------------------------------------------
+# The 2013 diagnostic beside today's figures
+
+DEMO_2013 = "n.d. — données de démonstration"
+DEMO_2013_NOTE = (
+    "Aujourd'hui : pas de chiffre, car le chapitre ESS de ce rapport est calculé sur un extrait "
+    "Sirene fictif (données de démonstration). Sa valeur est un réglage du générateur, pas une "
+    "mesure : la mettre à côté du chiffre de 2013 ferait lire une évolution qui n'existe pas. "
+    "Avec les vrais fichiers Sirene, le rapport fait la comparaison sur le périmètre indiqué."
+)
+
+
+def published_bounds(value: object) -> tuple[float, float]:
+    """Bounds of a figure published rounded: half a unit of its last digit either way.
+
+    ``148000`` → 147 500 to 148 500 (trailing zeros: rounded to the thousand); ``70`` → 65 to
+    75; ``14.3`` → 14.25 to 14.35.
+    """
+    text = str(value)
+    if "." in text and float(value) % 1:
+        half = 0.5 * 10 ** -len(text.split(".")[1])
+    else:
+        digits = str(int(float(value)))
+        half = 0.5 * 10 ** (len(digits) - len(digits.rstrip("0"))) if int(float(value)) else 0.5
+    return float(value) - half, float(value) + half
+
+
+@dataclass(frozen=True)
+class AreaCheck:
+    """The area that the population and density of 2013 imply, against today's area."""
+
+    population: float
+    density: float
+    area: float
+    low: float
+    high: float
+    today: float
+
+    @property
+    def differs(self) -> bool:
+        """Whether today's area is outside what the rounded 2013 figures allow."""
+        return not self.low <= self.today <= self.high
+
+
+def _figure_2013(reference: Mapping, key: str) -> Mapping | None:
+    return next(
+        (
+            c
+            for c in reference.get("chiffres", [])
+            if key in c.get("aujourd_hui", {}).get("indicateurs", [])
+        ),
+        None,
     )
 
 
-FINDINGS: tuple[Callable[[pd.DataFrame, str, str], str | None], ...] = (
+def area_check(reference: Mapping, table: pd.DataFrame, territory: str) -> AreaCheck | None:
+    """Whether the 2013 population and density describe today's territory.
+
+    Parameters
+    ----------
+    reference : mapping
+        Content of ``diagnostic_2013.yaml``: a population figure (key ``population``) and a
+        density figure whose ``aujourd_hui`` names today's area key (``superficie``).
+    table : DataFrame
+        Tidy indicator table.
+    territory : str
+        Code of the territory.
+
+    Returns
+    -------
+    AreaCheck or None
+        Population / density of 2013, with the bounds the rounding of both figures allows,
+        and today's area; ``None`` when a figure is missing.
+    """
+    population = _figure_2013(reference, "population")
+    density = next(
+        (c for c in reference.get("chiffres", []) if c.get("aujourd_hui", {}).get("superficie")),
+        None,
+    )
+    if population is None or density is None:
+        return None
+    today = indicator_value(table, territory, density["aujourd_hui"]["superficie"])
+    if today is None:
+        return None
+    pop_low, pop_high = published_bounds(population["valeur"])
+    dens_low, dens_high = published_bounds(density["valeur"])
+    return AreaCheck(
+        population=float(population["valeur"]),
+        density=float(density["valeur"]),
+        area=float(population["valeur"]) / float(density["valeur"]),
+        low=pop_low / dens_high,
+        high=pop_high / dens_low,
+        today=today,
+    )
+
+
+def area_sentence(check: AreaCheck) -> str:
+    """Say in plain words whether the 2013 density describes today's territory."""
+    area, low, high = (number(round(v, -1)) for v in (check.area, check.low, check.high))
+    head = (
+        f"{number(check.population)} habitants à {number(check.density)} hab./km² supposent "
+        f"une superficie d'environ {area} km² (de {low} à {high} km² compte tenu des "
+        f"arrondis), contre {number(check.today)} km² pour le territoire d'aujourd'hui"
+    )
+    if check.differs:
+        return (
+            f"{head} : le périmètre de 2013 n'était pas le même, les deux densités ne se "
+            "comparent pas directement."
+        )
+    return f"{head} : les superficies concordent."
+
+
+@dataclass(frozen=True)
+class Today2013:
+    """Today's side of one row of the table « 2013 et aujourd'hui »."""
+
+    value: str
+    comparison: str | None
+    definition: str | None
+    landmarks: tuple[str, ...]
+    sources: tuple[str, ...]
+    reason: str | None
+    perimeter: str | None
+    note: str
+    synthetic: bool
+
+
+def _level(code: str, name: str) -> str:
+    if code.startswith("dep-"):
+        return f"{name} (département)"
+    if code.startswith("reg-"):
+        return f"{name} (région)"
+    return name
+
+
+def today_2013(
+    table: pd.DataFrame, territory: str, figure: Mapping, reference: Mapping
+) -> Today2013:
+    """Today's figure closest to one figure of the 2013 diagnostic, and what to say about it.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Tidy indicator table (``check_table``).
+    territory : str
+        Code of the territory.
+    figure : mapping
+        One figure of ``diagnostic_2013.yaml``.
+    reference : mapping
+        The whole file (the density row checks the area against the population row).
+
+    Returns
+    -------
+    Today2013
+        The value (``n.d.`` when the territory has none, ``n.d. — données de démonstration``
+        when it comes from the synthetic extract: never a synthetic number beside a real 2013
+        figure), today's comparison area, the landmarks of other areas with their level, the
+        source lines, why the value is missing, today's perimeter and the full note.
+    """
+    fmt = FORMATS_2013[figure["format"]]
+    today = figure["aujourd_hui"]
+    names = dict(area_names(table))
+    keys = today.get("indicateurs", [])
+    key = next((k for k in keys if has_value(table, territory, k)), keys[0])
+    row = indicator_row(table, territory, key)
+    value = indicator_value(table, territory, key)
+    synthetic = row is not None and row_is_synthetic(row)
+    note = str(figure["note"])
+    sources = []
+    comparison = definition = reason = None
+    if synthetic:
+        shown = DEMO_2013
+        note = f"{note} {DEMO_2013_NOTE}"
+    elif value is None:
+        shown = MISSING
+        reason = today.get("absent")
+    else:
+        shown = fmt(value)
+        zone = today.get("zone_comparaison")
+        if zone and has_value(table, zone, key):
+            comparison = f"{short_name(names[zone])} : {fmt(indicator_value(table, zone, key))}"
+        if key != keys[0]:
+            label = next((f.label for f in KEY_FIGURES if f.key == key), key)
+            definition = f"Indicateur retenu : {label}"
+    if row is not None and not synthetic and value is not None:
+        sources.append(f"{row['source']} ({row['millesime']})")
+    landmarks = []
+    for landmark in today.get("reperes", []):
+        code, other = landmark["territoire_code"], landmark["indicateur"]
+        found = indicator_value(table, code, other)
+        other_row = indicator_row(table, code, other)
+        if found is None or other_row is None or row_is_synthetic(other_row):
+            continue
+        label = f" de {landmark['libelle']}" if landmark.get("libelle") else ""
+        landmarks.append(f"{_level(code, names.get(code, code))} : {fmt(found)}{label}")
+        line = f"{other_row['source']} ({other_row['millesime']})"
+        if line not in sources:
+            sources.append(line)
+    if today.get("superficie"):
+        check = area_check(reference, table, territory)
+        if check is not None:
+            note = f"{note} {area_sentence(check)}"
+    return Today2013(
+        value=shown,
+        comparison=comparison,
+        definition=definition,
+        landmarks=tuple(landmarks),
+        sources=tuple(sources),
+        reason=reason,
+        perimeter=today.get("perimetre"),
+        note=note,
+        synthetic=synthetic,
+    )
+
+
+DEMOGRAPHY_FINDINGS: tuple[Callable[[pd.DataFrame, str, str], str | None], ...] = (
     finding_population,
     finding_growth,
     finding_ageing,
     finding_youth,
     finding_epcis,
+)
+FINDINGS: tuple[Callable[[pd.DataFrame, str, str], str | None], ...] = (
+    *DEMOGRAPHY_FINDINGS,
     finding_employment,
     finding_ess,
 )
 SYNTHETIC_FINDINGS = {
     finding_ess: ("part_ess_etablissements_employeurs", "part_ess_effectif_salarie_estime")
 }
+
+
+def demography_findings(
+    indicators: pd.DataFrame, territory_code: str, territory_name: str
+) -> list[str]:
+    """The demographic findings: the same sentences in the synthesis and in the chapter.
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        Tidy indicator table.
+    territory_code : str
+        Code of the territory described.
+    territory_name : str
+        Its name, as written in the sentences.
+
+    Returns
+    -------
+    list of str
+        Population and density, growth, ageing, youth, contrasts between EPCIs (a sentence
+        whose keys are missing is left out).
+    """
+    table = check_table(indicators, territory_code)
+    sentences = [f(table, territory_code, territory_name) for f in DEMOGRAPHY_FINDINGS]
+    return [s for s in sentences if s]
 
 
 def synthesis_findings(

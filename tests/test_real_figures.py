@@ -115,3 +115,28 @@ def test_departement_and_region_estimates(centre_manche):
     # Estimates exist for whole départements only: the territory's row has no value.
     assert math.isnan(values[("centre-manche", "part_moins_20_ans")])
     assert math.isnan(values[("centre-manche", "part_65_ans_plus_estimations")])
+
+
+def test_the_2013_note_on_ages_quotes_insee_s_estimates_exactly(built_project):
+    from ressol_analysis.formatting import percent
+    from ressol_analysis.sources.reference import load_reference_2013
+
+    raw = built_project / "data" / "raw"
+    book = openpyxl.load_workbook(
+        raw / "insee_estim_pop_dep_sexe_age_quinquennal_1975_2021.xlsx", read_only=True
+    )
+    shares = {"60": [], "65": []}
+    for year in ("2009", "2010", "2011"):
+        rows = {str(r[0]): r for r in book[year].iter_rows(min_row=6, values_only=True) if r[0]}
+        lower = [rows[d] for d in ("14", "50", "61")]  # Basse-Normandie
+        total = sum(r[22] for r in lower)
+        # Bands from column 2: 60-64 is column 14, 65-69 column 15, 95+ column 21.
+        shares["60"].append(100 * sum(sum(r[14:22]) for r in lower) / total)
+        shares["65"].append(100 * sum(sum(r[15:22]) for r in lower) / total)
+    note = next(
+        c["note"] for c in load_reference_2013()["chiffres"] if "60 ans" in c["libelle"]
+    ).replace("\u00a0", " ")
+    low60, high60 = (percent(f(shares["60"])).replace("\u00a0", " ") for f in (min, max))
+    low65, high65 = (percent(f(shares["65"])).replace("\u00a0", " ") for f in (min, max))
+    assert f"de {low60[:-2]} % à {high60}" in note  # « de 24,7 % à 26,0 % de 60 ans »
+    assert f"de {low65[:-2]} % à {high65} de 65 ans ou plus" in note

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from pathlib import Path
 
 import openpyxl
@@ -233,21 +235,130 @@ def test_bad_table_is_refused_with_a_french_message():
         synthesis_findings(tidy_fixture(), "inconnu", "Inconnu")
 
 
+EST = "Insee, estimations de population au 1er janvier, 2021 — départements entiers"
+
+
+def centre_manche(synthetic: bool) -> pd.DataFrame:
+    """Centre Manche's figures as the run writes them (rounded), ESS marked when synthetic."""
+    ess = "oui" if synthetic else "non"
+    rows = []
+    for code, name, values in [
+        (
+            "centre-manche",
+            "Centre Manche",
+            [146623.0, 1946.49, 75.3269, 16.2748, None, 33.0255, None, 12.5877, 9.7261],
+        ),
+        (
+            "dep-50",
+            "Manche",
+            [495045.0, 5938.0, 83.3669, 15.9, 21.3994, 33.4, 26.1077, 13.1, 10.2],
+        ),
+        (
+            "basse-normandie",
+            "Basse-Normandie (Calvados, Manche, Orne)",
+            [1464589.0, 17589.0, 83.2, 16.4, 22.1035, 31.7012, 24.8415, 13.3, 9.9],
+        ),
+    ]:
+        keys = [
+            ("population", "habitants", RP, "RP 2022", "non"),
+            ("superficie_km2", "km²", "Insee, SUPERF", "Superficie, COG 2025", "non"),
+            ("densite_hab_km2", "hab./km²", RP, "RP 2022", "non"),
+            ("part_moins_15_ans", "%", RP, "RP 2022", "non"),
+            ("part_moins_20_ans", "%", EST, "Estimations de population 2021", "non"),
+            ("part_60_ans_plus", "%", RP, "RP 2022", "non"),
+            ("part_65_ans_plus_estimations", "%", EST, "Estimations de population 2021", "non"),
+            ("part_ess_effectif_salarie_estime_perimetre_statistique", "%", SIRENE, "2023", ess),
+            ("part_ess_etablissements_employeurs_perimetre_statistique", "%", SIRENE, "2023", ess),
+        ]
+        rows += [
+            dict(
+                territoire_code=code,
+                territoire=name,
+                indicateur=k,
+                valeur=v,
+                unite=u,
+                source=src,
+                millesime=m,
+                synthetique=flag,
+            )
+            for (k, u, src, m, flag), v in zip(keys, values, strict=True)
+        ]
+    return pd.DataFrame(rows)
+
+
+def rows_2013(table: pd.DataFrame) -> dict[str, list[str]]:
+    """Each row of the 2013 table as its four cells' text, by the label of the figure."""
+    html = unescape(plain(comparison_2013_table(table, "centre-manche", load_reference_2013())))
+    cells = {}
+    for row in html.split("<tr>")[2:]:
+        texts = [re.sub(r"<[^>]+>", " ", c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+        cells[" ".join(texts[0].split())] = [" ".join(t.split()) for t in texts[1:]]
+    return cells
+
+
 def test_2013_figures_are_data_with_today_side_by_side():
     reference = load_reference_2013()
     assert reference["source"] == "Diagnostic RESSOL 2013"
     published = {c["libelle"]: c["valeur"] for c in reference["chiffres"]}
     assert published["Habitants"] == 148000 and published["Habitants par km²"] == 70
-    reference = {**reference, "territoire": "tc"}
-    html = plain(comparison_2013_table(tidy_fixture(), "tc", reference))
-    assert "148 000" in html and "70</td>" in html and "24 %" in html and "14,3 %" in html
-    assert "2 points de plus que la région (Basse-Normandie)" in html
-    assert "Basse-Normandie : 12,4 %" in html and "Basse-Normandie : 10,1 %" in html
-    assert "Diagnostic RESSOL 2013" in html
-    # today's value of the closest indicator, with its source
-    assert "1 000" in html and f"Source : {RP}" in html and f"Source : {SIRENE}" in html
-    assert "Indicateur retenu : Part des moins de 15 ans" in html
-    assert "Définitions différentes" in html
+    rows = rows_2013(centre_manche(synthetic=False))
+    then, now, note = rows["Habitants"]
+    assert then == "148 000" and now.startswith("146 623 Source : Insee, RP 2022 (RP 2022)")
+    # Density: 148 000 / 70 = 2 114 km² (1 967 to 2 285 with the rounding), not 1 946.
+    then, now, note = rows["Habitants par km²"]
+    assert then == "70" and now.startswith("75,3")
+    assert "Même définition" not in note
+    assert (
+        "148 000 habitants à 70 hab./km² supposent une superficie d'environ 2 110 km² (de "
+        "1 970 à 2 280 km² compte tenu des arrondis), contre 1 946 km² pour le territoire "
+        "d'aujourd'hui : le périmètre de 2013 n'était pas le même"
+    ) in note
+
+
+def test_2013_ages_never_show_an_under_15_share_as_under_20_and_give_65_plus_landmarks():
+    rows = rows_2013(centre_manche(synthetic=False))
+    then, now, note = rows["Part des moins de 20 ans"]
+    assert now.startswith("n.d. Non calculable pour le territoire : les tranches d'âge du ")
+    assert "ne coupent pas à 20 ans" in now
+    assert "16,3" not in now and "moins de 15 ans" not in now  # the under-15 share (16,27 %)
+    assert "Repères : Manche (département) : 21,4 % de moins de 20 ans " in now
+    assert "Basse-Normandie (Calvados, Manche, Orne) : 22,1 % de moins de 20 ans" in now
+    assert f"Source : {EST} (Estimations de population 2021)" in now
+    then, now, note = rows["Part des « 60 ans et plus » (très probablement les 65 ans et plus)"]
+    assert then == "20 % 2 points de plus que la région (Basse-Normandie)"
+    assert now.startswith("33,0 % Basse-Normandie : 31,7 %")
+    assert "Manche (département) : 26,1 % de 65 ans ou plus" in now
+    assert "Basse-Normandie (Calvados, Manche, Orne) : 24,8 % de 65 ans ou plus" in now
+    assert "ne coupent pas à 65 ans" in note and "de 18,7 % à 19,0 % de 65 ans ou plus" in note
+
+
+def test_2013_ess_rows_never_put_a_synthetic_figure_beside_a_real_one():
+    rows = rows_2013(centre_manche(synthetic=True))
+    for label in ("Part de l'ESS dans l'emploi", "Part de l'ESS dans les établissements"):
+        then, now, note = rows[label]
+        assert now.startswith("n.d. — données de démonstration"), now
+        assert "12,6" not in now and "9,7" not in now and "13,3" not in now
+        assert SYNTHETIC_MARK in now
+        assert "réglage du générateur" in note
+    real = rows_2013(centre_manche(synthetic=False))
+    then, now, note = real["Part de l'ESS dans l'emploi"]
+    assert then.startswith("14,3 % Basse-Normandie : 12,4 % Périmètre de 2013 : ")
+    assert now.startswith("12,6 % Basse-Normandie : 13,3 % Périmètre d'aujourd'hui : périmètre ")
+    assert SYNTHETIC_MARK not in now
+
+
+def test_synthesis_says_the_2013_population_was_not_the_same_territory():
+    from ressol_analysis.synthesis_text import finding_since_2013
+
+    sentence = finding_since_2013(
+        centre_manche(False), "centre-manche", "Centre Manche", load_reference_2013()
+    )
+    assert plain(sentence) == (
+        "Le diagnostic de 2013 comptait environ 148 000 habitants ; le recensement le plus "
+        "récent en compte 146 623, un niveau proche, mais pas sur le même territoire : la "
+        "population et la densité de 2013 supposent environ 2 110 km², contre 1 946 km² "
+        "aujourd'hui (voir le tableau « 2013 et aujourd'hui »)."
+    )
 
 
 def test_2013_table_only_for_its_territory():
@@ -288,3 +399,14 @@ def test_write_xlsx_keeps_codes_as_text(tmp_path):
 def test_write_xlsx_refuses_missing_folder(tmp_path):
     with pytest.raises(RessolError, match="n'existe pas"):
         write_xlsx(tidy_fixture(), tmp_path / "absent" / "indicateurs.xlsx")
+
+
+def test_demography_chapter_and_synthesis_say_the_same_without_double_negative():
+    from ressol_analysis.synthesis_text import demography_findings
+
+    chapter = demography_findings(tidy_fixture(), "tc", "Terre du Centre")
+    synthesis = synthesis_findings(tidy_fixture(), "tc", "Terre du Centre")
+    assert len(chapter) == 5 and chapter == synthesis[:5]
+    falling = next(s for s in chapter if "diminué" in s)
+    assert f"a diminué de 0,20{NBSP}% par an" in falling  # −0,20 %: no sign after « diminué »
+    assert not re.search("diminué de [−-]", " ".join(chapter))
