@@ -78,6 +78,15 @@ def _indicators(args: argparse.Namespace, paths: ProjectPaths) -> int:
     return 0
 
 
+def _directory(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    from .directory import write_directory
+
+    folder = write_directory(paths, args.territory, args.output, args.sirene)
+    print(f"Annuaire des employeurs de l'ESS écrit dans {folder} (fichier de travail : ne pas")
+    print("  le joindre au rapport, il permettrait de retrouver les chiffres secrets).")
+    return 0
+
+
 def _data_check(args: argparse.Namespace, paths: ProjectPaths) -> int:
     from .sources.manifest import check_manifest, load_manifest
 
@@ -232,6 +241,7 @@ def _scenarios_build(args: argparse.Namespace, paths: ProjectPaths) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, ProjectPaths], int]] = {
     "report": _report,
     "indicators": _indicators,
+    "annuaire": _directory,
     "data check": _data_check,
     "data build": _data_build,
     "data status": _data_status,
@@ -309,6 +319,24 @@ def _parser() -> argparse.ArgumentParser:
         help="périmètre de l'ESS : loi de 2014 (défaut) ou statistique Insee",
     )
     indicators.add_argument("--output", "--sortie", required=True, help="fichier CSV à écrire")
+
+    directory = commands.add_parser(
+        "annuaire", help="annuaire des employeurs de l'ESS (fichier de travail, hors rapport)"
+    )
+    directory.add_argument(
+        "--territory",
+        "--territoire",
+        default="centre-manche",
+        help="id du territoire ou chemin de son YAML (défaut : centre-manche)",
+    )
+    directory.add_argument(
+        "--sirene",
+        metavar="DOSSIER",
+        help="fichiers Sirene officiels (défaut : données de démonstration)",
+    )
+    directory.add_argument(
+        "--output", "--sortie", help="dossier de travail (défaut : travail/ ; jamais reports/)"
+    )
 
     data = commands.add_parser("data", help="données brutes et préparées")
     data_commands = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")

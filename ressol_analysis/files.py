@@ -23,6 +23,9 @@ from openpyxl.utils import get_column_letter
 
 from .contract import TIDY_COLUMNS
 from .errors import RessolError
+from .labels import SYNTHETIC_MARK
+
+WARNING_COLUMN = "avertissement"
 
 
 def check_folder(path: Path) -> None:
@@ -145,6 +148,18 @@ def write_csv(table: pd.DataFrame, path: Path) -> Path:
         ``path``.
     """
     return write_atomic(path, lambda temporary: table.to_csv(temporary, index=False))
+
+
+def marked(table: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
+    """The table with a first column ``avertissement`` saying on each row that it is synthetic.
+
+    Every file built from the synthetic demonstration extract says so in the file itself: a
+    reader of the CSV or of the spreadsheet alone cannot miss it. Real data are returned as
+    they are.
+    """
+    if not synthetic:
+        return table
+    return table.assign(**{WARNING_COLUMN: SYNTHETIC_MARK})[[WARNING_COLUMN, *table.columns]]
 
 
 def replace_folder(staging: Path, final: Path) -> None:

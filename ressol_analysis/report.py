@@ -24,8 +24,7 @@ from papermill.exceptions import PapermillExecutionError
 from .context import load
 from .errors import RessolError
 from .ess_text import rules as ess_rules
-from .files import replace_folder, write_csv, write_xlsx
-from .labels import SYNTHETIC_MARK
+from .files import marked, replace_folder, write_csv, write_xlsx
 from .paths import ProjectPaths
 from .pdf import report_pdf
 from .scenarios import classement, swap_weights
@@ -143,17 +142,13 @@ def _execute(
     return title, time.monotonic() - started, warnings
 
 
-def _directory(diag, staging: Path) -> None:
-    """Export the directory of ESS employers (never P units nor natural persons)."""
-    listed = diag.ess_directory.copy()
-    if diag.synthetic:
-        listed.insert(0, "avertissement", SYNTHETIC_MARK)
-    write_csv(listed, staging / "annuaire_ess.csv")
-    write_csv(diag.ess_communes, staging / "ess_par_commune.csv")
-    # Every column as text: SIRET, commune and NAF codes keep their leading zeros.
-    listed.astype("string").to_excel(
-        staging / "annuaire_ess.xlsx", sheet_name="Annuaire ESS", index=False
-    )
+def _commune_table(diag, staging: Path) -> None:
+    """Export the ESS by commune, with secrecy; every row says so when the data are synthetic.
+
+    The directory of ESS employers is not written here: with the commune table it would let
+    a reader rebuild the masked cells (``ressol annuaire`` writes it to ``travail/``).
+    """
+    write_csv(marked(diag.ess_communes, diag.synthetic), staging / "ess_par_commune.csv")
 
 
 def _scenarios_summary(
@@ -205,7 +200,9 @@ def run_report(
     -------
     Path
         Folder of the run: ``index.html`` (synthesis), one HTML page per chapter, the executed
-        notebooks, ``indicateurs.csv`` and ``.xlsx``, the ESS directory and ``rapport.pdf``.
+        notebooks, ``indicateurs.csv`` and ``.xlsx``, ``ess_par_commune.csv`` (with secrecy)
+        and ``rapport.pdf``. The directory of ESS employers is never in it (see
+        :mod:`ressol_analysis.directory`).
 
     Raises
     ------
@@ -249,7 +246,7 @@ def run_report(
         started = time.monotonic()
         write_csv(indicators, staging / "indicateurs.csv")
         write_xlsx(indicators, staging / "indicateurs.xlsx")
-        _directory(diag, staging)
+        _commune_table(diag, staging)
         info = {
             "territoire": diag.territory.id,
             "date": date.today().isoformat(),
@@ -271,7 +268,7 @@ def run_report(
             *_scenarios_summary(scenarios, chapters),
         )
         (staging / "index.html").write_text(page, encoding="utf-8")
-        log(f"  Synthèse, tableurs et annuaire : {time.monotonic() - started:.1f} s")
+        log(f"  Synthèse et tableurs : {time.monotonic() - started:.1f} s")
         if pdf:
             started = time.monotonic()
             pages = [staging / "index.html", *(staging / f"{n}.html" for n, _ in chapters)]

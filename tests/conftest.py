@@ -49,6 +49,23 @@ def built_project(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def report_run(built_project, tmp_path_factory) -> Path:
+    """The run folder of Centre Manche exactly as ``ressol report`` wrote it, with its PDF.
+
+    Produced once per session (read only: a test that needs to damage a report makes its own).
+    """
+    from ressol_analysis.paths import project_paths
+    from ressol_analysis.report import run_report
+
+    return run_report(
+        project_paths(built_project),
+        "centre-manche",
+        tmp_path_factory.mktemp("rapports"),
+        log=lambda _: None,
+    )
+
+
+@pytest.fixture(scope="session")
 def chromium_path() -> str:
     """Chromium's executable: without one, browser tests skip (fail where they are required)."""
     return chromium_or_skip()

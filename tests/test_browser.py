@@ -26,11 +26,9 @@ from support.pages import (
 )
 
 from ressol_analysis.formatting import NBSP, number, percent
-from ressol_analysis.paths import project_paths
-from ressol_analysis.report import CHAPTERS, run_report
+from ressol_analysis.report import CHAPTERS
 
 ARTEFACTS = Path(__file__).parent / "artefacts"
-TERRITORY = "centre-manche"
 TABLE_TEXT = """
 Array.from(document.querySelectorAll("figure.chiffres")).map(f => ({
   caption: f.querySelector("figcaption").innerText,
@@ -49,14 +47,9 @@ def text(page):
 
 
 @pytest.fixture(scope="module")
-def run(built_project, tmp_path_factory) -> Path:
+def run(report_run) -> Path:
     """The run folder of Centre Manche exactly as ``ressol report`` wrote it (read only)."""
-    return run_report(
-        project_paths(built_project),
-        TERRITORY,
-        tmp_path_factory.mktemp("rapports"),
-        log=lambda _: None,
-    )
+    return report_run
 
 
 def test_the_run_has_every_page_and_none_fetches_anything_online(run):
