@@ -34,7 +34,7 @@ from .territory import Geography
 BUILD_INFO = "build.json"
 # Version of what the build writes (processed tables, the synthetic SIRENE extract): bump it
 # when the code changes them, so that an existing data/processed is rebuilt, not reused.
-PROCESSED_FORMAT = 2
+PROCESSED_FORMAT = 3
 # Raw files whose content enters the processed tables (their checksums decide staleness).
 BUILD_INPUTS = (
     "itdd",

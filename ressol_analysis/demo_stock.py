@@ -7,11 +7,29 @@ calibrated on public figures:
 
 * per commune, employer establishments by the five sectors of INSEE's comparateur (AZ, BE, FZ,
   GU, OQ; Flores 2024), their split between 0, 1–9 and 10+ employees, and salaried jobs
-  (``P22_EMPLT_SAL``) follow the comparateur;
-* per département, ESS establishments are about 10 % of employer establishments and their
-  estimated jobs follow the ESS share of salaried jobs of INSEE's ITDD file (2014);
-* ESS jobs split roughly 76 % associations, 14 % coopératives, 5 % mutuelles, the rest
-  fondations (Normandie);
+  (``P22_EMPLT_SAL``) follow the comparateur; the large bands go more often to
+  administration, education, health and social work, and to industry (:data:`SIZE_WEIGHT`);
+* every employer gets a section (NAF A21, sports and associations split out) within its
+  comparateur sector (:data:`SECTION_MIX`, an assumption of the generator), and real NAF codes
+  and catégories juridiques of that section: non-ESS units exist in every section; the public
+  sector (communes, intercommunalités, département, State services, SDIS, public schools,
+  hospitals, CCAS and public nursing homes, water and waste syndicates) follows
+  :data:`PUBLIC`;
+* the probability that an employer is ESS is the ESS share of the jobs of its section,
+  published nationally by ESS France (« Panorama 2022 », relayed by Carenews,
+  https://www.carenews.com/carenews-info/news/quel-est-le-poids-de-l-ess-dans-l-economie-francaise):
+  action sociale 59,5 %, enseignement 19,4 %, activités financières et d'assurance 29,7 %,
+  arts et spectacles 31,1 %, sports et loisirs 58,1 % (CNCRES « Panorama de l'ESS en France »
+  2015, Clap 2013: action sociale 61 %); the other sections' shares are not published in the
+  sources found and are stated as assumptions in :data:`ESS_JOB_SHARE`. One factor per
+  département then brings its ESS share of estimated jobs to INSEE's ITDD figure (2014,
+  Manche 13,5 %), keeping the ratios between sections;
+* the family of an ESS unit depends on its section (cooperative banks and mutual insurers in
+  finance, associations in social work, cooperatives in agriculture and agri-food…); 3 % of
+  the units of the four historic families carry no ESS flag, and works councils (CSE, INSEE's
+  « autres organismes privés à but non lucratif ») employ without it, so that the chapter's
+  table « indicateur ESS et forme juridique » has something to show (the real shares are not
+  published);
 * closed establishments, non-employers (``NN`` or no band), partially diffusible units
   (``P``, names ``[ND]``), natural persons (CJ ``1000``) and, when a passage table is given,
   some old (pre-merger) commune codes are included so that every rule of the reader is used.
@@ -36,86 +54,204 @@ DEFAULT_SEED = 20260401
 # Year of the headcount bands the extract imitates: the ``anneeEffectifsEtablissement`` it
 # writes (a test checks they agree).
 BAND_YEAR = "2023"
-ESS_ESTABLISHMENT_SHARE = 0.10
 SECTORS = ("AZ", "BE", "FZ", "GU", "OQ")
 SECTOR_COLUMNS = {s: f"ET{s}24" for s in SECTORS}
 
-# Propensity of an employer establishment of each sector to be ESS (relative weights).
-ESS_PROPENSITY = {"AZ": 0.25, "BE": 0.35, "FZ": 0.2, "GU": 0.55, "OQ": 4.0}
-# Family of an ESS establishment given its sector.
-FAMILY_BY_SECTOR = {
-    "AZ": {"cooperatives": 0.85, "associations": 0.15},
-    "BE": {"cooperatives": 0.7, "associations": 0.3},
-    "FZ": {"cooperatives": 0.4, "associations": 0.6},
-    "GU": {"associations": 0.6, "cooperatives": 0.32, "mutuelles": 0.05, "autres": 0.03},
-    "OQ": {"associations": 0.87, "fondations": 0.08, "mutuelles": 0.03, "autres": 0.02},
+# Within a commune, which employers get the largest bands: a weighted random order, so that
+# hospitals, administrations and factories are more often the large ones than farms.
+SIZE_WEIGHT = {"AZ": 0.5, "BE": 2.0, "FZ": 1.0, "GU": 1.0, "OQ": 6.0}
+# Sections (NAF A21, some split) of each comparateur sector, and their share of its employer
+# establishments: an assumption of the generator (orders of magnitude of Normandy), not data.
+SECTION_MIX = {
+    "AZ": {"A": 1.0},
+    "BE": {"C": 0.88, "D": 0.04, "E": 0.08},
+    "FZ": {"F": 1.0},
+    "GU": {
+        "G": 0.36,
+        "H": 0.07,
+        "I": 0.16,
+        "J": 0.04,
+        "K": 0.06,
+        "L": 0.05,
+        "M": 0.10,
+        "N": 0.06,
+        "R90": 0.015,
+        "R93": 0.025,
+        "S94": 0.03,
+        "S96": 0.03,
+    },
+    "OQ": {"O": 0.2, "P": 0.15, "Q86": 0.3, "Q88": 0.35},
 }
-# Real NAF rév. 2 sous-classes typical of each family in each sector.
+# ESS share of the salaried jobs of each section, before the per-département scaling.
+# Published (national, ESS France « Panorama 2022 », relayed by Carenews): action sociale
+# 59,5 %, enseignement 19,4 %, activités financières et d'assurance 29,7 %, arts et spectacles
+# 31,1 %, sports et loisirs 58,1 % (CNCRES « Panorama 2015 », Clap 2013: action sociale 61 %).
+# Not found in a published table, orders of magnitude assumed by the generator: santé humaine
+# 10 % (hôpitaux privés non lucratifs, centres mutualistes), organisations associatives 80 %,
+# agriculture and agri-food industry 3-4 % (agricultural cooperatives), 1-3 % elsewhere in the
+# market sector; public administration 0 %.
+ESS_JOB_SHARE = {
+    "A": 0.03,
+    "C": 0.04,
+    "D": 0.0,
+    "E": 0.02,
+    "F": 0.01,
+    "G": 0.02,
+    "H": 0.01,
+    "I": 0.02,
+    "J": 0.02,
+    "K": 0.297,
+    "L": 0.02,
+    "M": 0.03,
+    "N": 0.08,
+    "O": 0.0,
+    "P": 0.194,
+    "Q86": 0.10,
+    "Q88": 0.595,
+    "R90": 0.311,
+    "R93": 0.581,
+    "S94": 0.80,
+    "S96": 0.01,
+}
+MAX_ESS_PROBABILITY = 0.95
+# Share of the associations, coopératives, mutuelles and fondations without SIRENE's ESS flag:
+# the real share is not published (assumption of the demonstration, to show the table).
+UNFLAGGED_SHARE = 0.03
+# Family of an ESS establishment given its section.
+ESS_FAMILIES = {
+    "A": {"cooperatives": 0.85, "associations": 0.15},
+    "C": {"cooperatives": 0.75, "associations": 0.25},
+    "E": {"associations": 0.7, "cooperatives": 0.3},
+    "F": {"cooperatives": 0.6, "associations": 0.4},
+    "G": {"cooperatives": 0.75, "associations": 0.2, "autres": 0.05},
+    "H": {"cooperatives": 0.6, "associations": 0.4},
+    "I": {"associations": 0.8, "cooperatives": 0.15, "autres": 0.05},
+    "J": {"associations": 0.7, "cooperatives": 0.3},
+    "K": {"cooperatives": 0.6, "mutuelles": 0.4},
+    "L": {"associations": 0.6, "cooperatives": 0.4},
+    "M": {"associations": 0.6, "cooperatives": 0.3, "autres": 0.1},
+    "N": {"associations": 0.75, "organismes_non_lucratifs": 0.15, "cooperatives": 0.1},
+    "P": {"associations": 0.95, "fondations": 0.05},
+    "Q86": {"associations": 0.45, "mutuelles": 0.3, "fondations": 0.25},
+    "Q88": {"associations": 0.88, "fondations": 0.08, "mutuelles": 0.02, "autres": 0.02},
+    "R90": {"associations": 0.95, "cooperatives": 0.05},
+    "R93": {"associations": 1.0},
+    "S94": {"associations": 1.0},
+    "S96": {"associations": 0.5, "cooperatives": 0.5},
+}
+# Real NAF rév. 2 sous-classes of ESS establishments by section (then by family when needed).
 ESS_NAF = {
-    ("associations", "AZ"): ["01.13Z", "01.30Z"],
-    ("associations", "BE"): ["38.32Z", "32.99Z", "10.71C"],
-    ("associations", "FZ"): ["43.39Z", "43.99C"],
-    ("associations", "GU"): ["94.99Z", "93.12Z", "90.01Z", "93.29Z", "91.02Z", "78.30Z", "81.30Z"],
-    ("associations", "OQ"): ["88.10A", "88.10C", "88.91A", "88.99B", "87.10A", "87.30A", "85.59A"],
-    ("cooperatives", "AZ"): ["01.61Z", "01.62Z"],
-    ("cooperatives", "BE"): ["10.51A", "10.13A", "10.91Z", "10.11Z"],
-    ("cooperatives", "FZ"): ["41.20A", "43.99C"],
-    ("cooperatives", "GU"): ["64.19Z", "46.21Z", "47.11F", "46.11Z"],
-    ("mutuelles", "GU"): ["65.12Z", "65.11Z", "66.22Z"],
-    ("mutuelles", "OQ"): ["86.23Z", "86.10Z"],
-    ("fondations", "OQ"): ["87.10A", "86.10Z", "88.10C"],
-    ("autres", "GU"): ["70.22Z", "56.10A", "47.21Z"],
-    ("autres", "OQ"): ["88.99B", "86.90D"],
+    "A": ["01.13Z", "01.30Z"],
+    "C": ["10.71C", "32.99Z", "16.23Z"],
+    "E": ["38.32Z", "38.11Z"],
+    "F": ["43.39Z", "43.99C", "41.20A"],
+    "G": ["47.11F", "46.11Z", "47.79Z"],
+    "H": ["49.39A", "49.41A"],
+    "I": ["55.20Z", "56.29B"],
+    "J": ["60.10Z", "58.14Z"],
+    "L": ["68.20B", "68.32A"],
+    "M": ["72.19Z", "70.22Z", "71.12B"],
+    "N": ["81.30Z", "78.30Z", "82.11Z"],
+    "P": ["85.31Z", "85.59A", "85.10Z", "85.32Z"],
+    "Q86": ["86.10Z", "86.90D", "86.22C"],
+    "Q88": ["88.10A", "88.10C", "88.91A", "88.99B", "87.10A", "87.30A"],
+    "R90": ["90.01Z", "91.02Z", "90.04Z"],
+    "R93": ["93.12Z", "93.29Z", "93.19Z"],
+    "S94": ["94.99Z", "94.99Z", "94.99Z", "94.91Z"],
+    "S96": ["96.09Z", "95.29Z"],
 }
-# Catégories juridiques of ESS units by family (NAF-specific first).
+ESS_NAF_BY_FAMILY = {
+    ("cooperatives", "A"): ["01.61Z", "01.62Z"],
+    ("cooperatives", "C"): ["10.51A", "10.13A", "10.91Z", "10.11Z"],
+    ("cooperatives", "G"): ["46.21Z", "47.11F", "46.11Z"],
+    ("cooperatives", "K"): ["64.19Z"],
+    ("mutuelles", "K"): ["65.12Z", "65.11Z", "66.22Z"],
+    ("mutuelles", "Q86"): ["86.23Z", "86.21Z"],
+    ("organismes_non_lucratifs", "N"): ["78.30Z"],
+}
+# Catégories juridiques of ESS units by family (NAF- or section-specific first).
 ESS_CJ_BY_NAF = {"01.61Z": "6316", "01.62Z": "6317", "10.51A": "6317", "46.21Z": "6317"}
 ESS_CJ = {
     "associations": (["9220", "9230", "9221"], [0.93, 0.04, 0.03]),
     "cooperatives": (["6596", "5458", "5560", "6317", "5192"], [0.3, 0.3, 0.15, 0.15, 0.1]),
     "mutuelles": (["8210", "6411", "8290"], [0.7, 0.2, 0.1]),
     "fondations": (["9300"], [1.0]),
+    "organismes_non_lucratifs": (["9223"], [1.0]),
     "autres": (["5710", "5499"], [0.7, 0.3]),
 }
-# Non-ESS employers: real NAF sous-classes and catégories juridiques by sector.
+# Other (non-ESS) employers: real NAF sous-classes and catégories juridiques by section, or
+# (catégorie juridique, NAF, weight) pairs where the two must agree.
 OTHER_NAF = {
-    "AZ": ["01.11Z", "01.41Z", "01.50Z", "01.21Z", "02.20Z", "03.12Z"],
-    "BE": ["10.13B", "10.71C", "16.10A", "25.62B", "28.30Z", "33.12Z", "35.11Z", "38.11Z"],
-    "FZ": ["41.20A", "43.21A", "43.22A", "43.32A", "43.91B", "43.99C", "42.11Z"],
-    "GU": [
-        "45.20A",
-        "46.90Z",
-        "47.11D",
-        "47.73Z",
-        "49.41A",
-        "55.10Z",
-        "56.10A",
-        "62.02A",
-        "68.31Z",
-        "69.20Z",
-        "71.12B",
-        "81.21Z",
-        "96.02A",
-        "47.24Z",
-        "47.30Z",
-    ],
-    "OQ": ["86.21Z", "86.90E", "85.53Z", "86.23Z", "87.10A", "85.20Z"],
+    "A": ["01.11Z", "01.41Z", "01.50Z", "01.21Z", "02.20Z", "03.12Z", "01.13Z"],
+    "C": ["10.13B", "10.71C", "16.10A", "25.62B", "28.30Z", "33.12Z", "10.51C", "22.22Z"],
+    "D": ["35.11Z", "35.14Z"],
+    "E": ["38.11Z", "36.00Z", "37.00Z", "38.21Z"],
+    "F": ["41.20A", "43.21A", "43.22A", "43.32A", "43.91B", "43.99C", "42.11Z"],
+    "G": ["45.20A", "46.90Z", "47.11D", "47.73Z", "47.24Z", "47.30Z", "46.61Z", "47.71Z"],
+    "H": ["49.41A", "49.39A", "52.29A", "53.20Z", "49.32Z"],
+    "I": ["55.10Z", "56.10A", "56.30Z", "56.10C", "55.30Z"],
+    "J": ["62.02A", "58.13Z", "61.10Z", "63.11Z", "62.01Z"],
+    "K": ["64.19Z", "66.22Z", "65.12Z", "64.92Z", "66.19B"],
+    "L": ["68.31Z", "68.20A", "68.32A", "68.20B"],
+    "M": ["69.20Z", "71.12B", "69.10Z", "70.22Z", "73.11Z", "75.00Z"],
+    "N": ["81.21Z", "78.20Z", "81.30Z", "80.10Z", "77.11A"],
+    "P": ["85.53Z", "85.59A", "85.51Z", "85.52Z"],
+    "Q86": ["86.21Z", "86.90E", "86.23Z", "86.22C", "86.90A", "86.10Z"],
+    "Q88": ["87.10A", "88.10A", "88.91A", "87.30A"],
+    "R90": ["90.01Z", "90.02Z", "91.02Z", "90.04Z"],
+    "R93": ["93.13Z", "93.11Z", "93.29Z", "93.21Z", "93.19Z"],
+    "S96": ["96.02A", "96.04Z", "95.11Z", "96.01B", "96.03Z"],
 }
 OTHER_CJ = {
-    "AZ": (["6533", "6598", "1000", "5499"], [0.35, 0.35, 0.25, 0.05]),
-    "BE": (["5499", "5710", "1000", "5599"], [0.45, 0.4, 0.1, 0.05]),
-    "FZ": (["5499", "5710", "1000"], [0.5, 0.3, 0.2]),
-    "GU": (["5499", "5710", "1000", "6540", "5599"], [0.4, 0.35, 0.2, 0.03, 0.02]),
-    "OQ": (["5710", "6571", "1000", "5499"], [0.35, 0.15, 0.35, 0.15]),
+    "A": (["6533", "6598", "1000", "5499"], [0.35, 0.35, 0.25, 0.05]),
+    "C": (["5499", "5710", "1000", "5599"], [0.45, 0.4, 0.1, 0.05]),
+    "D": (["5710", "5599"], [0.6, 0.4]),
+    "E": (["5710", "5499"], [0.6, 0.4]),
+    "F": (["5499", "5710", "1000"], [0.5, 0.3, 0.2]),
+    "G": (["5499", "5710", "1000", "5599"], [0.4, 0.35, 0.2, 0.05]),
+    "H": (["5499", "5710", "5599", "1000"], [0.4, 0.35, 0.15, 0.1]),
+    "I": (["5499", "5710", "1000"], [0.5, 0.3, 0.2]),
+    "J": (["5710", "5499", "5599"], [0.5, 0.4, 0.1]),
+    "K": (["5599", "5710", "5499", "1000"], [0.35, 0.3, 0.2, 0.15]),
+    "L": (["5499", "5710", "6540", "1000"], [0.4, 0.3, 0.2, 0.1]),
+    "M": (["5499", "5710", "1000", "5485"], [0.35, 0.3, 0.2, 0.15]),
+    "N": (["5710", "5499", "1000"], [0.5, 0.35, 0.15]),
+    "P": (["5499", "5710", "1000"], [0.4, 0.3, 0.3]),
+    "Q86": (["1000", "5710", "5485", "6571"], [0.45, 0.3, 0.15, 0.1]),
+    "Q88": (["5710", "5499", "1000"], [0.6, 0.3, 0.1]),
+    "R90": (["1000", "5499", "5710"], [0.5, 0.3, 0.2]),
+    "R93": (["5710", "5499", "1000"], [0.4, 0.4, 0.2]),
+    "S96": (["1000", "5499", "5710"], [0.5, 0.3, 0.2]),
 }
-PUBLIC_SHARE_OQ = 0.45
-PUBLIC = [
-    ("7210", "84.11Z"),
-    ("7364", "86.10Z"),
-    ("7331", "85.31Z"),
-    ("7361", "88.99B"),
-    ("7346", "84.11Z"),
-    ("7366", "87.10A"),
-]
+OTHER_PAIRS = {
+    # Works councils (CSE: other private non-profit bodies, without the ESS flag), unions and
+    # employers' organisations (activities outside INSEE's statistical perimeter).
+    "S94": [("8310", "94.99Z", 0.5), ("8410", "94.20Z", 0.25), ("8420", "94.11Z", 0.15)]
+    + [("5499", "94.99Z", 0.1)],
+}
+# Public employers: share of the section's non-ESS employers under 50 employees and from 50
+# (band 21: hospitals, town halls, lycées are the large ones), and (CJ, NAF, weight) pairs.
+LARGE_PUBLIC_BAND = "21"
+PUBLIC = {
+    "O": (
+        1.0,
+        1.0,
+        [
+            ("7210", "84.11Z", 0.5),
+            ("7346", "84.11Z", 0.12),
+            ("7348", "84.11Z", 0.03),
+            ("7220", "84.11Z", 0.05),
+            ("7172", "84.11Z", 0.05),
+            ("7372", "84.25Z", 0.05),
+            ("7353", "84.11Z", 0.1),
+            ("7379", "84.13Z", 0.1),
+        ],
+    ),
+    "E": (0.15, 0.5, [("7354", "36.00Z", 0.5), ("7353", "38.11Z", 0.5)]),
+    "P": (0.6, 0.9, [("7331", "85.31Z", 0.55), ("7331", "85.32Z", 0.2), ("7172", "85.20Z", 0.25)]),
+    "Q86": (0.05, 0.8, [("7364", "86.10Z", 1.0)]),
+    "Q88": (0.2, 0.6, [("7361", "88.99B", 0.4), ("7366", "87.10A", 0.4), ("7367", "88.10A", 0.2)]),
+}
 NON_EMPLOYER = (["1000", "6540", "5499", "5710"], [0.72, 0.15, 0.07, 0.06])
 NON_EMPLOYER_NAF = ["47.91B", "68.20B", "74.90B", "96.09Z", "85.59B", "90.01Z", "43.34Z"]
 
@@ -171,6 +307,7 @@ NAME_PREFIX = {
     "cooperatives": "COOPERATIVE DEMO",
     "mutuelles": "MUTUELLE DEMO",
     "fondations": "FONDATION DEMO",
+    "organismes_non_lucratifs": "ORGANISME DEMO",
     "autres": "SOCIETE ESS DEMO",
     "": "ENTREPRISE DEMO",
 }
@@ -232,7 +369,10 @@ def _employers(rng: np.random.Generator, communes: pd.DataFrame) -> pd.DataFrame
     counts = communes[list(SECTOR_COLUMNS.values())].round().astype(int).to_numpy()
     idx = np.repeat(np.arange(len(communes)), counts.sum(axis=1))
     sector = np.concatenate([np.repeat(SECTORS, row) for row in counts])
-    order = np.lexsort((rng.random(len(idx)), idx))
+    # Weighted random order (Efraimidis-Spirakis keys u^(1/w)): the last of a commune get the
+    # large bands, more often in the sectors of large employers.
+    weight = np.vectorize(SIZE_WEIGHT.get, otypes=[float])(sector)
+    order = np.lexsort((rng.random(len(idx)) ** (1 / weight), idx))
     idx, sector = idx[order], sector[order]
     rank = np.arange(len(idx)) - np.searchsorted(idx, idx)
     total = counts.sum(axis=1)
@@ -260,55 +400,79 @@ def _employers(rng: np.random.Generator, communes: pd.DataFrame) -> pd.DataFrame
     )
 
 
-def _poisson_probabilities(weights: np.ndarray, n_target: float) -> np.ndarray:
-    low, high = 0.0, 1.0
-    while np.minimum(1, high * weights).sum() < n_target and high < 1e12:
-        high *= 2
-    for _ in range(50):
-        mid = (low + high) / 2
-        low, high = (mid, high) if np.minimum(1, mid * weights).sum() < n_target else (low, mid)
-    return np.minimum(1, high * weights)
+def _sections(rng: np.random.Generator, sector: np.ndarray) -> np.ndarray:
+    """The section of each employer, drawn within its comparateur sector (:data:`SECTION_MIX`)."""
+    section = np.empty(len(sector), dtype=object)
+    for name, mix in SECTION_MIX.items():
+        rows = np.flatnonzero(sector == name)
+        section[rows] = _choice(rng, list(mix), list(mix.values()), len(rows))
+    return section
 
 
-def _ess_probabilities(sector: np.ndarray, jobs: np.ndarray, target_share: float) -> np.ndarray:
-    """Inclusion probabilities giving ~10 % of establishments and ``target_share`` of jobs."""
-    base = np.vectorize(ESS_PROPENSITY.get, otypes=[float])(sector)
-    n_target = ESS_ESTABLISHMENT_SHARE * len(sector)
-    low, high = -1.0, 2.0
-    for _ in range(30):
-        alpha = (low + high) / 2
-        p = _poisson_probabilities(base * (1 + jobs) ** alpha, n_target)
-        share = (p * jobs).sum() / max(jobs.sum(), 1)
-        low, high = (alpha, high) if share < target_share else (low, alpha)
-    return _poisson_probabilities(base * (1 + jobs) ** ((low + high) / 2), n_target)
+def _ess_probabilities(section: np.ndarray, jobs: np.ndarray, target_share: float) -> np.ndarray:
+    """ESS probability of each employer: its section's ESS job share, scaled to the target.
+
+    One factor for the whole département brings the expected ESS share of its estimated jobs
+    to ``target_share`` (INSEE's ITDD figure), keeping the ratios between sections.
+    """
+    base = np.vectorize(ESS_JOB_SHARE.get, otypes=[float])(section)
+
+    def share(factor: float) -> float:
+        p = np.minimum(MAX_ESS_PROBABILITY, factor * base)
+        return float((p * jobs).sum() / max(jobs.sum(), 1))
+
+    low, high = 0.0, 4.0
+    for _ in range(50):  # bisection on the factor
+        middle = (low + high) / 2
+        low, high = (middle, high) if share(middle) < target_share else (low, middle)
+    return np.minimum(MAX_ESS_PROBABILITY, (low + high) / 2 * base)
+
+
+def _pairs(rng: np.random.Generator, pairs: list[tuple[str, str, float]], n: int):
+    pick = rng.choice(len(pairs), size=n, p=[w for *_, w in pairs])
+    cj = np.asarray([pairs[i][0] for i in pick], dtype=object)
+    naf = np.asarray([pairs[i][1] for i in pick], dtype=object)
+    return cj, naf
 
 
 def _assign_activity(rng: np.random.Generator, table: pd.DataFrame) -> pd.DataFrame:
+    """Family, NAF sous-classe and catégorie juridique of each employer, by section."""
     family = np.full(len(table), "", dtype=object)
     naf = np.empty(len(table), dtype=object)
     cj = np.empty(len(table), dtype=object)
-    for sector in SECTORS:
-        in_sector = table["sector"].to_numpy() == sector
-        ess_rows = np.flatnonzero(in_sector & table["ess"].to_numpy())
-        fams = FAMILY_BY_SECTOR[sector]
-        family[ess_rows] = _choice(rng, list(fams), list(fams.values()), len(ess_rows))
+    section = table["section"].to_numpy()
+    ess = table["ess"].to_numpy()
+    for name in ESS_JOB_SHARE:
+        ess_rows = np.flatnonzero((section == name) & ess)
+        fams = ESS_FAMILIES.get(name, {})
+        if len(ess_rows):
+            family[ess_rows] = _choice(rng, list(fams), list(fams.values()), len(ess_rows))
         for fam in fams:
             rows = ess_rows[family[ess_rows] == fam]
-            naf[rows] = _choice(rng, ESS_NAF[(fam, sector)], None, len(rows))
+            codes = ESS_NAF_BY_FAMILY.get((fam, name), ESS_NAF.get(name))
+            naf[rows] = _choice(rng, codes, None, len(rows))
             cj[rows] = _choice(rng, *ESS_CJ[fam], len(rows))
-        other = np.flatnonzero(in_sector & ~table["ess"].to_numpy())
-        if sector == "OQ":
-            public = other[rng.random(len(other)) < PUBLIC_SHARE_OQ]
-            pick = rng.integers(0, len(PUBLIC), len(public))
-            cj[public] = np.asarray([PUBLIC[i][0] for i in pick], dtype=object)
-            naf[public] = np.asarray([PUBLIC[i][1] for i in pick], dtype=object)
+        other = np.flatnonzero((section == name) & ~ess)
+        if name in PUBLIC:
+            # Public employers are more often the large ones (hospitals, town halls).
+            small, large, pairs = PUBLIC[name]
+            chance = np.where(table["band"].to_numpy()[other] >= LARGE_PUBLIC_BAND, large, small)
+            public = other[rng.random(len(other)) < chance]
+            cj[public], naf[public] = _pairs(rng, pairs, len(public))
             other = np.setdiff1d(other, public)
-        naf[other] = _choice(rng, OTHER_NAF[sector], None, len(other))
-        cj[other] = _choice(rng, *OTHER_CJ[sector], len(other))
+        if name in OTHER_PAIRS:
+            cj[other], naf[other] = _pairs(rng, OTHER_PAIRS[name], len(other))
+        elif len(other):
+            naf[other] = _choice(rng, OTHER_NAF[name], None, len(other))
+            cj[other] = _choice(rng, *OTHER_CJ[name], len(other))
     by_naf = pd.Series(naf).map(ESS_CJ_BY_NAF).to_numpy()
-    override = table["ess"].to_numpy() & pd.notna(by_naf)
+    override = ess & pd.notna(by_naf)
     cj[override] = by_naf[override]
-    return table.assign(family=family, naf=naf, cj=cj)
+    # A few units of the ESS families without the ESS flag (INSEE's statistical perimeter
+    # counts them, the law's perimeter as read from the flag does not).
+    historic = np.isin(family, ["associations", "cooperatives", "mutuelles", "fondations"])
+    unflagged = historic & (rng.random(len(table)) < UNFLAGGED_SHARE)
+    return table.assign(family=family, naf=naf, cj=cj, ess=ess & ~unflagged)
 
 
 def _old_codes(
@@ -355,15 +519,16 @@ def build_synthetic_stock(
     """
     rng = np.random.default_rng(seed)
     employers = _employers(rng, calibration)
+    employers["section"] = _sections(rng, employers["sector"].to_numpy())
     jobs = employers["band"].map(CENTRAL).to_numpy(dtype=float)
     dep = employers["commune"].str.slice(0, 2).to_numpy()
     p = np.zeros(len(employers))
     for code in sorted(set(dep)):
         rows = dep == code
         target = ess_shares.get(code, float(np.mean(list(ess_shares.values())))) / 100
-        p[rows] = _ess_probabilities(employers["sector"].to_numpy()[rows], jobs[rows], target)
+        p[rows] = _ess_probabilities(employers["section"].to_numpy()[rows], jobs[rows], target)
     employers["ess"] = rng.random(len(employers)) < p
-    employers = _assign_activity(rng, employers)
+    employers = _assign_activity(rng, employers).drop(columns="section")
 
     n_non = int(round(0.8 * len(employers)))
     non = pd.DataFrame(

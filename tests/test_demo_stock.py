@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from ressol_analysis import ess
+from ressol_analysis import demo_stock, ess
 from ressol_analysis.demo_stock import (
     ETAB_COLUMNS,
     UL_COLUMNS,
@@ -71,8 +72,9 @@ def test_calibration_and_rules(stock, manche_comparateur):
     assert employers.groupby("CODGEO").size().to_dict() == {
         c: int(n) for c, n in zip(calib["CODGEO"], calib["ETTOT24"], strict=True) if n > 0
     }
-    assert 9 <= values["part_ess_etablissements_employeurs"] <= 11
-    assert 10.5 <= values["part_ess_effectif_salarie_estime"] <= 16.5
+    # ESS jobs: ITDD 13,47 % for the Manche, less the 3 % of unflagged family units.
+    assert 11.5 <= values["part_ess_effectif_salarie_estime"] <= 14.5
+    assert 7 <= values["part_ess_etablissements_employeurs"] <= 13
     jobs = values["effectif_salarie_estime"]
     assert 0.8 <= jobs / calib["P22_EMPLT_SAL"].sum() <= 1.25
     share = (
@@ -93,3 +95,77 @@ def test_calibration_and_rules(stock, manche_comparateur):
     directory = ess.ess_directory(classified, naf)
     assert "[ND]" not in set(directory["nom"])
     assert directory["nom"].str.contains("DEMO").all()
+
+
+def test_every_section_has_non_ess_employers_and_published_ess_shares(stock, manche_comparateur):
+    calib = read_calibration(manche_comparateur)
+    membership = pd.DataFrame(
+        {
+            "territoire_code": "dep-50",
+            "territoire": "Manche",
+            "CODGEO": sorted(set(calib["CODGEO"])),
+        }
+    )
+    employers = ess.classify(read_sirene(stock, membership, PASSAGE))
+    employers = employers[employers["employeur"]]
+    division = employers["activitePrincipaleEtablissement"].str.slice(0, 2)
+    jobs = employers["effectif_central"]
+
+    def ess_share(divisions: list[str]) -> float:
+        rows = division.isin(divisions)
+        return 100 * jobs[rows & employers["ess"]].sum() / jobs[rows].sum()
+
+    # Finance and arts-recreation were 100 % ESS: non-ESS banks, insurers, gyms, artists now.
+    for divisions in (["64", "65", "66"], ["90", "91", "93"], ["94", "95", "96"], ["85"]):
+        assert 0 < ess_share(divisions) < 90, divisions
+    # Published national shares (ESS France 2022), scaled by the Manche's factor (≈ 1,1):
+    # action sociale 59,5 %, finance 29,7 %, enseignement 19,4 %; santé humaine ≈ 10 %.
+    assert 45 <= ess_share(["87", "88"]) <= 80
+    assert 15 <= ess_share(["64", "65", "66"]) <= 45
+    assert 12 <= ess_share(["85"]) <= 35
+    assert 3 <= ess_share(["86"]) <= 20
+    assert ess_share(["41", "42", "43", "45", "46", "47"]) < 5
+    # A public sector beside the town halls: hospitals, schools, State, intercommunalités.
+    public = employers["categorieJuridiqueUniteLegale"].str.startswith("7")
+    assert 10 <= 100 * jobs[public].sum() / jobs.sum() <= 30
+    assert {"7210", "7364", "7331", "7172", "7346"} <= set(
+        employers.loc[public, "categorieJuridiqueUniteLegale"]
+    )
+    assert not employers.loc[public, "ess"].any()
+    # Associations without the ESS flag, and works councils (INSEE's fifth family).
+    unflagged = employers["famille"].eq("associations") & ~employers["ess"]
+    assert 0 < unflagged.sum() < 0.1 * employers["famille"].eq("associations").sum()
+    assert employers["categorieJuridiqueUniteLegale"].eq("8310").any()
+
+
+def test_calibration_tables_add_up_and_the_band_year_is_the_written_one(stock):
+    for mix in demo_stock.SECTION_MIX.values():
+        assert sum(mix.values()) == pytest.approx(1.0)
+    for mix in demo_stock.ESS_FAMILIES.values():
+        assert sum(mix.values()) == pytest.approx(1.0)
+    sections = {s for mix in demo_stock.SECTION_MIX.values() for s in mix}
+    assert sections == set(demo_stock.ESS_JOB_SHARE)
+    assert sections - {"O"} <= set(demo_stock.OTHER_NAF) | set(demo_stock.OTHER_PAIRS)
+    raw = pd.read_parquet(stock / "StockEtablissement_utf8.parquet")
+    assert set(raw["anneeEffectifsEtablissement"].dropna()) == {demo_stock.BAND_YEAR}
+
+
+def test_processed_data_of_an_older_build_format_are_rebuilt_not_reused(built_project, tmp_path):
+    from ressol_analysis.build import BUILD_INFO, PROCESSED_FORMAT, is_up_to_date
+    from ressol_analysis.paths import project_paths
+
+    root = tmp_path / "projet"
+    (root / "data" / "processed").mkdir(parents=True)
+    (root / "data" / "raw").symlink_to(built_project / "data" / "raw")
+    info = json.loads((built_project / "data" / "processed" / BUILD_INFO).read_text())
+    assert info["format"] == PROCESSED_FORMAT
+    paths = project_paths(root)
+    (paths.processed / BUILD_INFO).write_text(json.dumps(info))
+    assert is_up_to_date(paths)
+    # Same raw files, older generator (or no format at all): the demo extract is stale.
+    for stale in (
+        {**info, "format": PROCESSED_FORMAT - 1},
+        {k: v for k, v in info.items() if k != "format"},
+    ):
+        (paths.processed / BUILD_INFO).write_text(json.dumps(stale))
+        assert not is_up_to_date(paths)
