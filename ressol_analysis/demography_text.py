@@ -7,6 +7,8 @@ HTML with their title, French formats, source line and note
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from .formatting import html_table, number, percent
@@ -64,7 +66,12 @@ def _one_decimal(value: object) -> str:
     return number(value, 1)
 
 
-def key_figures_table(wide: pd.DataFrame, year: int, source: str) -> str:
+def sources_of(source: Callable[[str], str], keys: list[str]) -> str:
+    """The source lines of several indicator keys, each file once, in order (`` ; ``)."""
+    return " ; ".join(dict.fromkeys(source(key) for key in keys))
+
+
+def key_figures_table(wide: pd.DataFrame, year: int, source: Callable[[str], str]) -> str:
     """Population, area, density and age shares of every area, as an HTML table.
 
     Parameters
@@ -73,8 +80,9 @@ def key_figures_table(wide: pd.DataFrame, year: int, source: str) -> str:
         ``Diagnostic.wide(KEY_FIGURES)``: ``territoire`` and the keys of :data:`KEY_FIGURES`.
     year : int
         Census year of the populations.
-    source : str
-        Source line.
+    source : callable
+        Source line of an indicator key (``Diagnostic.source``): the table cites the files
+        of its columns (population and area, age bands).
 
     Returns
     -------
@@ -105,7 +113,7 @@ def key_figures_table(wide: pd.DataFrame, year: int, source: str) -> str:
         table,
         formats,
         title=f"Population, superficie, densité et âges en {year}",
-        source=source,
+        source=sources_of(source, KEY_FIGURES),
         note="Parts en pourcentage de la population municipale du recensement. Superficie : "
         "Insee (SUPERF).",
     )
@@ -239,7 +247,9 @@ def estimates_table(wide: pd.DataFrame, year: int, source: str) -> str:
     )
 
 
-def communes_table(communes: pd.DataFrame, year: int, source: str, count: int = 15) -> str:
+def communes_table(
+    communes: pd.DataFrame, year: int, source: Callable[[str], str], count: int = 15
+) -> str:
     """The most populated communes of the territory, as an HTML table.
 
     Parameters
@@ -248,8 +258,8 @@ def communes_table(communes: pd.DataFrame, year: int, source: str, count: int = 
         Output of :func:`ressol_analysis.demography.commune_table` (largest first).
     year : int
         Census year.
-    source : str
-        Source line.
+    source : callable
+        Source line of an indicator key (``Diagnostic.source``).
     count : int
         Number of communes shown.
 
@@ -273,7 +283,7 @@ def communes_table(communes: pd.DataFrame, year: int, source: str, count: int = 
         table,
         {population: number, "Densité (hab./km²)": _one_decimal, "60 ans ou plus": percent},
         title=f"Les {count} communes les plus peuplées (sur {len(communes)})",
-        source=source,
+        source=sources_of(source, ["population", "superficie_km2", "part_60_ans_plus"]),
         note="Les autres communes figurent sur la carte des densités ; le fichier "
         "indicateurs.csv joint au rapport décrit les zones (territoire, intercommunalités, "
         "comparaisons), pas les communes.",

@@ -37,7 +37,7 @@ def flag_table(flags: pd.DataFrame) -> pd.DataFrame:
         French column names, one row per family (« Autres formes juridiques » for ``autres``)
         and a total row.
     """
-    labels = {**FAMILY_LABELS, "autres": "Autres formes juridiques (sociétés…)"}
+    labels = {**FAMILY_LABELS, "autres": "Autres formes juridiques (sociétés, secteur public…)"}
     table = pd.DataFrame(
         {
             "Forme juridique": flags["famille"].map(labels),

@@ -8,6 +8,7 @@ the wording and the rules, which quote the constants of :mod:`ressol_analysis.es
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 import pandas as pd
 
@@ -59,6 +60,11 @@ def _compare(value: float, reference: float, name: str) -> str:
     return f"{points_gap(value - reference)} que la zone {name} ({percent(reference)})"
 
 
+def _short_path(path: str) -> str:
+    """``territoires/centre-manche.yaml``: a file named by its folder, not the machine's path."""
+    return "/".join(Path(path).parts[-2:])
+
+
 def data_banner(synthetic: bool, territory: str, yaml_path: str, vintage: str) -> str:
     """HTML banner saying which SIRENE data the chapter uses, and how to use the real files.
 
@@ -97,7 +103,7 @@ def data_banner(synthetic: bool, territory: str, yaml_path: str, vintage: str) -
         "<code>StockUniteLegale</code>, Parquet, CSV ou zip de data.gouv.fr) puis lancer "
         f"<code>ressol report --territory {escape(territory)} --sirene DOSSIER</code>, ou "
         f"indiquer ce dossier sous la clé <code>sirene:</code> du fichier "
-        f"<code>{escape(yaml_path)}</code>.</p></div>"
+        f"<code>{escape(_short_path(yaml_path))}</code>.</p></div>"
     )
 
 

@@ -375,7 +375,7 @@ def finding_ess(table: pd.DataFrame, territory: str, name: str) -> str | None:
         low = indicator_value(table, territory, "part_ess_effectif_salarie_estime_bas")
         high = indicator_value(table, territory, "part_ess_effectif_salarie_estime_haut")
         bounds = (
-            f", une part que les tranches d'effectifs situent entre {percent(low)} et "
+            f", une part que les tranches d'effectifs situent, au pire, entre {percent(low)} et "
             f"{percent(high)}"
             if low is not None and high is not None
             else ""
@@ -422,9 +422,9 @@ def finding_since_2013(
 DEMO_2013 = "n.d. — données de démonstration"
 DEMO_2013_NOTE = (
     "Aujourd'hui : pas de chiffre, car le chapitre ESS de ce rapport est calculé sur un extrait "
-    "Sirene fictif (données de démonstration). Sa valeur est un réglage du générateur, pas une "
-    "mesure : la mettre à côté du chiffre de 2013 ferait lire une évolution qui n'existe pas. "
-    "Avec les vrais fichiers Sirene, le rapport fait la comparaison sur le périmètre indiqué."
+    "Sirene fictif : sa valeur est un réglage du générateur, pas une mesure, et ferait lire une "
+    "évolution qui n'existe pas. Avec les vrais fichiers Sirene, la comparaison se fait sur le "
+    "périmètre indiqué."
 )
 
 
@@ -600,6 +600,8 @@ def today_2013(
         if key != keys[0]:
             label = next((f.label for f in KEY_FIGURES if f.key == key), key)
             definition = f"Indicateur retenu : {label}"
+        elif today.get("definition"):
+            definition = str(today["definition"])
     if row is not None and not synthetic and value is not None:
         sources.append(f"{row['source']} ({row['millesime']})")
     landmarks = []

@@ -158,3 +158,24 @@ def test_each_population_figure_cites_its_own_file():
     assert lines["densite_hab_km2"] == (
         "Comparateur (RP 2022, RP 2016) (population) ; Insee, superficie (SUPERF) (superficie)"
     )
+
+
+def test_demography_tables_cite_the_file_of_each_column():
+    from ressol_analysis import demography_text
+
+    lines = {
+        "population": "Comparateur (RP)",
+        "superficie_km2": "Comparateur (SUPERF)",
+        "densite_hab_km2": "Comparateur (RP)",
+        "part_moins_15_ans": "Dossier complet (RP)",
+        "part_60_ans_plus": "Dossier complet (RP)",
+        "part_75_ans_plus": "Dossier complet (RP)",
+    }
+    assert demography_text.sources_of(lines.get, demography_text.KEY_FIGURES) == (
+        "Comparateur (RP) ; Comparateur (SUPERF) ; Dossier complet (RP)"
+    )
+    wide = pd.DataFrame(
+        {"territoire": ["Terre"], **{k: [1.0] for k in demography_text.KEY_FIGURES}}
+    )
+    html = demography_text.key_figures_table(wide, 2022, lines.get)
+    assert "Comparateur (SUPERF)" in html and "Dossier complet (RP)" in html

@@ -320,6 +320,8 @@ def test_data_banner():
     assert SYNTHETIC_MARK in synthetic
     assert "ressol report --territory centre-manche --sirene DOSSIER" in synthetic
     assert "<code>sirene:</code>" in synthetic
+    located = ess_text.data_banner(True, "t", "/home/consultante/projet/territoires/t.yaml", "x")
+    assert "<code>territoires/t.yaml</code>" in located and "/home/consultante" not in located
     real = ess_text.data_banner(False, "centre-manche", "t.yaml", "Stock Sirene (a.parquet)")
     assert SYNTHETIC_MARK not in real and "Stock Sirene (a.parquet)" in real
 

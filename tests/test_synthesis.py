@@ -327,6 +327,7 @@ def test_2013_ages_never_show_an_under_15_share_as_under_20_and_give_65_plus_lan
     then, now, note = rows["Part des « 60 ans et plus » (très probablement les 65 ans et plus)"]
     assert then == "20 % 2 points de plus que la région (Basse-Normandie)"
     assert now.startswith("33,0 % Basse-Normandie : 31,7 %")
+    assert "Part des 60 ans ou plus au recensement (et non des 65 ans ou plus)" in now
     assert "Manche (département) : 26,1 % de 65 ans ou plus" in now
     assert "Basse-Normandie (Calvados, Manche, Orne) : 24,8 % de 65 ans ou plus" in now
     assert "ne coupent pas à 65 ans" in note and "de 18,7 % à 19,0 % de 65 ans ou plus" in note
