@@ -62,6 +62,7 @@ def test_indicators_csv_contract(built_project, tmp_path):
         "unite",
         "source",
         "millesime",
+        "synthetique",
     ]
     codes = list(dict.fromkeys(r["territoire_code"] for r in rows))
     assert codes == [
@@ -89,6 +90,9 @@ def test_indicators_csv_contract(built_project, tmp_path):
     assert population["millesime"] == "RP 2022"
     assert "géographie au 01/01/2026" in population["source"]
     assert 0 < float(by_key[("reg-28", "part_60_ans_plus")]["valeur"]) < 100
+    # The demonstration's ESS figures are marked; INSEE's are not.
+    assert population["synthetique"] == "non"
+    assert by_key[("centre-manche", "part_ess_effectif_salarie_estime")]["synthetique"] == "oui"
 
 
 def test_missing_raw_file(project):
