@@ -24,7 +24,7 @@ from .paths import ProjectPaths, project_paths
 from .plan import Plan, build_plan
 from .plan_sheets import load_framework
 from .scenarios_sheets import ScenarioFolder, read_folder
-from .sources import naf, reference
+from .sources import cog, naf, reference
 from .sources.sirene import read_itdd_ess, read_official_ess_jobs, read_sirene
 from .sources.urssaf import read_urssaf_commune_ape
 from .territory import Territory, load_territory, resolve
@@ -75,7 +75,11 @@ class Diagnostic:
     @cached_property
     def sirene_passage(self) -> pd.DataFrame:
         """Old → current commune codes for SIRENE-coded data (current codes never move)."""
-        return last_update_passage(self.data.movements, self.data.geo.communes["CODGEO"])
+        return last_update_passage(
+            self.data.movements,
+            self.data.geo.communes["CODGEO"],
+            cog.read_arrondissements(self.data.sources["cog_communes"].path),
+        )
 
     def _current_codes(self, codes: pd.Series, path: Path) -> pd.Series:
         """Commune codes of a SIRENE-coded file moved to the current COG."""

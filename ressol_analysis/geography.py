@@ -224,13 +224,18 @@ def move_codes(
     return moved
 
 
-def last_update_passage(movements: pd.DataFrame, current: Iterable[str]) -> pd.DataFrame:
+def last_update_passage(
+    movements: pd.DataFrame, current: Iterable[str], arrondissements: pd.DataFrame
+) -> pd.DataFrame:
     """Old → current commune codes for registers coded at each record's last update.
 
     SIRENE (and the URSSAF files built from it) carry the commune code in force when the
     establishment was last updated: the movements since :data:`REGISTER_CODES_SINCE` are
     applied (communes nouvelles since 2015 and earlier mergers), and a code that is still a
-    current commune never moves.
+    current commune never moves. They also code Paris, Lyon and Marseille by municipal
+    arrondissement: each arrondissement moves to its commune (``75101`` → ``75056``). This is
+    the one code rule of every register-based figure: one territory, every EPCI or every
+    département of France, and the report.
 
     Parameters
     ----------
@@ -238,14 +243,28 @@ def last_update_passage(movements: pd.DataFrame, current: Iterable[str]) -> pd.D
         INSEE movements of communes (see :func:`build_passage`).
     current : iterable of str
         Codes of the current COG's communes.
+    arrondissements : DataFrame
+        ``ARM`` (arrondissement code) and ``COMPARENT`` (its commune), from
+        :func:`ressol_analysis.sources.cog.read_arrondissements`.
 
     Returns
     -------
     DataFrame
         ``code_ancien``, ``code_actuel``, without the current codes.
     """
+    current = set(current)
     passage = build_passage(movements, REGISTER_CODES_SINCE)
-    return passage[~passage["code_ancien"].isin(set(current))].reset_index(drop=True)
+    passage = passage[~passage["code_ancien"].isin(current)]
+    arm = pd.DataFrame(
+        {
+            "code_ancien": arrondissements["ARM"].astype("string").to_numpy(),
+            "code_actuel": arrondissements["COMPARENT"].astype("string").to_numpy(),
+        },
+        dtype="string",
+    )
+    arm = arm[~arm["code_ancien"].isin(current) & ~arm["code_ancien"].isin(passage["code_ancien"])]
+    table = pd.concat([passage, arm], ignore_index=True)
+    return table.sort_values(["code_ancien", "code_actuel"]).reset_index(drop=True)
 
 
 def moved_codes(codes: pd.Series, passage: pd.DataFrame) -> pd.DataFrame:

@@ -518,5 +518,6 @@ def sirene_passage(raw: str | Path) -> pd.DataFrame:
     """
     raw = Path(raw)
     movements = cog.read_movements(raw_file(raw, "cog_mouvements").path)
-    communes = cog.read_cog_communes(raw_file(raw, "cog_communes").path)
-    return last_update_passage(movements, communes["CODGEO"])
+    path = raw_file(raw, "cog_communes").path
+    communes = cog.read_cog_communes(path)
+    return last_update_passage(movements, communes["CODGEO"], cog.read_arrondissements(path))

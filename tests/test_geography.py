@@ -95,3 +95,37 @@ def test_restoration_carves_out_only_the_restored_commune():
     pairs = sorted(zip(passage["code_ancien"], passage["code_actuel"], strict=True))
     # 50067 stays with 50531; 50317 is itself again; 50531 (1973-1985 borders) is ambiguous.
     assert pairs == [("50067", "50531"), ("50531", "50317"), ("50531", "50531")]
+
+
+def test_register_passage_moves_arrondissements_to_their_commune():
+    from ressol_analysis.geography import last_update_passage
+
+    arrondissements = pd.DataFrame(
+        {"ARM": ["75101", "69381", "13201"], "COMPARENT": ["75056", "69123", "13055"]}
+    )
+    current = ["50003", "50010", "50011", "50020", "75056", "69123", "13055"]
+    passage = last_update_passage(MOVES, current, arrondissements)
+    mapping = passage.groupby("code_ancien")["code_actuel"].agg(list).to_dict()
+    assert mapping["75101"] == ["75056"]
+    assert mapping["69381"] == ["69123"]
+    assert mapping["13201"] == ["13055"]
+    assert mapping["50002"] == ["50003"]
+    codes = pd.Series(["75101", "13201", "50002", "50020"], dtype="string")
+    assert move_codes(codes, passage, None, what="t", split_rule="keep_code").tolist() == [
+        "75056",
+        "13055",
+        "50003",
+        "50020",
+    ]
+
+
+def test_cog_lists_the_45_arrondissements_of_paris_lyon_marseille():
+    from pathlib import Path
+
+    from ressol_analysis.sources.cog import read_arrondissements
+
+    raw = Path(__file__).resolve().parents[1] / "data" / "raw" / "cog_dgcl_communes.csv"
+    arm = read_arrondissements(raw)
+    assert arm.groupby("COMPARENT").size().to_dict() == {"13055": 16, "69123": 9, "75056": 20}
+    assert arm.set_index("ARM").loc["75120", "COMPARENT"] == "75056"
+    assert arm.set_index("ARM").loc["69389", "COMPARENT"] == "69123"

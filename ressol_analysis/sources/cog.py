@@ -34,6 +34,41 @@ def read_cog_communes(path: Path) -> pd.DataFrame:
     return communes
 
 
+def read_arrondissements(path: Path) -> pd.DataFrame:
+    """Read the municipal arrondissements of Paris, Lyon and Marseille from the COG list.
+
+    Registers (SIRENE, URSSAF) code the establishments of these three cities by arrondissement
+    (``75101``–``75120``, ``69381``–``69389``, ``13201``–``13216``); the COG lists them with
+    ``TYPECOM == 'ARM'`` and the code of their commune in ``COMPARENT``.
+
+    Parameters
+    ----------
+    path : Path
+        ``cog_dgcl_communes.csv`` (comma-separated, UTF-8).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``ARM`` (arrondissement code) and ``COMPARENT`` (its commune), strings.
+
+    Raises
+    ------
+    RessolError
+        If an arrondissement has no parent commune.
+    """
+    table, _ = read_delimited(path, sep=",", code_columns=["TYPECOM", "COM", "COMPARENT"])
+    arm = table.loc[table["TYPECOM"] == "ARM", ["COM", "COMPARENT"]].rename(columns={"COM": "ARM"})
+    orphans = arm.loc[arm["COMPARENT"].isna() | arm["COMPARENT"].eq(""), "ARM"]
+    if not orphans.empty:
+        raise RessolError(
+            f"Dans {path}, arrondissement(s) municipal(aux) sans commune de rattachement "
+            f"(colonne COMPARENT vide) : {', '.join(orphans.head(10))}. Restaurez le fichier "
+            "officiel du COG."
+        )
+    check_unique(arm, "ARM", path)
+    return arm.reset_index(drop=True)
+
+
 def read_movements(path: Path) -> pd.DataFrame:
     """Read INSEE's table of commune movements.
 
