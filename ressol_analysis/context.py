@@ -7,7 +7,8 @@ files or the synthetic demonstration extract) and every indicator in the tidy co
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from .paths import ProjectPaths, project_paths
 from .plan import Plan, build_plan
 from .plan_sheets import load_framework
 from .scenarios_sheets import ScenarioFolder, read_folder
+from .sirene_text import input_notes, input_warnings
 from .sources import cog, naf, reference
 from .sources.sirene import read_itdd_ess, read_official_ess_jobs, read_sirene
 from .sources.urssaf import read_urssaf_commune_ape
@@ -55,6 +57,9 @@ class Diagnostic:
     sirene_dir: Path
     synthetic: bool
     perimeter: str = "loi"
+    # Set when the establishments are read: the employer rule and the run's notes on the input.
+    _rule: ess.EmployerRule | None = field(default=None, init=False, repr=False)
+    _notes: list[str] = field(default_factory=list, init=False, repr=False)
 
     @property
     def areas(self) -> pd.DataFrame:
@@ -87,9 +92,41 @@ class Diagnostic:
 
     @cached_property
     def establishments(self) -> pd.DataFrame:
-        """Active SIRENE establishments of the areas, classified (employer, jobs, family, ESS)."""
+        """Active SIRENE establishments of the areas, classified (employer, jobs, family, ESS).
+
+        Codes of the register that the rules work around (catégories juridiques absent from
+        the nomenclature, unknown band codes) are reported once, as French warnings.
+        """
         found = read_sirene(self.sirene_dir, self.membership, self.sirene_passage)
-        return ess.classify(found, perimeter=self.perimeter)
+        self._rule = ess.employer_rule(
+            found, found.attrs["annee_tranche_recente"], found.attrs["colonnes"]
+        )
+        classified = ess.classify(found, perimeter=self.perimeter, rule=self._rule)
+        anomalies = ess.input_anomalies(classified)
+        for message in input_warnings(
+            anomalies["categories"], anomalies["tranches"], "des zones étudiées"
+        ):
+            warnings.warn(message, stacklevel=2)
+        self._notes = input_notes(
+            self._rule,
+            anomalies["categories"],
+            anomalies["tranches"],
+            None,
+            int(anomalies["anciennes"]["etablissements"].iloc[0]),
+        )
+        return classified
+
+    @property
+    def employer_rule(self) -> ess.EmployerRule:
+        """The employer rule used on the SIRENE file (see ``docs/methode_ess.md``)."""
+        _ = self.establishments
+        return self._rule
+
+    @property
+    def sirene_notes(self) -> list[str]:
+        """French lines on the SIRENE input: rule used, codes worked around (annex, messages)."""
+        _ = self.establishments
+        return list(self._notes)
 
     @property
     def moved_sirene_codes(self) -> pd.DataFrame:

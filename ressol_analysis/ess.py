@@ -4,12 +4,18 @@ The rules (``docs/methode_ess.md``):
 
 1. establishments in scope are active (``etatAdministratifEtablissement == 'A'``);
 2. they are located in their current commune (old codes moved by the reader);
-3. an establishment is an employer when its headcount band is present and not ``NN``;
+3. an establishment is an employer when the register says so
+   (``caractereEmployeurEtablissement == 'O'``; the band decides when the flag is empty, and
+   when the file has no such column: present and not ``NN``), unless its band is more than
+   :data:`BAND_MAX_AGE` years older than the file's most recent band year (a long-inactive
+   unit) or its band code is unknown (employer status and jobs unknown, counted apart);
 4. it is ESS when its legal unit has ``economieSocialeSolidaireUniteLegale == 'O'`` (legal
    perimeter of the 2014 law, default), or — statistical perimeter, as an option — when its
    catégorie juridique belongs to one of INSEE's five families (the four historic ones and the
    « autres organismes privés à but non lucratif ») and its activity is not excluded;
-5. its family comes from its catégorie juridique through ``reference/familles_ess.csv``;
+5. its family comes from its catégorie juridique through ``reference/familles_ess.csv``, or,
+   for a well-formed code absent from it, through its niveau II then niveau I group
+   (``reference/familles_ess_niveaux.csv``);
 6. its salaried jobs are estimated from its band (low, central, high) through
    ``reference/tranches_effectifs.csv``;
 7. shares compare ESS employers with all employers of the same area.
@@ -19,6 +25,7 @@ Reference tables are applied with joins; an unknown code raises :class:`RessolEr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -29,9 +36,8 @@ from .sources.reference import (
     FAMILIES,
     STATISTICAL_FAMILIES,
     bands_table,
-    check_bands,
-    check_legal_categories,
-    families_table,
+    legal_category_families,
+    malformed_legal_category_error,
     statistical_exclusions,
 )
 from .sources.tables import require_columns
@@ -42,13 +48,20 @@ UNCLASSIFIED_SECTOR = "ZZ"
 UNCLASSIFIED_LABEL = "Non classé (ancienne nomenclature ou code provisoire)"
 SECRET_MIN_COUNT = 3
 SECRET_DOMINANCE = 0.85
+# A band more than this many years older than the file's most recent band year is stale.
+BAND_MAX_AGE = 2
+EMPLOYER_FLAG = "caractereEmployeurEtablissement"
+BAND_YEAR = "anneeEffectifsEtablissement"
 
 CLASSIFIED_COLUMNS = (
     "employeur",
     "effectif_bas",
     "effectif_central",
     "effectif_haut",
+    "tranche_inconnue",
+    "tranche_ancienne",
     "famille",
+    "niveau_famille",
     "ess",
 )
 INDICATOR_COLUMNS = TIDY_COLUMNS
@@ -72,7 +85,127 @@ def _ess_statistical(table: pd.DataFrame) -> pd.Series:
 ESS_RULES = {"loi": _ess_legal, "statistique": _ess_statistical}
 
 
-def classify(establishments: pd.DataFrame, perimeter: str = "loi") -> pd.DataFrame:
+@dataclass(frozen=True)
+class EmployerRule:
+    """How the employer test reads one SIRENE file.
+
+    Attributes
+    ----------
+    flag : bool
+        The file has ``caractereEmployeurEtablissement``: it decides (``O`` = employer), the
+        band deciding only where the flag is empty. Without the column, the band decides
+        (present and not ``NN``).
+    latest_year : int or None
+        Most recent ``anneeEffectifsEtablissement`` of the whole file; ``None`` when the file
+        has no band year (no band is then stale).
+    max_age : int
+        A band whose year is more than ``max_age`` years older than ``latest_year`` is stale:
+        the establishment is not a current employer, whatever its flag.
+    """
+
+    flag: bool
+    latest_year: int | None
+    max_age: int = BAND_MAX_AGE
+
+    @property
+    def name(self) -> str:
+        """``caractere_employeur`` or ``tranche`` (the rule used)."""
+        return "caractere_employeur" if self.flag else "tranche"
+
+    def describe(self) -> str:
+        """The rule in one French sentence, for run messages and the method annex."""
+        test = (
+            "caractère employeur du répertoire (caractereEmployeurEtablissement = O ; la "
+            "tranche d'effectifs décide quand il est vide)"
+            if self.flag
+            else "tranche d'effectifs renseignée et différente de NN (le fichier n'a pas de "
+            "colonne caractereEmployeurEtablissement)"
+        )
+        if self.latest_year is None:
+            age = "le fichier ne donne pas l'année des tranches"
+        else:
+            age = (
+                f"une tranche de {self.latest_year - self.max_age - 1} ou avant (plus de "
+                f"{self.max_age} ans avant {self.latest_year}, année de tranche la plus récente "
+                "du fichier) ne compte pas comme employeur actuel"
+            )
+        return f"Règle employeur : {test} ; {age}."
+
+
+def employer_rule(
+    table: pd.DataFrame, latest_year: int | None = None, columns: list[str] | None = None
+) -> EmployerRule:
+    """The employer rule of a table of establishments (or of the file it was read from).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Establishments.
+    latest_year : int, optional
+        Most recent band year of the whole file (``read_sirene(...).attrs
+        ["annee_tranche_recente"]``); by default the latest year of ``table`` itself.
+    columns : list of str, optional
+        Columns of the file (``read_sirene(...).attrs["colonnes"]``); by default those of
+        ``table``.
+
+    Returns
+    -------
+    EmployerRule
+        ``flag`` when the file has ``caractereEmployeurEtablissement``.
+    """
+    columns = list(table.columns) if columns is None else columns
+    if latest_year is None and BAND_YEAR in table:
+        years = pd.to_numeric(table[BAND_YEAR], errors="coerce")
+        latest_year = None if years.isna().all() else int(years.max())
+    return EmployerRule(flag=EMPLOYER_FLAG in columns, latest_year=latest_year)
+
+
+def employer_status(table: pd.DataFrame, rule: EmployerRule) -> pd.DataFrame:
+    """Employer test and job estimates of active establishments (pure).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Active establishments: ``trancheEffectifsEtablissement`` and, when present,
+        ``caractereEmployeurEtablissement`` and ``anneeEffectifsEtablissement``.
+    rule : EmployerRule
+        See :func:`employer_rule`.
+
+    Returns
+    -------
+    DataFrame
+        Same index; ``employeur`` (bool), ``effectif_bas``, ``effectif_central``,
+        ``effectif_haut`` (floats; 0 for non-employers and for employers whose band is
+        ``NN`` or empty), ``tranche_inconnue`` (band code absent from the band table: employer
+        status and jobs unknown, never counted as employer) and ``tranche_ancienne`` (band
+        year more than ``rule.max_age`` years before ``rule.latest_year``).
+    """
+    bands = bands_table().set_index("tranche")
+    band = table["trancheEffectifsEtablissement"].astype("string")
+    known = band.isin(bands.index).fillna(False).astype(bool)
+    unknown = band.notna() & ~known
+    by_band = band.map(bands["employeur"]).fillna(False).astype(bool)
+    stale = pd.Series(False, index=table.index)
+    if rule.latest_year is not None and BAND_YEAR in table:
+        year = pd.to_numeric(table[BAND_YEAR], errors="coerce")
+        stale = (year < rule.latest_year - rule.max_age).fillna(False).astype(bool)
+    employer = by_band
+    if rule.flag and EMPLOYER_FLAG in table:
+        flag = table[EMPLOYER_FLAG].astype("string")
+        employer = flag.eq("O").fillna(False).astype(bool).where(flag.notna(), by_band)
+    employer = (employer & ~stale & ~unknown).astype(bool)
+    result = pd.DataFrame({"employeur": employer}, index=table.index)
+    for column in ("effectif_bas", "effectif_central", "effectif_haut"):
+        jobs = band.map(bands[column]).astype("Float64").fillna(0.0).astype(float)
+        result[column] = jobs.where(employer, 0.0)
+    result["tranche_inconnue"] = unknown.astype(bool)
+    result["tranche_ancienne"] = stale
+    return result
+
+
+def classify(
+    establishments: pd.DataFrame, perimeter: str = "loi", rule: EmployerRule | None = None
+) -> pd.DataFrame:
     """Apply the rules: employer, estimated jobs, family and ESS membership.
 
     Parameters
@@ -81,26 +214,29 @@ def classify(establishments: pd.DataFrame, perimeter: str = "loi") -> pd.DataFra
         Output of :func:`ressol_analysis.sources.sirene.read_sirene` (or any table with its
         columns ``etatAdministratifEtablissement``, ``trancheEffectifsEtablissement``,
         ``categorieJuridiqueUniteLegale``, ``economieSocialeSolidaireUniteLegale``,
-        ``activitePrincipaleEtablissement``).
+        ``activitePrincipaleEtablissement``, and optionally
+        ``caractereEmployeurEtablissement``, ``anneeEffectifsEtablissement``).
     perimeter : {"loi", "statistique"}
         ``loi`` (default): ESS flag of the legal unit (law 2014-856). ``statistique``: INSEE's
         social economy — the five families by catégorie juridique (associations, coopératives,
         mutuelles, fondations, autres organismes privés à but non lucratif; commercial ESS
         companies are outside), minus the activities of
         ``reference/exclusions_perimetre_statistique.csv``.
+    rule : EmployerRule, optional
+        Employer rule of the file (:func:`employer_rule` of ``establishments`` by default).
 
     Returns
     -------
     DataFrame
-        Active establishments only, with added columns ``employeur`` (bool),
-        ``effectif_bas``, ``effectif_central``, ``effectif_haut`` (floats, 0 for
-        non-employers), ``famille`` (one of :data:`FAMILIES`) and ``ess`` (bool).
+        Active establishments only, with the columns of :func:`employer_status`, ``famille``
+        (one of :data:`FAMILIES`), ``niveau_famille`` (``III``, ``II`` or ``I``: level of the
+        catégorie juridique nomenclature that gave the family) and ``ess`` (bool).
 
     Raises
     ------
     RessolError
-        On a missing column, an unknown band or catégorie juridique, or an unknown
-        ``perimeter``.
+        On a missing column, an unknown ``perimeter``, or an employer whose catégorie
+        juridique is not four digits.
     """
     if perimeter not in ESS_RULES:
         raise RessolError(
@@ -119,18 +255,56 @@ def classify(establishments: pd.DataFrame, perimeter: str = "loi") -> pd.DataFra
         ],
     )
     table = establishments[establishments["etatAdministratifEtablissement"].eq("A").fillna(False)]
-    check_bands(table["trancheEffectifsEtablissement"], "les établissements SIRENE")
-    check_legal_categories(table["categorieJuridiqueUniteLegale"], "les unités légales SIRENE")
-    bands = bands_table().set_index("tranche")
-    band = table["trancheEffectifsEtablissement"]
-    employer = band.map(bands["employeur"]).fillna(False).astype(bool)
-    result = table.assign(employeur=employer)
-    for column in ("effectif_bas", "effectif_central", "effectif_haut"):
-        result[column] = band.map(bands[column]).fillna(0.0).astype(float).where(employer, 0.0)
-    families = families_table().set_index("categorie_juridique")["famille"]
-    result["famille"] = table["categorieJuridiqueUniteLegale"].map(families).astype("string")
+    rule = rule or employer_rule(table)
+    result = table.join(employer_status(table, rule))
+    families = legal_category_families(table["categorieJuridiqueUniteLegale"])
+    malformed = result["employeur"] & families["famille"].isna()
+    if malformed.any():
+        raise malformed_legal_category_error(
+            table.loc[malformed, "categorieJuridiqueUniteLegale"],
+            "les unités légales SIRENE, categorieJuridiqueUniteLegale",
+        )
+    result = result.join(families)
     result["ess"] = ESS_RULES[perimeter](result).astype(bool)
     return result.reset_index(drop=True)
+
+
+def input_anomalies(classified: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Codes of the register that the rules had to work around, counted (pure).
+
+    Parameters
+    ----------
+    classified : DataFrame
+        Output of :func:`classify` (``siren`` and ``siret`` when present).
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``categories`` — employer establishments whose catégorie juridique is absent from the
+        September 2022 nomenclature: ``categorie_juridique``, ``niveau_famille``, ``famille``,
+        ``unites`` (legal units), ``etablissements``; ``tranches`` — active establishments
+        with an unknown band code: ``tranche``, ``etablissements``; ``anciennes`` — number of
+        active establishments whose band is stale (one row, ``etablissements``).
+    """
+    employers = classified[classified["employeur"]]
+    fallback = employers[employers["niveau_famille"].ne("III").fillna(False)]
+    units = fallback["siren"] if "siren" in fallback else fallback.index.to_series()
+    categories = (
+        fallback.assign(_unit=units.to_numpy())
+        .groupby(["categorieJuridiqueUniteLegale", "niveau_famille", "famille"], as_index=False)
+        .agg(unites=("_unit", "nunique"), etablissements=("_unit", "size"))
+        .rename(columns={"categorieJuridiqueUniteLegale": "categorie_juridique"})
+    )
+    bands = (
+        classified[classified["tranche_inconnue"]]
+        .groupby("trancheEffectifsEtablissement")
+        .size()
+        .rename("etablissements")
+        .rename_axis("tranche")
+        .reset_index()
+    )
+    stale = pd.DataFrame({"etablissements": [int(classified["tranche_ancienne"].sum())]})
+    return {"categories": categories, "tranches": bands, "anciennes": stale}
 
 
 def _by_area(classified: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:

@@ -1,34 +1,33 @@
 """ESS indicators for many areas at once (every EPCI or département of France) in one scan.
 
 The national stock (about 44 M establishments, 30 M legal units) is never loaded into pandas.
-DuckDB reads the few needed columns, keeps the active establishments whose band is present and
-not ``NN`` (only employers enter the figures), moves old commune codes with the passage table,
-joins the legal units, a commune → area table and the band and family reference tables, and
-groups by area. The rules and indicator keys are those of :mod:`ressol_analysis.ess`
-(``classify`` + ``ess_indicators``, legal perimeter); the result is the same tidy table.
+DuckDB reads the few needed columns, keeps the active establishments that may be employers
+(employer flag ``O``, or a band present and not ``NN``), moves old commune codes and the
+arrondissements of Paris, Lyon and Marseille with the passage table, applies the employer rule
+of :class:`ressol_analysis.ess.EmployerRule`, joins the legal units, a commune → area table and
+the band and family reference tables, and groups by area. The rules and indicator keys are those
+of :mod:`ressol_analysis.ess` (``classify`` + ``ess_indicators``, legal perimeter); the result is
+the same tidy table.
 
 Differences with the one-territory path (:func:`ressol_analysis.sources.sirene.read_sirene`),
-all about input checks, none about figures: bands, catégories juridiques and split commune codes
-are checked on the employer establishments of the areas only (a bad code on a non-employer
-cannot change a figure), and duplicated ``siren`` in the legal units are not looked for (that
-would cost a second pass over 30 M rows).
+all about input checks, none about figures: split commune codes are checked on the candidate
+employers of the areas only, and duplicated ``siren`` in the legal units are not looked for
+(that would cost a second pass over 30 M rows). Unknown band codes and catégories juridiques
+absent from the nomenclature are counted on the same rows as in the one-territory path and
+reported with the same French messages.
 """
 
 from __future__ import annotations
 
 import os
 import warnings
-import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from .errors import RessolError, list_codes
-from .ess import tidy_indicators, with_shares
+from .ess import BAND_MAX_AGE, EmployerRule, tidy_indicators, with_shares
 from .geography import (
     build_passage,
     last_update_passage,
@@ -36,18 +35,26 @@ from .geography import (
     split_passage,
     unplaced_codes_error,
 )
+from .sirene_text import input_notes, input_warnings
 from .sources import cog
 from .sources.manifest import raw_file
-from .sources.reference import FAMILIES, bands_table, families_table
-from .sources.sirene import (
-    CSV_BLOCK_SIZE,
-    ETAB_REQUIRED,
-    UL_REQUIRED,
+from .sources.reference import (
+    FAMILIES,
+    LEGAL_CATEGORY,
+    bands_table,
+    families_table,
+    family_levels_table,
+    malformed_legal_category_error,
+)
+from .sources.sirene import EMPLOYER_FLAG, ETAB_REQUIRED, UL_REQUIRED
+from .sources.sirene_files import (
+    BAND_YEAR,
+    FileFacts,
     StockFile,
+    check_same_stock,
     find_stock_file,
+    relation,
     stock_columns,
-    stock_relation,
-    zip_member,
 )
 from .sources.tables import require_columns
 
@@ -63,36 +70,10 @@ ETAB_NEEDED = (
 UL_NEEDED = ("siren", "categorieJuridiqueUniteLegale", "economieSocialeSolidaireUniteLegale")
 
 
-def _clean(column: str) -> str:
+def _clean(column: str, present: list[str] | None = None) -> str:
+    if present is not None and column not in present:
+        return "CAST(NULL AS VARCHAR)"
     return f"NULLIF(TRIM(CAST(\"{column}\" AS VARCHAR)), '')"
-
-
-def _zip_batches(stock: StockFile, columns: tuple[str, ...]) -> pa.RecordBatchReader:
-    """Stream the projected columns of the CSV inside an official zip, batch by batch."""
-    schema = pa.schema([(c, pa.string()) for c in columns])
-
-    def batches() -> Iterator[pa.RecordBatch]:
-        member = zip_member(stock.path)
-        with zipfile.ZipFile(stock.path) as archive, archive.open(member) as raw:
-            reader = pacsv.open_csv(
-                raw,
-                read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_SIZE),
-                convert_options=pacsv.ConvertOptions(
-                    include_columns=list(columns),
-                    column_types={c: pa.string() for c in columns},
-                    strings_can_be_null=False,
-                ),
-            )
-            yield from reader
-
-    return pa.RecordBatchReader.from_batches(schema, batches())
-
-
-def _source(con: duckdb.DuckDBPyConnection, stock: StockFile, name: str, columns) -> str:
-    if stock.format == "zip":
-        con.register(name, _zip_batches(stock, columns))
-        return name
-    return stock_relation(stock)
 
 
 def _check_groups(commune_groups: pd.DataFrame) -> pd.DataFrame:
@@ -115,7 +96,7 @@ def _check_groups(commune_groups: pd.DataFrame) -> pd.DataFrame:
 def _register_references(con: duckdb.DuckDBPyConnection, groups, passage) -> None:
     bands = bands_table()[["tranche", "employeur", "effectif_bas", "effectif_central"]]
     bands = bands.assign(effectif_haut=bands_table()["effectif_haut"])
-    families = families_table()[["categorie_juridique", "famille"]]
+    levels = family_levels_table()
     moves, unplaced = split_passage(passage)
     communes = set(groups["CODGEO"].astype(str))
     # Codes worth reading: the areas' communes and every old code that lands in one of them.
@@ -124,7 +105,11 @@ def _register_references(con: duckdb.DuckDBPyConnection, groups, passage) -> Non
     for name, frame in {
         "ref_codes": pd.DataFrame({"code": sorted(codes)}, dtype=str),
         "ref_bands": bands,
-        "ref_families": families,
+        "ref_families": families_table()[["categorie_juridique", "famille"]],
+        "ref_families_ii": levels.loc[
+            (levels["niveau"] == "II") & (levels["famille"] != ""), ["code", "famille"]
+        ],
+        "ref_families_i": levels.loc[levels["niveau"] == "I", ["code", "famille"]],
         "ref_groups": groups[["CODGEO", "territoire_code"]].astype(str),
         "ref_moves": moves,
         "ref_unplaced": unplaced,
@@ -132,74 +117,86 @@ def _register_references(con: duckdb.DuckDBPyConnection, groups, passage) -> Non
         con.register(name, frame)
 
 
-def _employers(con: duckdb.DuckDBPyConnection, etab: StockFile) -> None:
-    """Materialize the active establishments with a band other than NN, in current codes."""
-    source = _source(con, etab, "etab_source", ETAB_NEEDED)
-    band = _clean("trancheEffectifsEtablissement")
+def _candidates(con: duckdb.DuckDBPyConnection, source: str, columns: list[str]) -> None:
+    """Materialize the active establishments that may be employers, in current codes."""
+    band, flag = _clean("trancheEffectifsEtablissement"), _clean(EMPLOYER_FLAG, columns)
     con.execute(
         f"""
-        CREATE TEMP TABLE employers AS
+        CREATE TEMP TABLE candidates AS
         WITH active AS (
             SELECT {_clean("siren")} AS siren,
                    {_clean("codeCommuneEtablissement")} AS code,
-                   {band} AS band
+                   {band} AS band,
+                   {flag} AS flag,
+                   TRY_CAST({_clean(BAND_YEAR, columns)} AS INTEGER) AS band_year
             FROM {source}
-            WHERE CAST(etatAdministratifEtablissement AS VARCHAR) = 'A'
-              AND {band} IS NOT NULL AND {band} <> 'NN'
+            WHERE {_clean("etatAdministratifEtablissement")} = 'A'
+              AND ({flag} = 'O' OR ({band} IS NOT NULL AND {band} <> 'NN'))
               AND {_clean("codeCommuneEtablissement")} IN (SELECT code FROM ref_codes)
         )
-        SELECT active.siren, active.code, active.band,
-               COALESCE(m.code_actuel, active.code) AS CODGEO
+        SELECT active.*, COALESCE(m.code_actuel, active.code) AS CODGEO
         FROM active LEFT JOIN ref_moves AS m ON active.code = m.code_ancien
         """
     )
 
 
-def _check_employers(con: duckdb.DuckDBPyConnection, etab: StockFile) -> None:
+def _check_candidates(con: duckdb.DuckDBPyConnection, etab: StockFile) -> pd.DataFrame:
+    """Refuse unplaceable split codes; count unknown band codes of the areas."""
     unplaced = [
         r[0]
         for r in con.execute(
             """
-            SELECT DISTINCT e.code FROM employers AS e
+            SELECT DISTINCT e.code FROM candidates AS e
             JOIN ref_unplaced AS u ON e.code = u.code_ancien
             WHERE u.code_actuel IN (SELECT CODGEO FROM ref_groups)
             """
         ).fetchall()
     ]
     if unplaced:
-        raise unplaced_codes_error(f"{etab.path}, codeCommuneEtablissement", unplaced)
-    unknown = [
-        r[0]
-        for r in con.execute(
-            """
-            SELECT DISTINCT band FROM employers
-            WHERE CODGEO IN (SELECT CODGEO FROM ref_groups)
-              AND band NOT IN (SELECT tranche FROM ref_bands)
-            """
-        ).fetchall()
-    ]
-    if unknown:
-        raise RessolError(
-            f"Dans {etab.path}, trancheEffectifsEtablissement, code(s) de tranche d'effectifs "
-            f"inconnu(s) : {list_codes(unknown)}. Codes attendus : "
-            f"{list_codes(bands_table()['tranche'])} (deux caractères, zéro initial compris). "
-            "Le fichier a peut-être été ouvert dans un tableur qui a supprimé les zéros : "
-            "restaurez le fichier officiel."
-        )
+        raise unplaced_codes_error(f"{etab.label}, codeCommuneEtablissement", unplaced)
+    return con.execute(
+        """
+        SELECT band AS tranche, COUNT(*) AS etablissements FROM candidates
+        WHERE CODGEO IN (SELECT CODGEO FROM ref_groups)
+          AND band NOT IN (SELECT tranche FROM ref_bands)
+        GROUP BY band ORDER BY band
+        """
+    ).fetch_df()
 
 
-def _aggregate_sql(units_source: str) -> str:
-    ess = "u.ess = 'O' AND b.employeur"
+def _employer_sql(rule: EmployerRule, e: str = "e") -> str:
+    """SQL of the employer test on ``candidates`` (as ``e``) joined to ``ref_bands`` as ``b``."""
+    by_band = "COALESCE(b.employeur, false)"
+    test = f"CASE WHEN {e}.flag IS NOT NULL THEN {e}.flag = 'O' ELSE {by_band} END"
+    test = test if rule.flag else by_band
+    fresh = "true"
+    if rule.latest_year is not None:
+        fresh = f"COALESCE({e}.band_year >= {rule.latest_year - rule.max_age}, true)"
+    known = f"({e}.band IS NULL OR b.tranche IS NOT NULL)"
+    return f"({test}) AND {fresh} AND {known}"
+
+
+def _aggregate_sql(units_source: str, rule: EmployerRule) -> str:
+    ess = "u.ess = 'O'"
+    family = "COALESCE(f3.famille, f2.famille, f1.famille)"
     family_items = []
-    for family in FAMILIES:
-        condition = f"{ess} AND f.famille = '{family}'"
+    for name in FAMILIES:
+        condition = f"{ess} AND {family} = '{name}'"
         family_items.append(
-            f'COUNT(*) FILTER (WHERE {condition}) AS "ess_etablissements_employeurs_{family}", '
-            f"COALESCE(SUM(b.effectif_central) FILTER (WHERE {condition}), 0) "
-            f'AS "ess_effectif_salarie_estime_{family}"'
+            f'COUNT(*) FILTER (WHERE {condition}) AS "ess_etablissements_employeurs_{name}", '
+            f"COALESCE(SUM(e.central) FILTER (WHERE {condition}), 0) "
+            f'AS "ess_effectif_salarie_estime_{name}"'
         )
     return f"""
-        WITH units AS (
+        WITH e AS (
+            SELECT c.rowid AS rid, c.siren, c.CODGEO,
+                   COALESCE(b.effectif_bas, 0) AS low,
+                   COALESCE(b.effectif_central, 0) AS central,
+                   COALESCE(b.effectif_haut, 0) AS high
+            FROM candidates AS c LEFT JOIN ref_bands AS b ON c.band = b.tranche
+            WHERE {_employer_sql(rule, "c")}
+        ),
+        units AS (
             -- The raw key lets DuckDB push the join filter into the scan of 30 M rows.
             SELECT CAST(siren AS VARCHAR) AS siren,
                    {_clean("categorieJuridiqueUniteLegale")} AS cj,
@@ -207,42 +204,44 @@ def _aggregate_sql(units_source: str) -> str:
             FROM {units_source}
         )
         SELECT g.territoire_code,
-            COUNT(*) FILTER (WHERE b.employeur) AS etablissements_employeurs,
+            COUNT(*) AS etablissements_employeurs,
             COUNT(*) FILTER (WHERE {ess}) AS ess_etablissements_employeurs,
-            COALESCE(SUM(b.effectif_central) FILTER (WHERE b.employeur), 0)
-                AS effectif_salarie_estime,
-            COALESCE(SUM(b.effectif_central) FILTER (WHERE {ess}), 0)
-                AS ess_effectif_salarie_estime,
-            COALESCE(SUM(b.effectif_bas) FILTER (WHERE {ess}), 0)
-                AS ess_effectif_salarie_estime_bas,
-            COALESCE(SUM(b.effectif_haut) FILTER (WHERE {ess}), 0)
-                AS ess_effectif_salarie_estime_haut,
+            COALESCE(SUM(e.central), 0) AS effectif_salarie_estime,
+            COALESCE(SUM(e.central) FILTER (WHERE {ess}), 0) AS ess_effectif_salarie_estime,
+            COALESCE(SUM(e.low) FILTER (WHERE {ess}), 0) AS ess_effectif_salarie_estime_bas,
+            COALESCE(SUM(e.high) FILTER (WHERE {ess}), 0) AS ess_effectif_salarie_estime_haut,
             {", ".join(family_items)},
-            COUNT(*) AS joined,
-            COUNT(*) FILTER (WHERE f.categorie_juridique IS NULL) AS unknown_cj
-        FROM employers AS e
+            LIST({{'rid': e.rid, 'siren': u.siren, 'cj': u.cj,
+                   'famille': {family}, 'ii': f2.famille}})
+                FILTER (WHERE f3.famille IS NULL) AS fallback
+        FROM e
         JOIN units AS u ON e.siren = u.siren
         JOIN ref_groups AS g ON e.CODGEO = g.CODGEO
-        LEFT JOIN ref_bands AS b ON e.band = b.tranche
-        LEFT JOIN ref_families AS f ON u.cj = f.categorie_juridique
+        LEFT JOIN ref_families AS f3 ON u.cj = f3.categorie_juridique
+        LEFT JOIN ref_families_ii AS f2
+            ON regexp_full_match(u.cj, '{LEGAL_CATEGORY}') AND left(u.cj, 2) = f2.code
+        LEFT JOIN ref_families_i AS f1
+            ON regexp_full_match(u.cj, '{LEGAL_CATEGORY}') AND left(u.cj, 1) = f1.code
         GROUP BY g.territoire_code
     """
 
 
-def _unknown_categories(con: duckdb.DuckDBPyConnection, units: StockFile) -> list[str]:
-    """List the unknown catégories juridiques (error path only: scans the legal units again)."""
-    source = _source(con, units, "units_again", UL_NEEDED)
-    rows = con.execute(
-        f"""
-        SELECT DISTINCT COALESCE({_clean("categorieJuridiqueUniteLegale")}, '(vide)')
-        FROM {source} AS u
-        WHERE {_clean("siren")} IN (
-            SELECT siren FROM employers WHERE CODGEO IN (SELECT CODGEO FROM ref_groups))
-          AND COALESCE({_clean("categorieJuridiqueUniteLegale")}, '')
-              NOT IN (SELECT categorie_juridique FROM ref_families)
-        """
-    ).fetchall()
-    return [r[0] for r in rows]
+def _fallback_categories(lists: pd.Series, units_label: str) -> pd.DataFrame:
+    """Catégories juridiques absent from the nomenclature, counted once per establishment."""
+    rows = [item for items in lists.dropna() for item in items]
+    table = pd.DataFrame(rows, columns=["rid", "siren", "cj", "famille", "ii"])
+    table = table.drop_duplicates("rid")
+    malformed = table[table["famille"].isna()]
+    if not malformed.empty:
+        raise malformed_legal_category_error(
+            malformed["cj"], f"{units_label}, categorieJuridiqueUniteLegale"
+        )
+    table["niveau_famille"] = table["ii"].notna().map({True: "II", False: "I"})
+    return (
+        table.groupby(["cj", "niveau_famille", "famille"], as_index=False)
+        .agg(unites=("siren", "nunique"), etablissements=("rid", "size"))
+        .rename(columns={"cj": "categorie_juridique"})
+    )
 
 
 def national_indicators(
@@ -260,15 +259,17 @@ def national_indicators(
     Parameters
     ----------
     sirene_dir : path
-        Folder holding ``StockEtablissement*`` and ``StockUniteLegale*`` (Parquet, CSV or the
-        official zip), national or partial.
+        Folder holding ``StockEtablissement*`` (or geolocated ``geo_siret_*`` files) and
+        ``StockUniteLegale*`` (Parquet, CSV, ``.csv.gz`` or the official zip), national or
+        partial.
     commune_groups : DataFrame
         Columns ``CODGEO`` (current commune code), ``territoire_code``, ``territoire``; one row
         per (area, commune). A commune may belong to several areas.
         See :func:`france_groups`.
     passage : DataFrame
-        ``code_ancien``, ``code_actuel`` (old → current commune codes); a split code stays
-        where it is when one of its current communes kept it, otherwise it is an error.
+        ``code_ancien``, ``code_actuel`` (old codes and arrondissements → current commune
+        codes, :func:`sirene_passage`); a split code stays where it is when one of its current
+        communes kept it, otherwise it is an error.
     source, vintage : str
         Source line and vintage written in every row.
     memory_limit : str
@@ -283,24 +284,30 @@ def national_indicators(
         one row per area (in the order of ``commune_groups``) and key of
         :func:`ressol_analysis.ess.indicator_units`; figures identical to
         :func:`ressol_analysis.ess.ess_indicators` on the same establishments. An area
-        without any employer has zero counts and missing shares. ``attrs["sans_unite_legale"]``
-        counts employer establishments of the areas whose ``siren`` is absent from the legal
-        units (left out, with a warning).
+        without any employer has zero counts and missing shares. ``attrs``: ``fichiers``,
+        ``sans_unite_legale`` (employer establishments of the areas whose ``siren`` is absent
+        from the legal units, left out with a warning), ``regle_employeur`` (the
+        :class:`~ressol_analysis.ess.EmployerRule` used), ``categories`` and ``tranches``
+        (codes worked around, as :func:`ressol_analysis.ess.input_anomalies`) and ``notes``
+        (French lines for the run messages).
 
     Raises
     ------
     RessolError
-        If a stock file or a column is missing, if no employer establishment is found in the
-        areas, if establishments and legal units do not match, or on an unknown band,
-        catégorie juridique or unplaceable split commune code.
+        If a stock file or a column is missing, a header or Parquet type is not INSEE's, the
+        files come from stocks of different months, no employer establishment is found in the
+        areas, establishments and legal units do not match, a catégorie juridique of an
+        employer is not four digits, or a split commune code cannot be placed.
     """
     groups = _check_groups(commune_groups)
     require_columns(Path("passage"), list(passage.columns), ["code_ancien", "code_actuel"])
     directory = Path(sirene_dir)
     etab = find_stock_file(directory, "etablissements")
     units = find_stock_file(directory, "unites_legales")
-    require_columns(etab.path, stock_columns(etab), ETAB_REQUIRED)
-    require_columns(units.path, stock_columns(units), UL_REQUIRED)
+    etab_columns = stock_columns(etab, ETAB_REQUIRED, "etablissements")
+    stock_columns(units, UL_REQUIRED, "unites_legales")
+    etab_read = [*ETAB_NEEDED, *[c for c in (EMPLOYER_FLAG, BAND_YEAR) if c in etab_columns]]
+    facts: dict[Path, FileFacts] = {}
 
     con = duckdb.connect(
         config={
@@ -311,54 +318,64 @@ def national_indicators(
     )
     try:
         _register_references(con, groups, passage)
-        _employers(con, etab)
-        _check_employers(con, etab)
-        located = con.execute(
-            "SELECT COUNT(*) FROM employers WHERE CODGEO IN (SELECT CODGEO FROM ref_groups)"
+        etab_source = relation(con, etab, "etab_source", etab_read, facts, "etablissements")
+        units_source = relation(
+            con, units, "units_source", list(UL_NEEDED), facts, "unites_legales"
+        )
+        check_same_stock(list(facts.values()))
+        _candidates(con, etab_source, etab_columns)
+        bands = _check_candidates(con, etab)
+        years = [facts[p].latest_band_year for p in etab.paths if p in facts]
+        years = [y for y in years if y is not None]
+        rule = EmployerRule(
+            flag=EMPLOYER_FLAG in etab_columns,
+            latest_year=max(years) if years else None,
+            max_age=BAND_MAX_AGE,
+        )
+        employers = con.execute(
+            f"""
+            SELECT COUNT(*) FROM candidates AS e LEFT JOIN ref_bands AS b ON e.band = b.tranche
+            WHERE {_employer_sql(rule)} AND e.CODGEO IN (SELECT CODGEO FROM ref_groups)
+            """
         ).fetchall()[0][0]
-        if located == 0:
+        if employers == 0:
             raise RessolError(
-                f"Aucun établissement employeur actif dans {etab.path} pour les "
+                f"Aucun établissement employeur actif dans {etab.label} pour les "
                 f"{groups['CODGEO'].nunique()} communes des zones. Vérifiez que le fichier "
                 "couvre ces communes (stock national ou extrait départemental) et que "
                 "codeCommuneEtablissement contient des codes communes à 5 caractères."
             )
-        units_source = _source(con, units, "units_source", UL_NEEDED)
-        sums = con.execute(_aggregate_sql(units_source)).fetch_df()
-        if sums["unknown_cj"].sum() > 0:
-            unknown = _unknown_categories(con, units)
-            raise RessolError(
-                f"Dans {units.path}, categorieJuridiqueUniteLegale, catégorie(s) juridique(s) "
-                f"inconnue(s) de la nomenclature Insee (septembre 2022) : {list_codes(unknown)}. "
-                "Vérifiez que ce sont des codes à 4 chiffres ; si l'Insee a créé une catégorie "
-                "depuis, ajoutez-la avec sa famille et sa justification dans "
-                "ressol_analysis/reference/familles_ess.csv."
-            )
         in_areas = con.execute(
-            """
-            SELECT COUNT(*) FROM employers AS e JOIN ref_groups AS g ON e.CODGEO = g.CODGEO
+            f"""
+            SELECT COUNT(*) FROM candidates AS e JOIN ref_groups AS g ON e.CODGEO = g.CODGEO
+            LEFT JOIN ref_bands AS b ON e.band = b.tranche WHERE {_employer_sql(rule)}
             """
         ).fetchall()[0][0]
+        sums = con.execute(_aggregate_sql(units_source, rule)).fetch_df()
+        check_same_stock(list(facts.values()))
     finally:
         con.close()
 
-    orphans = int(in_areas - sums["joined"].sum())
+    categories = _fallback_categories(sums["fallback"], units.label)
+    orphans = int(in_areas - sums["etablissements_employeurs"].sum())
     if orphans == in_areas:
         raise RessolError(
-            f"Les fichiers {etab.path} et {units.path} ne se rattachent pas : aucun des "
+            f"Les fichiers {etab.label} et {units.label} ne se rattachent pas : aucun des "
             f"établissements employeurs actifs des zones n'a son siren dans les unités légales. "
             "Déposez deux stocks du même mois (StockEtablissement et StockUniteLegale)."
         )
     if orphans:
         warnings.warn(
             f"{orphans} établissement(s) employeur(s) actif(s) des zones n'ont pas d'unité "
-            f"légale dans {units.path} ; ils sont écartés. Vérifiez que les deux stocks sont du "
-            "même mois.",
+            f"légale dans {units.label} ; ils sont écartés. Vérifiez que les deux stocks sont "
+            "du même mois.",
             stacklevel=2,
         )
+    for message in input_warnings(categories, bands, "des zones étudiées"):
+        warnings.warn(message, stacklevel=2)
     areas = commune_groups[["territoire_code", "territoire"]].drop_duplicates("territoire_code")
     values = (
-        sums.drop(columns=["joined", "unknown_cj"])
+        sums.drop(columns=["fallback"])
         .set_index("territoire_code")
         .reindex(areas["territoire_code"].astype(str))
         .fillna(0.0)
@@ -366,7 +383,14 @@ def national_indicators(
     )
     values.index = pd.Index(areas["territoire_code"])
     result = tidy_indicators(with_shares(values), areas, source, vintage)
-    result.attrs = {"fichiers": [str(etab.path), str(units.path)], "sans_unite_legale": orphans}
+    result.attrs = {
+        "fichiers": [str(p) for p in (*etab.paths, *units.paths)],
+        "sans_unite_legale": orphans,
+        "regle_employeur": rule,
+        "categories": categories,
+        "tranches": bands,
+        "notes": input_notes(rule, categories, bands, None),
+    }
     return result
 
 

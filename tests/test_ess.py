@@ -167,15 +167,118 @@ def test_unknown_perimeter(establishments):
         ess.classify(establishments, perimeter="large")
 
 
-def test_unknown_codes_in_classify(establishments):
-    bad = establishments.copy()
-    bad.loc[0, "categorieJuridiqueUniteLegale"] = "1234"
-    with pytest.raises(RessolError, match="1234"):
-        ess.classify(bad)
-    bad = establishments.copy()
-    bad.loc[0, "trancheEffectifsEtablissement"] = "99"
-    with pytest.raises(RessolError, match="tranche.*99"):
-        ess.classify(bad)
+def test_unknown_legal_categories_fall_back_to_their_group(establishments):
+    bad = establishments.copy().set_index("siret")
+    # …100011 (9220 → 1234: no niveau II 12 → niveau I 1, autres), …700014 (5710 → 5720, the
+    # former SAS unipersonnelle: niveau II 57, autres), …200012 (9220 → 9299: niveau II 92,
+    # associations), …1400018 (6596 → 6588: niveau II 65 mixed → niveau I 6, autres).
+    changes = {"10000000100011": "1234", "10000000700014": "5720"}
+    changes |= {"10000000200012": "9299", "10000001400018": "6588"}
+    for siret, code in changes.items():
+        bad.loc[siret, "categorieJuridiqueUniteLegale"] = code
+    classified = ess.classify(bad.reset_index()).set_index("siret")
+    assert classified.loc["10000000100011", ["famille", "niveau_famille"]].tolist() == [
+        "autres",
+        "I",
+    ]
+    assert classified.loc["10000000700014", ["famille", "niveau_famille"]].tolist() == [
+        "autres",
+        "II",
+    ]
+    assert classified.loc["10000000200012", "famille"] == "associations"
+    assert classified.loc["10000001400018", ["famille", "niveau_famille"]].tolist() == [
+        "autres",
+        "I",
+    ]
+    anomalies = ess.input_anomalies(classified.reset_index())["categories"]
+    assert anomalies.to_dict("list") == {
+        "categorie_juridique": ["1234", "5720", "6588", "9299"],
+        "niveau_famille": ["I", "II", "I", "II"],
+        "famille": ["autres", "autres", "autres", "associations"],
+        "unites": [1, 1, 1, 1],
+        "etablissements": [1, 1, 1, 1],
+    }
+    # Every unit still counts: 17 employers in the territory, 13 ESS.
+    values = wide(ess.ess_indicators(classified.reset_index(), make_membership(), "s", "m"))
+    centre = values["centre-manche"]
+    assert centre["etablissements_employeurs"] == 17
+    assert centre["ess_etablissements_employeurs"] == 13
+    # associations lose …11 (34.5), cooperatives lose …18 (4), autres gain both: 3 + 38.5.
+    assert centre["ess_effectif_salarie_estime_associations"] == 43 - 34.5
+    assert centre["ess_effectif_salarie_estime_autres"] == 3 + 34.5 + 4
+
+
+def test_malformed_legal_category_is_an_error_on_an_employer_only(establishments):
+    bad = establishments.copy().set_index("siret")
+    bad.loc["10000000800016", "categorieJuridiqueUniteLegale"] = "100"  # NN: not an employer
+    classified = ess.classify(bad.reset_index()).set_index("siret")
+    assert pd.isna(classified.loc["10000000800016", "famille"])
+    bad.loc["10000000100011", "categorieJuridiqueUniteLegale"] = "922"
+    with pytest.raises(RessolError, match=r"mal formée.*922\b.*4 chiffres"):
+        ess.classify(bad.reset_index())
+
+
+def test_unknown_band_is_counted_apart_not_an_error(establishments):
+    bad = establishments.copy().set_index("siret")
+    bad.loc["10000000100011", "trancheEffectifsEtablissement"] = "99"  # was 12 (34.5), ESS
+    bad.loc["10000000700014", "trancheEffectifsEtablissement"] = "1"  # was 11 (14.5), not ESS
+    classified = ess.classify(bad.reset_index())
+    by_siret = classified.set_index("siret")
+    assert by_siret.loc["10000000100011", "tranche_inconnue"]
+    assert not by_siret.loc["10000000100011", "employeur"]
+    assert by_siret.loc["10000000100011", "effectif_central"] == 0
+    tranches = ess.input_anomalies(classified)["tranches"]
+    assert tranches.to_dict("list") == {"tranche": ["1", "99"], "etablissements": [1, 1]}
+    centre = wide(ess.ess_indicators(classified, make_membership(), "s", "m"))["centre-manche"]
+    assert centre["etablissements_employeurs"] == 17 - 2
+    assert centre["effectif_salarie_estime"] == 574 - 34.5 - 14.5
+    assert centre["ess_effectif_salarie_estime"] == 150.5 - 34.5
+
+
+EMPLOYER_CASES = pd.DataFrame(
+    [
+        # band, flag, year, employer?, central jobs — latest band year 2023, stale before 2021
+        ("11", "O", "2023", True, 14.5),
+        ("11", "N", "2023", False, 0.0),  # the flag says no longer employer
+        ("NN", "O", "2023", True, 0.0),  # the flag says employer; the band gives no job
+        (None, "O", None, True, 0.0),  # created since the band year: employer, jobs unknown
+        ("12", "O", "2021", True, 34.5),  # two years old: still current
+        ("12", "O", "2020", False, 0.0),  # three years old: long inactive
+        ("02", None, "2023", True, 4.0),  # empty flag: the band decides
+        ("NN", None, "2023", False, 0.0),
+        ("03", None, "2019", False, 0.0),  # empty flag, stale band
+        ("7", "O", "2023", False, 0.0),  # unknown band code: status unknown
+    ],
+    columns=["trancheEffectifsEtablissement", "caractereEmployeurEtablissement",
+             "anneeEffectifsEtablissement", "attendu", "emplois"],
+)  # fmt: skip
+
+
+def test_employer_rule_with_the_register_flag_and_band_year():
+    table = EMPLOYER_CASES.drop(columns=["attendu", "emplois"]).astype("string")
+    rule = ess.employer_rule(table)
+    assert (rule.name, rule.latest_year, rule.max_age) == ("caractere_employeur", 2023, 2)
+    assert "2020 ou avant" in rule.describe()
+    status = ess.employer_status(table, rule)
+    assert status["employeur"].tolist() == EMPLOYER_CASES["attendu"].tolist()
+    assert status["effectif_central"].tolist() == EMPLOYER_CASES["emplois"].tolist()
+    assert status["tranche_ancienne"].tolist() == [False] * 5 + [True, False, False, True, False]
+    # The file's latest year may come from rows outside the table.
+    later = ess.employer_status(table, ess.EmployerRule(flag=True, latest_year=2024))
+    assert later["employeur"].tolist()[4] is False
+
+
+def test_employer_rule_falls_back_to_the_band_without_the_flag_column():
+    table = EMPLOYER_CASES.drop(columns=["attendu", "emplois", "caractereEmployeurEtablissement"])
+    table = table.astype("string")
+    rule = ess.employer_rule(table)
+    assert rule.name == "tranche"
+    assert "caractereEmployeurEtablissement" in rule.describe()
+    status = ess.employer_status(table, rule)
+    # band present, not NN, not stale, known
+    assert status["employeur"].tolist() == [
+        True, True, False, False, True, False, True, False, False, False,
+    ]  # fmt: skip
 
 
 def test_by_sector(classified):

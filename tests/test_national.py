@@ -140,15 +140,26 @@ def test_unplaceable_split_code_is_refused(stock, tmp_path):
         _national(damaged)
 
 
-def test_unknown_band_is_refused(stock, tmp_path):
+def test_unknown_band_is_counted_not_refused(stock, tmp_path):
     damaged = _rewrite(
         stock,
         tmp_path,
         "CASE WHEN trancheEffectifsEtablissement = '01' THEN '1' "
         "ELSE trancheEffectifsEtablissement END AS trancheEffectifsEtablissement",
     )
-    with pytest.raises(RessolError, match="tranche d'effectifs inconnu"):
-        _national(damaged)
+    with pytest.warns(UserWarning, match=r"tranche d'effectifs inconnu : « 1 »"):
+        found = _national(damaged)
+    reference = _national(stock / "parquet")
+    bands = found.attrs["tranches"]
+    assert bands["tranche"].tolist() == ["1"] and bands["etablissements"].iloc[0] > 0
+    # The establishments of band 01 (1.5 jobs each) leave the employers and the jobs.
+    mine = found.set_index(["territoire_code", "indicateur"])["valeur"]
+    before = reference.set_index(["territoire_code", "indicateur"])["valeur"]
+    assert (mine["A", "etablissements_employeurs"]) < before["A", "etablissements_employeurs"]
+    lost = before["A", "etablissements_employeurs"] - mine["A", "etablissements_employeurs"]
+    assert before["A", "effectif_salarie_estime"] - mine["A", "effectif_salarie_estime"] == (
+        1.5 * lost
+    )
 
 
 def test_departement_groups():

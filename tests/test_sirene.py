@@ -140,22 +140,22 @@ def test_optional_columns_may_be_absent(tmp_path):
     assert len(result) == 21
 
 
-def test_unknown_band_code(tmp_path):
-    def edit(t):
+def test_reader_keeps_unknown_codes_for_the_rules(tmp_path):
+    # Unknown band and catégorie juridique are the rules' business (ess.classify), not errors.
+    def band(t):
         t.loc[t["nic"] == "00012", "trancheEffectifsEtablissement"] = "1"
         return t
 
-    with pytest.raises(RessolError, match=r"tranche d'effectifs inconnu\(s\) : 1\b"):
-        read_sirene(edit_csv(tmp_path, ETAB, edit), make_membership(), make_passage())
-
-
-def test_unknown_legal_category(tmp_path):
-    def edit(t):
-        t.loc[t["siren"] == "100000002", "categorieJuridiqueUniteLegale"] = "9999"
+    def category(t):
+        t.loc[t["siren"] == "100000002", "categorieJuridiqueUniteLegale"] = "5720"
         return t
 
-    with pytest.raises(RessolError, match="catégorie.*inconnue.*9999"):
-        read_sirene(edit_csv(tmp_path, UL, edit), make_membership(), make_passage())
+    folder = edit_csv(tmp_path, ETAB, band)
+    edit = pd.read_csv(folder / f"{UL}.csv", dtype=str, keep_default_na=False)
+    category(edit).to_csv(folder / f"{UL}.csv", index=False)
+    row = read_sirene(folder, make_membership(), make_passage()).set_index("siret")
+    assert row.loc["10000000200012", "trancheEffectifsEtablissement"] == "1"
+    assert row.loc["10000000200012", "categorieJuridiqueUniteLegale"] == "5720"
 
 
 def test_files_that_do_not_join(tmp_path):

@@ -33,6 +33,10 @@ HISTORIC_FAMILIES = FAMILIES[:4]
 STATISTICAL_FAMILIES = FAMILIES[:5]
 BANDS_FILE = "tranches_effectifs.csv"
 FAMILIES_FILE = "familles_ess.csv"
+FAMILY_LEVELS_FILE = "familles_ess_niveaux.csv"
+# INSEE's catégorie juridique: four digits (niveau III); its first two digits are its niveau II
+# and its first digit its niveau I.
+LEGAL_CATEGORY = r"\d{4}"
 EXCLUSIONS_FILE = "exclusions_perimetre_statistique.csv"
 REFERENCE_2013 = "diagnostic_2013.yaml"
 # How the 2013 figures are written (``format`` of each figure of ``diagnostic_2013.yaml``).
@@ -87,6 +91,11 @@ def _families() -> pd.DataFrame:
 
 
 @cache
+def _family_levels() -> pd.DataFrame:
+    return read_reference(FAMILY_LEVELS_FILE)
+
+
+@cache
 def _exclusions() -> pd.DataFrame:
     return read_reference(EXCLUSIONS_FILE)
 
@@ -126,54 +135,81 @@ def statistical_exclusions() -> pd.DataFrame:
     return _exclusions().copy()
 
 
-def check_bands(codes: pd.Series, where: str) -> None:
-    """Raise if a headcount band code is not in the band table (empty codes are allowed).
+def family_levels_table() -> pd.DataFrame:
+    """Family of a catégorie juridique unknown at niveau III, by its niveau II or niveau I.
 
-    Parameters
-    ----------
-    codes : Series of str
-        Values of ``trancheEffectifsEtablissement``.
-    where : str
-        File and column named in the message.
-
-    Raises
-    ------
-    RessolError
-        Listing the unknown codes.
+    Returns
+    -------
+    DataFrame
+        Columns ``niveau`` (``II`` or ``I``), ``code`` (two digits or one), ``libelle`` (INSEE,
+        September 2022), ``famille`` (empty for a niveau II group that mixes families: the
+        niveau I decides), ``justification``. Every niveau I code has a family.
     """
-    unknown = codes[codes.notna() & ~codes.isin(_bands()["tranche"])]
-    if not unknown.empty:
-        raise RessolError(
-            f"Dans {where}, code(s) de tranche d'effectifs inconnu(s) : {list_codes(unknown)}. "
-            f"Codes attendus : {list_codes(_bands()['tranche'])} (deux caractères, zéro "
-            "initial compris). Le fichier a peut-être été ouvert dans un tableur qui a "
-            "supprimé les zéros : restaurez le fichier officiel."
-        )
+    return _family_levels().copy()
 
 
-def check_legal_categories(codes: pd.Series, where: str) -> None:
-    """Raise if a catégorie juridique is absent from the family table.
+def legal_category_families(codes: pd.Series) -> pd.DataFrame:
+    """Family of each catégorie juridique, with the level of the nomenclature that gave it.
+
+    A code of the September 2022 nomenclature takes its family from
+    ``reference/familles_ess.csv``; a well-formed code that the nomenclature no longer (or not
+    yet) lists — e.g. the former ``5720`` — takes the family of its niveau II group (first two
+    digits) when that group is not mixed, otherwise that of its niveau I group (first digit),
+    from ``reference/familles_ess_niveaux.csv``.
 
     Parameters
     ----------
     codes : Series of str
         Values of ``categorieJuridiqueUniteLegale``.
+
+    Returns
+    -------
+    DataFrame
+        Same index; ``famille`` (one of :data:`FAMILIES`, missing for a malformed code) and
+        ``niveau_famille`` (``III``, ``II``, ``I``, or missing for a malformed code).
+    """
+    codes = codes.astype("string")
+    wellformed = codes.str.fullmatch(LEGAL_CATEGORY).fillna(False).astype(bool)
+    levels = _family_levels()
+    level3 = _families().set_index("categorie_juridique")["famille"]
+    level2 = levels[(levels["niveau"] == "II") & (levels["famille"] != "")]
+    level1 = levels[levels["niveau"] == "I"]
+    found = {
+        "III": codes.map(level3),
+        "II": codes.str.slice(0, 2).map(level2.set_index("code")["famille"]),
+        "I": codes.str.slice(0, 1).map(level1.set_index("code")["famille"]),
+    }
+    family = pd.Series(pd.NA, index=codes.index, dtype="string")
+    level = pd.Series(pd.NA, index=codes.index, dtype="string")
+    for name, values in found.items():
+        take = family.isna() & values.notna() & wellformed
+        family = family.mask(take, values.astype("string"))
+        level = level.mask(take, name)
+    return pd.DataFrame({"famille": family, "niveau_famille": level}, index=codes.index)
+
+
+def malformed_legal_category_error(codes: pd.Series, where: str) -> RessolError:
+    """The error for catégories juridiques that are not four digits (empty included).
+
+    Parameters
+    ----------
+    codes : Series of str
+        The malformed values.
     where : str
         File and column named in the message.
 
-    Raises
-    ------
+    Returns
+    -------
     RessolError
-        Listing the unknown codes (empty codes included).
+        Listing the values and what to do.
     """
-    unknown = codes[~codes.isin(_families()["categorie_juridique"]).fillna(False)]
-    if not unknown.empty:
-        raise RessolError(
-            f"Dans {where}, catégorie(s) juridique(s) inconnue(s) de la nomenclature Insee "
-            f"(septembre 2022) : {list_codes(unknown.fillna('(vide)'))}. Vérifiez que ce sont "
-            "des codes à 4 chiffres ; si l'Insee a créé une catégorie depuis, ajoutez-la avec "
-            f"sa famille et sa justification dans ressol_analysis/reference/{FAMILIES_FILE}."
-        )
+    return RessolError(
+        f"Dans {where}, catégorie(s) juridique(s) mal formée(s) : "
+        f"{list_codes(codes.astype('string').fillna('(vide)'))}. Une catégorie juridique de "
+        "l'Insee s'écrit avec 4 chiffres (« 9220 », « 0000 ») : le fichier a peut-être été "
+        "ouvert dans un tableur qui a supprimé les zéros initiaux ou vidé des cases ; "
+        "restaurez le fichier officiel."
+    )
 
 
 def load_sphere_rule() -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -2,10 +2,11 @@
 
 The national files weigh several GB (about 44 M establishments), so they are never loaded into
 pandas: DuckDB reads only the needed columns and only the active establishments of the
-communes of interest (current codes and their old codes), then joins the legal units on
-``siren`` inside the engine. Parquet is read first, then CSV, then the official CSV-in-zip
-(streamed with pyarrow and filtered batch by batch); the result is the same whatever the
-format. Every code is read as a string.
+communes of interest (current codes, their old codes and the arrondissements of Paris, Lyon and
+Marseille), then joins the legal units on ``siren`` inside the engine. Parquet is read first,
+then CSV (plain, ``.csv.gz`` or Etalab's geolocated files, one or many), then the official
+CSV-in-zip (streamed by batches); the result is the same whatever the format. Every code is read
+as a string. File discovery and format checks are in :mod:`.sirene_files`.
 
 Also here: the reader of an optional official table of ESS jobs by commune × family (a custom
 order from INSEE or a CRESS), which replaces the band-based estimate when supplied.
@@ -13,23 +14,23 @@ order from INSEE or a CRESS), which replaces the band-based estimate when suppli
 
 from __future__ import annotations
 
-import csv
-import io
 import warnings
-import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from ..errors import RessolError, list_codes
 from ..geography import move_codes
-from .reference import FAMILIES, check_bands, check_legal_categories
+from .reference import FAMILIES
+from .sirene_files import (
+    BAND_YEAR,
+    FileFacts,
+    check_same_stock,
+    find_stock_file,
+    relation,
+    stock_columns,
+)
 from .tables import (
     check_not_negative,
     open_workbook,
@@ -55,8 +56,20 @@ UL_REQUIRED = (
     "statutDiffusionUniteLegale",
     "denominationUniteLegale",
 )
-# Read when present (names for the directory of ESS employers), null otherwise.
-ETAB_OPTIONAL = ("denominationUsuelleEtablissement", "enseigne1Etablissement")
+# Read when present, null otherwise: names for the directory, the employer test of the
+# register (caractère employeur, year of the band), coordinates for the map (INSEE's Lambert-93
+# since format 3.11, Etalab's WGS 84 in the geolocated files).
+EMPLOYER_FLAG = "caractereEmployeurEtablissement"
+ETAB_OPTIONAL = (
+    "denominationUsuelleEtablissement",
+    "enseigne1Etablissement",
+    EMPLOYER_FLAG,
+    BAND_YEAR,
+    "coordonneeLambertAbscisseEtablissement",
+    "coordonneeLambertOrdonneeEtablissement",
+    "longitude",
+    "latitude",
+)
 UL_OPTIONAL = ("sigleUniteLegale",)
 
 SIRENE_COLUMNS = [
@@ -67,148 +80,20 @@ SIRENE_COLUMNS = [
     "CODGEO",
 ]
 
-STOCKS = {
-    "etablissements": ("StockEtablissement", ("Historique", "LiensSuccession")),
-    "unites_legales": ("StockUniteLegale", ("Historique",)),
-}
-FORMATS = ("parquet", "csv", "zip")
-
 OFFICIAL_COLUMNS = ("CODGEO", "famille", "etablissements", "effectifs")
-CSV_BLOCK_SIZE = 1 << 24
 
 
-@dataclass(frozen=True)
-class StockFile:
-    """One SIRENE stock file found in a directory."""
-
-    path: Path
-    format: str
-
-
-def find_stock_file(directory: Path, stock: str) -> StockFile:
-    """Find one SIRENE stock file, Parquet first, then CSV, then the official zip.
-
-    Parameters
-    ----------
-    directory : Path
-        Folder given by the user.
-    stock : {"etablissements", "unites_legales"}
-        Which stock file to look for (``StockEtablissement*`` or ``StockUniteLegale*``;
-        the ``Historique`` and ``LiensSuccession`` files are ignored).
-
-    Returns
-    -------
-    StockFile
-        Path and format of the file chosen.
-
-    Raises
-    ------
-    RessolError
-        If the folder does not exist, holds no such file, or holds two files of the same
-        format.
-    """
-    if not directory.is_dir():
-        raise RessolError(
-            f"Le dossier SIRENE {directory} n'existe pas. Indiquez le dossier où vous avez "
-            "déposé les fichiers StockEtablissement_utf8 et StockUniteLegale_utf8 "
-            "(Parquet, CSV ou zip de data.gouv.fr)."
-        )
-    prefix, excluded = STOCKS[stock]
-    candidates = [
-        p
-        for p in sorted(directory.iterdir())
-        if p.is_file()
-        and p.name.startswith(prefix)
-        and not any(p.name.startswith(prefix + word) for word in excluded)
-    ]
-    for fmt in FORMATS:
-        found = [p for p in candidates if p.suffix.lower() == f".{fmt}"]
-        if len(found) > 1:
-            raise RessolError(
-                f"Le dossier {directory} contient plusieurs fichiers {prefix}*.{fmt} "
-                f"({', '.join(p.name for p in found)}). Gardez-en un seul (le stock le plus "
-                "récent) pour que le résultat ne dépende pas d'un choix implicite."
-            )
-        if found:
-            return StockFile(found[0], fmt)
-    raise RessolError(
-        f"Aucun fichier {prefix}*.parquet, .csv ou .zip dans le dossier {directory}. "
-        f"Téléchargez le stock {prefix}_utf8 (Base Sirene des entreprises et de leurs "
-        "établissements, data.gouv.fr) et déposez-le dans ce dossier."
-    )
-
-
-def zip_member(path: Path) -> str:
-    """Name of the one CSV inside an official SIRENE zip (error if there is not exactly one)."""
-    with zipfile.ZipFile(path) as archive:
-        members = [n for n in archive.namelist() if n.lower().endswith(".csv")]
-    if len(members) != 1:
-        raise RessolError(
-            f"L'archive {path} devrait contenir un seul fichier CSV (trouvé : "
-            f"{', '.join(members) or 'aucun'}). Déposez l'archive officielle de data.gouv.fr."
-        )
-    return members[0]
-
-
-def stock_columns(stock: StockFile) -> list[str]:
-    """Column names of a stock file, read from its schema or header line only."""
-    if stock.format == "parquet":
-        return list(pq.read_schema(stock.path).names)
-    if stock.format == "csv":
-        with stock.path.open(encoding="utf-8", newline="") as handle:
-            header = handle.readline()
-    else:
-        with zipfile.ZipFile(stock.path) as archive:
-            with archive.open(zip_member(stock.path)) as raw:
-                header = io.TextIOWrapper(raw, encoding="utf-8").readline()
-    return next(csv.reader([header.lstrip("\ufeff")]), [])
-
-
-def stock_relation(stock: StockFile) -> str:
-    """Return the SQL table expression reading a Parquet or CSV stock file."""
-    path = str(stock.path).replace("'", "''")
-    if stock.format == "parquet":
-        return f"read_parquet('{path}')"
-    return f"read_csv('{path}', header=true, delim=',', quote='\"', all_varchar=true)"
+def _clean(column: str) -> str:
+    return f"NULLIF(TRIM(CAST(\"{column}\" AS VARCHAR)), '')"
 
 
 def _projection(columns: list[str], wanted: tuple[str, ...], optional: tuple[str, ...]) -> str:
-    items = [f'NULLIF(TRIM(CAST("{c}" AS VARCHAR)), \'\') AS "{c}"' for c in wanted]
+    items = [f'{_clean(c)} AS "{c}"' for c in wanted]
     items += [
-        f'NULLIF(TRIM(CAST("{c}" AS VARCHAR)), \'\') AS "{c}"'
-        if c in columns
-        else f'CAST(NULL AS VARCHAR) AS "{c}"'
+        f'{_clean(c)} AS "{c}"' if c in columns else f'CAST(NULL AS VARCHAR) AS "{c}"'
         for c in optional
     ]
     return ", ".join(items)
-
-
-def _stream_zip(
-    stock: StockFile, columns: list[str], keep: pa.Array, key: str, extra: dict[str, str]
-) -> pa.Table:
-    """Read the CSV inside an official zip by batches, keeping rows whose ``key`` is in ``keep``.
-
-    Only the projected columns are parsed, and each batch is filtered before the next is read,
-    so memory stays proportional to the rows kept.
-    """
-    batches = []
-    with zipfile.ZipFile(stock.path) as archive, archive.open(zip_member(stock.path)) as raw:
-        reader = pacsv.open_csv(
-            raw,
-            read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_SIZE),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=columns,
-                column_types={c: pa.string() for c in columns},
-                strings_can_be_null=False,
-            ),
-        )
-        for batch in reader:
-            mask = pc.is_in(pc.utf8_trim_whitespace(batch.column(key)), value_set=keep)
-            for column, value in extra.items():
-                mask = pc.and_(mask, pc.equal(batch.column(column), value))
-            batches.append(batch.filter(mask))
-    schema = pa.schema([(c, pa.string()) for c in columns])
-    return pa.Table.from_batches(batches, schema=schema)
 
 
 def _communes_of_interest(membership: pd.DataFrame, passage: pd.DataFrame) -> list[str]:
@@ -225,87 +110,83 @@ def read_sirene(
     Parameters
     ----------
     directory : path
-        Folder holding ``StockEtablissement*`` and ``StockUniteLegale*`` (Parquet, CSV or the
-        official zip).
+        Folder holding ``StockEtablissement*`` (or Etalab's geolocated ``geo_siret_*`` files)
+        and ``StockUniteLegale*``: Parquet, CSV, ``.csv.gz`` or the official zip.
     membership : DataFrame
         Columns ``territoire_code``, ``territoire``, ``CODGEO`` (current commune codes).
     passage : DataFrame
-        Columns ``code_ancien``, ``code_actuel`` (old → current commune codes).
+        Columns ``code_ancien``, ``code_actuel`` (old codes and arrondissements → current
+        commune codes; :func:`ressol_analysis.geography.last_update_passage`).
 
     Returns
     -------
     DataFrame
         One row per active establishment (``etatAdministratifEtablissement == 'A'``) located
-        in a commune of ``membership`` after moving old codes with ``passage``; columns
-        :data:`SIRENE_COLUMNS` as strings (``CODGEO`` is the current commune code), sorted by
-        ``siret``. ``attrs["fichiers"]`` names the files read and
-        ``attrs["sans_unite_legale"]`` counts establishments whose ``siren`` is absent from
-        the legal units (they are left out, with a warning).
+        in a commune of ``membership`` after moving codes with ``passage``; establishments
+        abroad (no commune) are never in it. Columns :data:`SIRENE_COLUMNS` as strings
+        (``CODGEO`` is the current commune code; optional columns absent from the file are
+        null), sorted by ``siret``. ``attrs``: ``fichiers`` (files read),
+        ``sans_unite_legale`` (establishments whose ``siren`` is absent from the legal units,
+        left out with a warning), ``colonnes`` (columns of the establishment file),
+        ``annee_tranche_recente`` (latest ``anneeEffectifsEtablissement`` of the whole file,
+        or None) and ``geolocalise``.
 
     Raises
     ------
     RessolError
-        If a stock file is missing or lacks a required column, if no establishment of the
-        communes joins a legal unit, if no active establishment is found in the communes, or
-        if a headcount band or a catégorie juridique is unknown.
+        If a stock file is missing, its header or Parquet types are not INSEE's, a required
+        column is missing, the files come from stocks of different months, no establishment of
+        the communes joins a legal unit, or no active establishment is found in the communes.
     """
     directory = Path(directory)
     require_columns(Path("membership"), list(membership.columns), ["CODGEO"])
     require_columns(Path("passage"), list(passage.columns), ["code_ancien", "code_actuel"])
     etab = find_stock_file(directory, "etablissements")
     units = find_stock_file(directory, "unites_legales")
-    etab_columns, unit_columns = stock_columns(etab), stock_columns(units)
-    require_columns(etab.path, etab_columns, ETAB_REQUIRED)
-    require_columns(units.path, unit_columns, UL_REQUIRED)
+    etab_columns = stock_columns(etab, ETAB_REQUIRED, "etablissements")
+    unit_columns = stock_columns(units, UL_REQUIRED, "unites_legales")
     communes = _communes_of_interest(membership, passage)
+    etab_read = [*ETAB_REQUIRED, *[c for c in ETAB_OPTIONAL if c in etab_columns]]
+    unit_read = [*UL_REQUIRED, *[c for c in UL_OPTIONAL if c in unit_columns]]
+    facts: dict[Path, FileFacts] = {}
 
     con = duckdb.connect()
     try:
-        etab_sel = _projection(etab_columns, ETAB_REQUIRED, ETAB_OPTIONAL)
-        if etab.format == "zip":
-            needed = [*ETAB_REQUIRED, *[c for c in ETAB_OPTIONAL if c in etab_columns]]
-            stream = _stream_zip(
-                etab,
-                needed,
-                pa.array(communes, pa.string()),
-                "codeCommuneEtablissement",
-                {"etatAdministratifEtablissement": "A"},
-            )
-            con.register("etab_source", stream)
-            etab_from = "etab_source"
-        else:
-            etab_from = stock_relation(etab)
+        etab_from = relation(con, etab, "etab_source", etab_read, facts, "etablissements")
+        unit_from = relation(con, units, "unit_source", unit_read, facts, "unites_legales")
+        check_same_stock(list(facts.values()))  # Parquet files: known before any scan
         code_list = ", ".join("'" + c.replace("'", "''") + "'" for c in communes) or "NULL"
         # A literal IN list lets DuckDB push the filter into the Parquet scan.
+        etab_sel = _projection(etab_columns, ETAB_REQUIRED, ETAB_OPTIONAL)
         etab_table = con.sql(
             f"SELECT {etab_sel} FROM {etab_from} "
-            f"WHERE CAST(codeCommuneEtablissement AS VARCHAR) IN ({code_list}) "
-            "AND CAST(etatAdministratifEtablissement AS VARCHAR) = 'A'"
+            f"WHERE {_clean('codeCommuneEtablissement')} IN ({code_list}) "
+            f"AND {_clean('etatAdministratifEtablissement')} = 'A'"
         ).to_arrow_table()
         con.register("etab", etab_table)
         unit_sel = _projection(unit_columns, UL_REQUIRED, UL_OPTIONAL)
-        if units.format == "zip":
-            needed = [*UL_REQUIRED, *[c for c in UL_OPTIONAL if c in unit_columns]]
-            sirens = con.sql("SELECT DISTINCT siren FROM etab").to_arrow_table()
-            con.register(
-                "unit_source",
-                _stream_zip(units, needed, sirens.column("siren").combine_chunks(), "siren", {}),
-            )
-            unit_from = "unit_source"
-        else:
-            unit_from = stock_relation(units)
         con.execute(
             f"CREATE TEMP TABLE ul AS SELECT {unit_sel} FROM {unit_from} "
-            "WHERE NULLIF(TRIM(CAST(siren AS VARCHAR)), '') IN (SELECT siren FROM etab)"
+            f"WHERE {_clean('siren')} IN (SELECT siren FROM etab)"
         )
+        check_same_stock(list(facts.values()))  # CSV files: known once streamed
         duplicated = con.execute(
             "SELECT siren FROM ul GROUP BY siren HAVING COUNT(*) > 1 ORDER BY siren LIMIT 20"
         ).fetchall()
         if duplicated:
             raise RessolError(
-                f"Dans {units.path}, siren présent(s) plusieurs fois : "
+                f"Dans {units.label}, siren présent(s) plusieurs fois : "
                 f"{list_codes(r[0] for r in duplicated)}. Le stock des unités légales a une "
                 "ligne par siren : vérifiez que ce n'est pas le fichier historique."
+            )
+        twice = con.execute(
+            "SELECT siret FROM etab GROUP BY siret HAVING COUNT(*) > 1 ORDER BY siret LIMIT 20"
+        ).fetchall()
+        if twice:
+            raise RessolError(
+                f"Dans {etab.label}, siret présent(s) plusieurs fois : "
+                f"{list_codes(r[0] for r in twice)}. Un établissement figure dans deux "
+                "fichiers : ne gardez qu'un fichier par département (ou le seul stock national)."
             )
         n_etab, n_orphans = con.execute(
             "SELECT COUNT(*), COUNT(*) FILTER (WHERE siren NOT IN (SELECT siren FROM ul)) FROM etab"
@@ -317,42 +198,41 @@ def read_sirene(
     finally:
         con.close()
 
-    where = f"{etab.path} × {units.path}"
+    where = f"{etab.label} × {units.label}"
     if n_etab == 0:
         raise RessolError(
-            f"Aucun établissement actif dans {etab.path} pour les {len(communes)} communes "
+            f"Aucun établissement actif dans {etab.label} pour les {len(communes)} communes "
             "étudiées. Vérifiez que le fichier couvre bien ces départements (stock national ou "
             "extrait départemental) et que codeCommuneEtablissement contient des codes "
             "communes à 5 caractères."
         )
     if n_orphans == n_etab:
         raise RessolError(
-            f"Les fichiers {etab.path} et {units.path} ne se rattachent pas : aucun des "
+            f"Les fichiers {etab.label} et {units.label} ne se rattachent pas : aucun des "
             f"{n_etab} établissements actifs étudiés n'a son siren dans les unités légales. "
             "Déposez deux stocks du même mois (StockEtablissement et StockUniteLegale)."
         )
     if n_orphans:
         warnings.warn(
             f"{n_orphans} établissement(s) actif(s) sur {n_etab} n'ont pas d'unité légale "
-            f"dans {units.path} ; ils sont écartés. Vérifiez que les deux stocks sont du même "
+            f"dans {units.label} ; ils sont écartés. Vérifiez que les deux stocks sont du même "
             "mois.",
             stacklevel=2,
         )
     result = result.astype("string")
-    check_bands(
-        result["trancheEffectifsEtablissement"], f"{etab.path}, trancheEffectifsEtablissement"
-    )
-    check_legal_categories(
-        result["categorieJuridiqueUniteLegale"], f"{units.path}, categorieJuridiqueUniteLegale"
-    )
     result["CODGEO"] = move_codes(
         result["codeCommuneEtablissement"], passage, None, what=where, split_rule="keep_code"
     )
     result = result[result["CODGEO"].isin(set(membership["CODGEO"]))]
     result = result[SIRENE_COLUMNS].reset_index(drop=True)
+    years = [f.latest_band_year for p, f in facts.items() if p in etab.paths]
+    years = [y for y in years if y is not None]
     result.attrs = {
-        "fichiers": [str(etab.path), str(units.path)],
+        "fichiers": [str(p) for p in (*etab.paths, *units.paths)],
         "sans_unite_legale": int(n_orphans),
+        "colonnes": list(etab_columns),
+        "annee_tranche_recente": max(years) if years else None,
+        "geolocalise": etab.geolocated,
     }
     return result
 
