@@ -41,10 +41,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ressol_analysis.demo_stock import ETAB_COLUMNS, UL_COLUMNS
 from ressol_analysis.geography import build_passage
 from ressol_analysis.sources import cog
 from ressol_analysis.sources.reference import families_table
+from ressol_analysis.sources.sirene_files import ETAB_COLUMNS, UL_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"

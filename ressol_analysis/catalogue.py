@@ -307,6 +307,22 @@ def _naf(path: Path) -> Vintage:
     )
 
 
+def _naf_rev1(path: Path) -> Vintage:
+    names = " ".join(open_workbook(path).sheet_names)
+    match = re.search(r"(\d{2})\.(\d{4})", names)
+    if not match:
+        raise RessolError(
+            f"Les feuilles du classeur {path} ({names}) ne portent pas la date de la table "
+            "(« 07.2008 ») : indiquez le millésime avec --millesime."
+        )
+    month, year = int(match.group(1)), int(match.group(2))
+    return Vintage(
+        f"Table NAF rév. 2 – NAF rév. 1 ({month:02d}/{year})",
+        (year, month),
+        f"nom de feuille « {match.group(0)} »",
+    )
+
+
 def _urssaf(path: Path) -> Vintage:
     years = urssaf.detect_years(_header(path, ";"), path)
     return Vintage(
@@ -382,6 +398,7 @@ DETECTORS: dict[str, Callable[[Path], Vintage]] = {
     "mise_a_jour_cj": _cj_update,
     "itdd": _itdd,
     "naf": _naf,
+    "naf_rev1": _naf_rev1,
     "urssaf": _urssaf,
     "sirene_etablissements": _sirene("dateDernierTraitementEtablissement"),
     "sirene_unites_legales": _sirene("dateDernierTraitementUniteLegale"),

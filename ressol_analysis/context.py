@@ -27,6 +27,7 @@ from .plan_sheets import load_framework
 from .scenarios_sheets import ScenarioFolder, read_folder
 from .sirene_text import input_notes, input_warnings
 from .sources import cog, naf, reference
+from .sources.manifest import raw_file
 from .sources.sirene import read_itdd_ess, read_official_ess_jobs, read_sirene
 from .sources.urssaf import read_urssaf_commune_ape
 from .territory import Territory, load_territory, resolve
@@ -102,19 +103,35 @@ class Diagnostic:
             found, found.attrs["annee_tranche_recente"], found.attrs["colonnes"]
         )
         classified = ess.classify(found, perimeter=self.perimeter, rule=self._rule)
+        activities = naf.activity_rev2(
+            classified["activitePrincipaleEtablissement"],
+            classified["nomenclatureActivitePrincipaleEtablissement"],
+            self.naf_correspondence,
+        )
+        classified = classified.join(activities)
         anomalies = ess.input_anomalies(classified)
+        origins = naf.activity_origins(activities)
+        where = "des zones étudiées"
         for message in input_warnings(
-            anomalies["categories"], anomalies["tranches"], "des zones étudiées"
+            anomalies["categories"], anomalies["tranches"], where, origins
         ):
             warnings.warn(message, stacklevel=2)
         self._notes = input_notes(
             self._rule,
             anomalies["categories"],
             anomalies["tranches"],
-            None,
+            origins,
             int(anomalies["anciennes"]["etablissements"].iloc[0]),
+            self.naf_correspondence is not None,
         )
         return classified
+
+    @cached_property
+    def naf_correspondence(self) -> pd.DataFrame | None:
+        """INSEE's NAF rév. 1 → rév. 2 table when registered in data/raw/manifest.yaml."""
+        if naf.REV1_KEY not in self.data.sources:
+            return None
+        return naf.read_naf_rev1_table(raw_file(self.paths.raw, naf.REV1_KEY).path)
 
     @property
     def employer_rule(self) -> ess.EmployerRule:

@@ -1,7 +1,8 @@
 """Seeded synthetic SIRENE extract for the demo report ("Données synthétiques de démonstration").
 
 The real national stock files cannot ship with the project. This module writes two Parquet
-files with the exact names and columns of INSEE's stock files, filled with real codes
+files with the exact names, columns and column order of INSEE's stock files (dates typed as
+dates, codes as text; :mod:`ressol_analysis.sources.sirene_files`), filled with real codes
 (communes of Normandie, NAF rév. 2 sous-classes, catégories juridiques, headcount bands) and
 calibrated on public figures:
 
@@ -43,17 +44,19 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .errors import RessolError
 from .sources.comparateur import read_comparateur
 from .sources.sirene import read_itdd_ess
+from .sources.sirene_files import ETAB_COLUMNS, UL_COLUMNS, typed_table
 
 DEFAULT_SEED = 20260401
 # Year of the headcount bands the extract imitates: the ``anneeEffectifsEtablissement`` it
 # writes (a test checks they agree).
 BAND_YEAR = "2023"
+# Last update of every row: the demo is an image of the register at the end of March 2026.
+STOCK_UPDATE = "2026-03-31T06:00:00.000"
 SECTORS = ("AZ", "BE", "FZ", "GU", "OQ")
 SECTOR_COLUMNS = {s: f"ET{s}24" for s in SECTORS}
 
@@ -264,44 +267,6 @@ CENTRAL = {
     "53": 10000,
 }  # fmt: skip
 
-ETAB_COLUMNS = [
-    "siren", "nic", "siret", "statutDiffusionEtablissement", "dateCreationEtablissement",
-    "trancheEffectifsEtablissement", "anneeEffectifsEtablissement",
-    "activitePrincipaleRegistreMetiersEtablissement", "dateDernierTraitementEtablissement",
-    "etablissementSiege", "nombrePeriodesEtablissement", "complementAdresseEtablissement",
-    "numeroVoieEtablissement", "indiceRepetitionEtablissement", "dernierNumeroVoieEtablissement",
-    "indiceRepetitionDernierNumeroVoieEtablissement", "typeVoieEtablissement",
-    "libelleVoieEtablissement", "codePostalEtablissement", "libelleCommuneEtablissement",
-    "libelleCommuneEtrangerEtablissement", "distributionSpecialeEtablissement",
-    "codeCommuneEtablissement", "codeCedexEtablissement", "libelleCedexEtablissement",
-    "codePaysEtrangerEtablissement", "libellePaysEtrangerEtablissement",
-    "identifiantAdresseEtablissement", "coordonneeLambertAbscisseEtablissement",
-    "coordonneeLambertOrdonneeEtablissement", "complementAdresse2Etablissement",
-    "numeroVoie2Etablissement", "indiceRepetition2Etablissement", "typeVoie2Etablissement",
-    "libelleVoie2Etablissement", "codePostal2Etablissement", "libelleCommune2Etablissement",
-    "libelleCommuneEtranger2Etablissement", "distributionSpeciale2Etablissement",
-    "codeCommune2Etablissement", "codeCedex2Etablissement", "libelleCedex2Etablissement",
-    "codePays2Etablissement", "libellePays2Etablissement", "dateDebut",
-    "etatAdministratifEtablissement", "enseigne1Etablissement", "enseigne2Etablissement",
-    "enseigne3Etablissement", "denominationUsuelleEtablissement",
-    "activitePrincipaleEtablissement", "nomenclatureActivitePrincipaleEtablissement",
-    "caractereEmployeurEtablissement", "activitePrincipaleNAF25Etablissement",
-]  # fmt: skip
-UL_COLUMNS = [
-    "siren", "statutDiffusionUniteLegale", "unitePurgeeUniteLegale", "dateCreationUniteLegale",
-    "sigleUniteLegale", "sexeUniteLegale", "prenom1UniteLegale", "prenom2UniteLegale",
-    "prenom3UniteLegale", "prenom4UniteLegale", "prenomUsuelUniteLegale",
-    "pseudonymeUniteLegale", "identifiantAssociationUniteLegale", "trancheEffectifsUniteLegale",
-    "anneeEffectifsUniteLegale", "dateDernierTraitementUniteLegale", "nombrePeriodesUniteLegale",
-    "categorieEntreprise", "anneeCategorieEntreprise", "dateDebut",
-    "etatAdministratifUniteLegale", "nomUniteLegale", "nomUsageUniteLegale",
-    "denominationUniteLegale", "denominationUsuelle1UniteLegale",
-    "denominationUsuelle2UniteLegale", "denominationUsuelle3UniteLegale",
-    "categorieJuridiqueUniteLegale", "activitePrincipaleUniteLegale",
-    "nomenclatureActivitePrincipaleUniteLegale", "nicSiegeUniteLegale",
-    "economieSocialeSolidaireUniteLegale", "societeMissionUniteLegale",
-    "caractereEmployeurUniteLegale", "activitePrincipaleNAF25UniteLegale",
-]  # fmt: skip
 NAME_PREFIX = {
     "associations": "ASSOCIATION DEMO",
     "cooperatives": "COOPERATIVE DEMO",
@@ -567,6 +532,7 @@ def build_synthetic_stock(
     etab["siret"] = siren + nic
     etab["statutDiffusionEtablissement"] = np.where(partial_unit, "P", "O")
     etab["dateCreationEtablissement"] = "2010-01-01"
+    etab["dateDernierTraitementEtablissement"] = STOCK_UPDATE
     etab["trancheEffectifsEtablissement"] = table["band"].to_numpy()
     etab["anneeEffectifsEtablissement"] = np.where(table["band"].notna(), "2023", None)
     etab["etablissementSiege"] = np.where(position == 0, "true", "false")
@@ -588,6 +554,7 @@ def build_synthetic_stock(
     units["siren"] = siren[first]
     units["statutDiffusionUniteLegale"] = np.where(u_partial, "P", "O")
     units["dateCreationUniteLegale"] = "2010-01-01"
+    units["dateDernierTraitementUniteLegale"] = STOCK_UPDATE
     units["etatAdministratifUniteLegale"] = np.where(row["etat"].to_numpy() == "A", "A", "C")
     names = [f"{NAME_PREFIX[f]} {s}" for f, s in zip(row["family"], siren[first], strict=True)]
     denomination = np.where(u_partial, "[ND]", np.asarray(names, dtype=object))
@@ -607,12 +574,7 @@ def build_synthetic_stock(
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
-    arrays = [
-        pa.array(frame[c].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-        for c in frame.columns
-    ]
-    table = pa.Table.from_arrays(arrays, names=list(frame.columns))
-    pq.write_table(table, path, compression="zstd")
+    pq.write_table(typed_table(frame), path, compression="zstd")
 
 
 def write_synthetic_stock(

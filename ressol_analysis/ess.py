@@ -32,6 +32,7 @@ import pandas as pd
 
 from .contract import SYNTHETIC_COLUMN, SYNTHETIC_NO, TIDY_COLUMNS, tidy
 from .errors import RessolError
+from .sources.naf import UNKNOWN_SECTOR, UNKNOWN_SECTOR_LABEL
 from .sources.reference import (
     FAMILIES,
     STATISTICAL_FAMILIES,
@@ -44,8 +45,8 @@ from .sources.tables import require_columns
 
 PERIMETERS = ("loi", "statistique")
 NATURAL_PERSON = "1000"
-UNCLASSIFIED_SECTOR = "ZZ"
-UNCLASSIFIED_LABEL = "Non classé (ancienne nomenclature ou code provisoire)"
+UNCLASSIFIED_SECTOR = UNKNOWN_SECTOR
+UNCLASSIFIED_LABEL = UNKNOWN_SECTOR_LABEL
 SECRET_MIN_COUNT = 3
 SECRET_DOMINANCE = 0.85
 # A band more than this many years older than the file's most recent band year is stale.
@@ -542,9 +543,12 @@ def apply_official_table(
 
 def _sector_codes(classified: pd.DataFrame, naf: pd.DataFrame, level: str) -> pd.DataFrame:
     lookup = naf[["sous_classe", level, f"libelle_{level}"]].drop_duplicates("sous_classe")
-    code = classified["activitePrincipaleEtablissement"].where(
-        classified["nomenclatureActivitePrincipaleEtablissement"].eq("NAFRev2").fillna(False)
-    )
+    if "activiteNAFRev2" in classified:  # converted by sources.naf.activity_rev2
+        code = classified["activiteNAFRev2"]
+    else:
+        code = classified["activitePrincipaleEtablissement"].where(
+            classified["nomenclatureActivitePrincipaleEtablissement"].eq("NAFRev2").fillna(False)
+        )
     mapped = pd.DataFrame({"sous_classe": code}).merge(lookup, on="sous_classe", how="left")
     mapped.index = classified.index
     return pd.DataFrame(

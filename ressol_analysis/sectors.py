@@ -16,7 +16,7 @@ import pandas as pd
 from .areas import MEMBERSHIP_COLUMNS, check_columns, check_membership
 from .economy import ratio, tidy_rows
 from .errors import RessolError, list_codes
-from .sources.naf import naf_levels
+from .sources.naf import NAF_COLUMNS, UNKNOWN_SECTOR, UNKNOWN_SECTOR_LABEL, naf_levels
 
 # ---------------------------------------------------------------------------------------------
 # SIRENE establishments: sectors, location quotients, specialisation
@@ -42,16 +42,39 @@ def _establishments_in_areas(
             "zéro : écartez-les explicitement (établissements non employeurs, tranche "
             "inconnue) ou attribuez-leur un effectif avant le calcul."
         )
-    levels = naf_levels(
-        establishments["activitePrincipaleEtablissement"],
-        naf,
-        "le tableau des établissements, colonne activitePrincipaleEtablissement",
-    )
+    levels = _levels(establishments, naf)
     table = pd.concat(
         [establishments.drop(columns=[c for c in levels.columns if c in establishments]), levels],
         axis=1,
     )
     return membership[MEMBERSHIP_COLUMNS].merge(table, on="CODGEO", how="inner")
+
+
+def _levels(establishments: pd.DataFrame, naf: pd.DataFrame) -> pd.DataFrame:
+    """NAF levels of each establishment; « secteur inconnu » (``ZZ``) without a NAF rév. 2 code.
+
+    With ``activiteNAFRev2`` (the activity converted to NAF rév. 2 by
+    :func:`ressol_analysis.sources.naf.activity_rev2`), an establishment whose activity has no
+    NAF rév. 2 code goes to the « secteur inconnu » line of every level; without it, every
+    activity must be a NAF rév. 2 code.
+    """
+    if "activiteNAFRev2" not in establishments:
+        return naf_levels(
+            establishments["activitePrincipaleEtablissement"],
+            naf,
+            "le tableau des établissements, colonne activitePrincipaleEtablissement",
+        )
+    code = establishments["activiteNAFRev2"].astype("string")
+    known = code.notna()
+    levels = pd.DataFrame(pd.NA, index=establishments.index, columns=NAF_COLUMNS, dtype="string")
+    if known.any():
+        levels.loc[known] = naf_levels(
+            code[known], naf, "le tableau des établissements, colonne activiteNAFRev2"
+        )
+    for column in NAF_COLUMNS[4:]:
+        fill = UNKNOWN_SECTOR if not column.startswith("libelle_") else UNKNOWN_SECTOR_LABEL
+        levels[column] = levels[column].fillna(fill)
+    return levels
 
 
 def sector_jobs(
@@ -130,7 +153,7 @@ def location_quotients(sectors: pd.DataFrame, reference: str) -> pd.DataFrame:
         ``part_emplois`` (%), ``part_reference`` (%), ``quotient_localisation`` (missing when
         the sector has no job in the reference area).
     """
-    shares = _reference_shares(sectors, reference)
+    shares = _reference_shares(sectors[sectors["secteur"] != UNKNOWN_SECTOR], reference)
     shares["quotient_localisation"] = shares["part"] / shares["part_reference"].replace(0, np.nan)
     shares["part_emplois"] = 100 * shares["part"]
     shares["part_reference"] = 100 * shares["part_reference"]
@@ -170,7 +193,8 @@ def specialisation_index(sectors: pd.DataFrame, reference: str, vintage: str) ->
     DataFrame
         Tidy rows, indicator ``indice_specialisation_krugman``, unit ``%``.
     """
-    shares = _reference_shares(sectors, reference)
+    # Shares of the jobs whose sector is known: « secteur inconnu » is not a sector.
+    shares = _reference_shares(sectors[sectors["secteur"] != UNKNOWN_SECTOR], reference)
     shares["ecart"] = (shares["part"] - shares["part_reference"]).abs()
     index = (
         shares.groupby(["territoire_code", "territoire"], sort=False)["ecart"]
@@ -260,7 +284,10 @@ def sphere_shares(
         ``part_etablissements_sphere_presentielle`` (%).
     """
     table = _establishments_in_areas(establishments, membership, naf)
+    # Establishments of unknown sector (old nomenclature, provisional code) have no sphere:
+    # they are left out of both spheres and of the shares' denominators.
     table = table.merge(spheres, on="sous_classe", how="left")
+    table = table[table["sphere"].notna()]
     table["presentielle"] = table["sphere"] == "presentielle"
     table["emplois_presentiels"] = table["effectif_central"].where(table["presentielle"], 0.0)
     keys = ["territoire_code", "territoire"]

@@ -174,6 +174,7 @@ def input_notes(
     bands: pd.DataFrame,
     activities: pd.DataFrame | None,
     stale: int | None = None,
+    correspondence: bool = False,
 ) -> list[str]:
     """Lines for the run messages and the method annex: the rule used, then what was counted.
 
@@ -185,6 +186,8 @@ def input_notes(
         See :func:`input_warnings`.
     stale : int, optional
         Active establishments whose band is too old to count as a current employer.
+    correspondence : bool
+        Whether INSEE's NAF rév. 1 → rév. 2 table was registered (``naf_rev1_rev2``).
 
     Returns
     -------
@@ -201,6 +204,17 @@ def input_notes(
     notes += input_warnings(categories, bands, where, activities)
     if activities is not None and activities.empty:
         notes.append("Toutes les activités des établissements actifs sont codées en NAF rév. 2.")
+    if (
+        activities is not None
+        and not correspondence
+        and activities["nomenclature"].eq("NAFRev1").any()
+    ):
+        notes.append(
+            "La table de correspondance NAF rév. 1 → NAF rév. 2 de l'Insee n'est pas "
+            "enregistrée (clé naf_rev1_rev2 de data/raw/manifest.yaml) : les activités en NAF "
+            "rév. 1 sont en « secteur inconnu ». Déposez table_NAF2-NAF1.xls dans data/raw "
+            "puis lancez « ressol data update » pour les convertir."
+        )
     if categories.empty:
         notes.append(
             "Toutes les catégories juridiques des employeurs figurent dans la nomenclature de "

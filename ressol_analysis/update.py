@@ -105,6 +105,7 @@ VALIDATORS: dict[str, Callable[[Path], object]] = {
     "categories_juridiques": _check_legal_categories,
     "itdd": sirene.read_itdd_ess,
     "naf_table_passage": naf.read_naf_passage,
+    naf.REV1_KEY: naf.read_naf_rev1_table,
     **{key: _labels(level) for level, key in naf.LABEL_KEYS.items()},
     "urssaf_commune_ape": urssaf.read_urssaf_commune_ape,
 }

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..errors import RessolError, list_codes
 from .manifest import raw_file
+from .tables import open_workbook, read_sheet
 
 ENCODING = "cp1252"
 LEVELS = ("A88", "A38", "A21", "A17", "A10")
@@ -332,3 +333,158 @@ def naf_levels(codes: pd.Series, naf: pd.DataFrame, where: str) -> pd.DataFrame:
     result = lookup.reindex(normalised.to_numpy()).reset_index()
     result.index = codes.index
     return result[NAF_COLUMNS].astype("string")
+
+
+# --- Older nomenclatures: INSEE's NAF rév. 1 → NAF rév. 2 table, activities of the register ---
+
+REV1_KEY = "naf_rev1_rev2"  # manifest key of INSEE's correspondence table, when registered
+REV1_HEADERS = ("NAF rév. 2", "NAF rév. 1")
+PROVISIONAL = "00.00Z"
+UNKNOWN_SECTOR = "ZZ"
+UNKNOWN_SECTOR_LABEL = "Secteur inconnu (ancienne nomenclature ou code provisoire)"
+ACTIVITY_COLUMNS = ["activiteNAFRev2", "origineActivite"]
+
+
+def _normalise_header(value: object) -> str:
+    return " ".join(str(value).split())
+
+
+def read_naf_rev1_table(path: Path) -> pd.DataFrame:
+    """Read INSEE's correspondence table between NAF rév. 1 (2003) and NAF rév. 2 (2008).
+
+    INSEE publishes the same links sorted either way (``table_NAF2-NAF1.xls``, « NAF rév. 2 à
+    NAF rév. 1 », or « NAF rév. 1 à NAF rév. 2 »): one row per link between a NAF rév. 1 class
+    (``85.3K``) and a NAF rév. 2 sous-classe (``88.99B``), a code being suffixed ``p`` when the
+    post is split among several links. The sheet is found by its two header cells ``NAF
+    rév. 2`` and ``NAF rév. 1`` (written on two lines in INSEE's file) within its first rows.
+
+    Parameters
+    ----------
+    path : Path
+        The workbook (``.xls`` as published, or ``.xlsx``).
+
+    Returns
+    -------
+    DataFrame
+        One row per NAF rév. 1 class: ``naf_rev1``, ``naf_rev2`` (the single sous-classe it
+        goes to, or missing when the class is split among several: the conversion would be a
+        guess). ``attrs["liens"]`` counts the link rows read.
+
+    Raises
+    ------
+    RessolError
+        If no sheet has the two header cells, or a code does not have the NAF shape.
+    """
+    advice = (
+        "Fournissez la table de correspondance NAF rév. 2 – NAF rév. 1 de l'Insee "
+        "(table_NAF2-NAF1.xls, page « Nomenclature d'activités française – NAF rév. 2 »)."
+    )
+    book = open_workbook(path, advice)
+    for sheet in book.sheet_names:
+        raw = read_sheet(book, sheet, advice, header=None)
+        for row in range(min(len(raw), 10)):
+            cells = [_normalise_header(v) for v in raw.iloc[row].tolist()]
+            if all(h in cells for h in REV1_HEADERS):
+                rev2, rev1 = (cells.index(h) for h in REV1_HEADERS)
+                links = raw.iloc[row + 1 :, [rev1, rev2]].set_axis(["rev1", "rev2"], axis=1)
+                return _rev1_links(links.dropna(how="all"), path, advice)
+    raise RessolError(
+        f"Le classeur {path} n'a pas de feuille avec les colonnes « NAF rév. 2 » et « NAF rév. 1 » "
+        f"(feuilles : {', '.join(book.sheet_names)}). {advice}"
+    )
+
+
+def _rev1_links(links: pd.DataFrame, path: Path, advice: str) -> pd.DataFrame:
+    # A lowercase ``p`` marks a partial link: the code is the one without it.
+    codes = links.apply(
+        lambda c: c.astype("string").str.strip().str.replace(r"p$", "", regex=True).str.upper()
+    )
+    shapes = {"rev1": r"\d{2}\.\d[A-Z]", "rev2": r"\d{2}\.\d{2}[A-Z]"}
+    for column, shape in shapes.items():
+        bad = codes.loc[~codes[column].str.fullmatch(shape).fillna(False), column]
+        if not bad.empty:
+            example = "85.3K" if column == "rev1" else "88.99B"
+            raise RessolError(
+                f"Dans {path}, codes qui n'ont pas la forme d'un code NAF ({example}) : "
+                f"{list_codes(bad.fillna('(vide)'))}. {advice}"
+            )
+    targets = codes.drop_duplicates().groupby("rev1")["rev2"].agg(list)
+    table = pd.DataFrame(
+        {
+            "naf_rev1": targets.index.astype("string"),
+            "naf_rev2": [t[0] if len(t) == 1 else pd.NA for t in targets],
+        }
+    ).astype("string")
+    table.attrs["liens"] = len(links)
+    return table.reset_index(drop=True)
+
+
+def activity_rev2(
+    codes: pd.Series, nomenclatures: pd.Series, correspondence: pd.DataFrame | None
+) -> pd.DataFrame:
+    """The NAF rév. 2 activity of each establishment, whatever nomenclature the register used.
+
+    A NAF rév. 2 code is kept (``00.00Z``, the provisional code of a unit without activity
+    yet, has no sector); a NAF rév. 1 code is converted when INSEE's table sends its class to a
+    single sous-classe; NAF 1993, NAP and a NAF rév. 1 code without a single target (or
+    without the table) have no sector.
+
+    Parameters
+    ----------
+    codes : Series of str
+        ``activitePrincipaleEtablissement``.
+    nomenclatures : Series of str
+        ``nomenclatureActivitePrincipaleEtablissement`` (``NAFRev2``, ``NAFRev1``,
+        ``NAF1993``, ``NAP``).
+    correspondence : DataFrame or None
+        Output of :func:`read_naf_rev1_table`, or None when the table is not registered.
+
+    Returns
+    -------
+    DataFrame
+        Same index; ``activiteNAFRev2`` (sous-classe, missing when the sector is unknown) and
+        ``origineActivite`` (the nomenclature, ``00.00Z`` for the provisional code, empty
+        when the register has no activity).
+    """
+    code = codes.astype("string").str.strip().str.upper()
+    origin = nomenclatures.astype("string").str.strip().fillna("")
+    origin = origin.mask(code.isna(), "").mask(code.eq(PROVISIONAL).fillna(False), PROVISIONAL)
+    result = code.where(origin.eq("NAFRev2"))
+    if correspondence is not None:
+        lookup = correspondence.set_index("naf_rev1")["naf_rev2"]
+        converted = code.map(lookup).astype("string")
+        result = result.mask(origin.eq("NAFRev1"), converted)
+    return pd.DataFrame(
+        {"activiteNAFRev2": result.astype("string"), "origineActivite": origin.astype("string")},
+        index=codes.index,
+    )
+
+
+def activity_origins(activities: pd.DataFrame) -> pd.DataFrame:
+    """Establishments whose activity is not NAF rév. 2, converted or without sector (pure).
+
+    Parameters
+    ----------
+    activities : DataFrame
+        Output of :func:`activity_rev2`.
+
+    Returns
+    -------
+    DataFrame
+        ``nomenclature``, ``convertis``, ``sans_secteur``, one row per origin other than
+        NAF rév. 2 found (``NAFRev1``, ``NAF1993``, ``NAP``, ``00.00Z``, empty…), in that order.
+    """
+    other = activities[activities["origineActivite"].ne("NAFRev2")]
+    converted = other["activiteNAFRev2"].notna()
+    table = pd.DataFrame(
+        {
+            "nomenclature": other["origineActivite"].to_numpy(),
+            "convertis": converted.astype(int).to_numpy(),
+            "sans_secteur": (~converted).astype(int).to_numpy(),
+        }
+    )
+    table = table.groupby("nomenclature", as_index=False)[["convertis", "sans_secteur"]].sum()
+    order = {name: i for i, name in enumerate(["NAFRev1", "NAF1993", "NAP", PROVISIONAL, ""])}
+    return table.sort_values("nomenclature", key=lambda s: s.map(order).fillna(9)).reset_index(
+        drop=True
+    )

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -140,6 +141,28 @@ def parquet_type(column: str) -> pa.DataType:
     if column in INTEGER_COLUMNS:
         return pa.int32()
     return pa.string()
+
+
+def typed_table(frame: pd.DataFrame) -> pa.Table:
+    """A table of SIRENE columns written as text, with the types of :func:`parquet_type`.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Official columns, every value a string or missing (``etablissementSiege`` as
+        ``true``/``false``, dates as ``AAAA-MM-JJ``, last updates as
+        ``AAAA-MM-JJTHH:MM:SS.mmm``).
+
+    Returns
+    -------
+    pyarrow.Table
+        Same columns, in the same order, typed (dates as dates).
+    """
+    arrays = []
+    for column in frame.columns:
+        text = pa.array(frame[column].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        arrays.append(text.cast(parquet_type(column)))
+    return pa.Table.from_arrays(arrays, names=list(frame.columns))
 
 
 @dataclass(frozen=True)
@@ -312,12 +335,13 @@ def check_csv_header(path: Path, header: str, required: tuple[str, ...]) -> list
     check_separator(path, header, ",", advice)
     columns = next(csv.reader([header]), [])
     official = set(ETAB_COLUMNS) | set(UL_COLUMNS) | set(GEO_COLUMNS)
-    if not official & set(columns):
-        lowered = {c.lower() for c in official}
-        renamed = [c for c in columns if c.lower() in lowered]
+    missing = [c for c in required if c not in columns]
+    lowered = {c.lower(): c for c in columns}
+    renamed = [lowered[m.lower()] for m in missing if m.lower() in lowered]
+    if renamed or not official & set(columns):
         what = (
-            f"ses noms de colonnes ont été modifiés (par exemple « {renamed[0]} » au lieu du "
-            "nom officiel)"
+            f"ses noms de colonnes ont été modifiés (« {renamed[0]} » au lieu de "
+            f"« {missing[0]} »)"
             if renamed
             else f"sa première ligne ne porte aucun nom de colonne de l'Insee : « {header[:80]} »"
         )
