@@ -8,9 +8,10 @@ the size (about 1 GB at 1 M legal units per chunk).
 
 Distributions (indicative, chosen to resemble the national register; not calibrated):
 
-* communes: every current COG commune, weighted by its municipal population (``PMUN``);
+* communes: every current COG commune, weighted by its municipal population (``PMUN``), Paris,
+  Lyon and Marseille by municipal arrondissement (``75101``…, as SIRENE codes them);
   2 % of establishments carry a former (pre-merger) code of their commune, 0.3 % have no
-  commune (establishments abroad);
+  commune (establishments abroad, with a foreign country code);
 * legal units: 55 % ceased (``C``); catégories juridiques from a weighted list of frequent codes
   plus a 1 % tail spread over every code of ``familles_ess.csv``; ESS flag ``O`` for most units
   of the four historic families and a few SAS/SARL, otherwise ``N`` or empty;
@@ -18,7 +19,11 @@ Distributions (indicative, chosen to resemble the national register; not calibra
 * establishments: 1 + a geometric number per legal unit (about 1.47 on average), sorted by
   ``siren``; closed (``F``) when the unit ceased, otherwise active for 95 % of head offices and
   55 % of the others; headcount band by catégorie juridique (employer probability), empty or
-  ``NN`` for non-employers.
+  ``NN`` for non-employers; the employer flag ``caractereEmployeurEtablissement`` agrees with
+  the band for most establishments but not all (``N`` for 1 % of employers, empty for 3 %,
+  ``O`` for 2 % of non-employers); band years are mostly 2023, 10 % 2022 and 5 % 2019 (stale);
+  1 active establishment in 10 000 carries an unknown band code and 0.35 % of legal units a
+  catégorie juridique the 2022 nomenclature no longer lists (5720, 5498, 1100).
 
 Usage::
 
@@ -43,7 +48,7 @@ import pyarrow.parquet as pq
 
 from ressol_analysis.geography import build_passage
 from ressol_analysis.sources import cog
-from ressol_analysis.sources.reference import families_table
+from ressol_analysis.sources.reference import families_table, legal_category_families
 from ressol_analysis.sources.sirene_files import ETAB_COLUMNS, UL_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +67,9 @@ FREQUENT_CJ = {
     "5308": 0.0005, "6558": 0.0005,
 }  # fmt: skip
 TAIL_WEIGHT = 0.01
+# Former catégories juridiques absent from the 2022 nomenclature (share of legal units).
+FORMER_CJ = {"5720": 0.002, "5498": 0.001, "1100": 0.0005}
+UNKNOWN_BAND = "1"
 ESS_PROBABILITY = {
     "associations": 0.85,
     "cooperatives": 0.8,
@@ -94,7 +102,7 @@ STREET_TYPES = ["RUE", "PL", "RTE", "AV", "CHE", "BD", None]
 
 
 def national_communes(raw: Path = RAW) -> pd.DataFrame:
-    """Current COG communes of France weighted by municipal population.
+    """Current COG communes of France weighted by municipal population, PLM by arrondissement.
 
     Parameters
     ----------
@@ -104,14 +112,24 @@ def national_communes(raw: Path = RAW) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns ``CODGEO`` and ``poids`` (``PMUN``; 50 when the commune has no legal population
-        in the file, e.g. some overseas communes).
+        Columns ``CODGEO`` (the commune, or the arrondissement for Paris, Lyon and Marseille,
+        whose legal populations are given by arrondissement) and ``poids`` (``PMUN``; 50 when
+        the code has no legal population in the file, e.g. some overseas communes).
     """
-    communes = cog.read_cog_communes(raw / "cog_dgcl_communes.csv")
+    path = raw / "cog_dgcl_communes.csv"
+    communes = cog.read_cog_communes(path)
+    arrondissements = cog.read_arrondissements(path)
+    codes = pd.concat(
+        [
+            communes.loc[~communes["CODGEO"].isin(arrondissements["COMPARENT"]), ["CODGEO"]],
+            arrondissements[["ARM"]].rename(columns={"ARM": "CODGEO"}),
+        ],
+        ignore_index=True,
+    )
     pop = pd.read_csv(
         raw / "cog_dgcl_donnees_communes.csv", sep=";", dtype={"COM": str}, usecols=["COM", "PMUN"]
     )
-    weights = communes[["CODGEO"]].merge(
+    weights = codes.merge(
         pop.rename(columns={"COM": "CODGEO"}).drop_duplicates("CODGEO"), on="CODGEO", how="left"
     )
     weights["poids"] = weights["PMUN"].fillna(50).astype(float).clip(lower=1)
@@ -132,7 +150,16 @@ def _legal_categories() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         raise ValueError(f"catégories juridiques absentes de familles_ess.csv : {missing}")
     weights = np.array([FREQUENT_CJ.get(c, 0.0) for c in codes])
     weights = weights / weights.sum() * (1 - TAIL_WEIGHT) + TAIL_WEIGHT / len(codes)
-    return codes, weights / weights.sum(), table["famille"].to_numpy(dtype=object)
+    former = pd.Series(list(FORMER_CJ), dtype="string")
+    codes = np.concatenate([codes, former.to_numpy(dtype=object)])
+    weights = np.concatenate([weights * (1 - sum(FORMER_CJ.values())), list(FORMER_CJ.values())])
+    families = np.concatenate(
+        [
+            table["famille"].to_numpy(dtype=object),
+            legal_category_families(former)["famille"].to_numpy(dtype=object),
+        ]
+    )
+    return codes, weights / weights.sum(), families
 
 
 def _old_code_table(codes: np.ndarray, passage: pd.DataFrame | None) -> np.ndarray:
@@ -223,6 +250,16 @@ class _Generator:
         closed_band = np.where(rng.random(n) < 0.1, "NN", closed_band)
         non_employer = np.where(rng.random(n) < 0.55, "NN", None)
         band = np.where(employer, band, np.where(active, non_employer, closed_band))
+        band = np.where(employer & (rng.random(n) < 0.0001), UNKNOWN_BAND, band)
+        flag_draw = rng.random(n)
+        flag = np.where(
+            employer,
+            np.where(flag_draw < 0.01, "N", np.where(flag_draw < 0.04, None, "O")),
+            np.where(flag_draw < 0.02, "O", np.where(flag_draw < 0.10, None, "N")),
+        ).astype(object)
+        year_draw = rng.random(n)
+        year = np.where(year_draw < 0.05, "2019", np.where(year_draw < 0.15, "2022", "2023"))
+        year = np.where(pd.isna(band), None, year).astype(object)
         nic = 10 + position
         naf = np.array(NAF, dtype=object)[rng.integers(0, len(NAF), n)]
         partial_e = partial[owner]
@@ -239,7 +276,7 @@ class _Generator:
                 ]
             ),
             "trancheEffectifsEtablissement": _strings(band),
-            "anneeEffectifsEtablissement": _strings(np.where(pd.isna(band), None, "2023")),
+            "anneeEffectifsEtablissement": _strings(year),
             "etablissementSiege": _strings(np.where(head, "true", "false")),
             "nombrePeriodesEtablissement": _strings(np.where(active, "1", "2")),
             "numeroVoieEtablissement": _strings(
@@ -263,7 +300,8 @@ class _Generator:
             "nomenclatureActivitePrincipaleEtablissement": _strings(
                 np.where(rng.random(n) < 0.97, "NAFRev2", "NAFRev1")
             ),
-            "caractereEmployeurEtablissement": _strings(np.where(employer, "O", "N")),
+            "caractereEmployeurEtablissement": _strings(flag),
+            "codePaysEtrangerEtablissement": _strings(np.where(pd.isna(commune), "99134", None)),
             "enseigne1Etablissement": _strings(
                 np.where(rng.random(n) < 0.1, "ENSEIGNE DEMO", None)
             ),

@@ -63,6 +63,7 @@ def _indicators(args: argparse.Namespace, paths: ProjectPaths) -> int:
         table = national_indicators_cli(
             paths, args.sirene, "epci" if args.all_epci else "departements"
         )
+        notes = table.attrs.get("notes", [])
     else:
         from .context import load
 
@@ -71,8 +72,11 @@ def _indicators(args: argparse.Namespace, paths: ProjectPaths) -> int:
                 "Indiquez le territoire (--territory centre-manche), ou --all-epci / "
                 "--all-departements avec --sirene DOSSIER pour toute la France."
             )
-        table = load(args.territory, str(paths.root), args.sirene, args.perimeter).indicators
+        diag = load(args.territory, str(paths.root), args.sirene, args.perimeter)
+        table, notes = diag.indicators, diag.sirene_notes
     write_csv(table, Path(args.output))
+    for note in notes:
+        print(note)
     areas = table["territoire_code"].nunique()
     print(f"{len(table)} lignes ({areas} zones) écrites dans {args.output}.")
     return 0

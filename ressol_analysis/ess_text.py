@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import RessolError
-from .ess import SECRET_DOMINANCE, SECRET_MIN_COUNT
+from .ess import BAND_MAX_AGE, SECRET_DOMINANCE, SECRET_MIN_COUNT
 from .formatting import html_table, number, percent, points_gap
 from .labels import FAMILY_LABELS, SYNTHETIC_MARK, sentence_case
 from .sources.reference import FAMILIES
@@ -449,21 +449,31 @@ def band_findings(
     ]
 
 
-def rules() -> list[str]:
+def rules(notes: list[str] | None = None) -> list[str]:
     """The counting rules of the chapter in plain French (``docs/methode_ess.md``).
+
+    Parameters
+    ----------
+    notes : list of str, optional
+        The run's notes on the SIRENE input (employer rule used, codes worked around:
+        ``Diagnostic.sirene_notes``), appended after the rules.
 
     Returns
     -------
     list of str
-        Markdown bullets; the thresholds of statistical secrecy come from
-        :mod:`ressol_analysis.ess`.
+        Markdown bullets; the thresholds of statistical secrecy and of the band's age come
+        from :mod:`ressol_analysis.ess`.
     """
     return [
         "**Établissements retenus** : ceux qui sont actifs dans le répertoire Sirene ; une "
-        "ancienne commune fusionnée compte dans sa commune nouvelle.",
-        "**Employeur** : la tranche d'effectifs salariés est renseignée et n'est pas « non "
-        "employeur » ; un établissement « 0 salarié » (employeur dans l'année, sans salarié au "
-        "31 décembre) est compté, avec 0 emploi.",
+        "ancienne commune fusionnée compte dans sa commune nouvelle, un arrondissement de "
+        "Paris, Lyon ou Marseille dans sa commune ; les établissements à l'étranger sont "
+        "ignorés.",
+        "**Employeur** : le répertoire le déclare employeur (caractère employeur « O » ; à "
+        "défaut, tranche d'effectifs renseignée et différente de « non employeur »), sauf si sa "
+        f"tranche d'effectifs a plus de {BAND_MAX_AGE} ans de retard sur la plus récente du "
+        "fichier (unité sans salarié déclaré depuis longtemps) ou porte un code inconnu ; un "
+        "établissement « 0 salarié » est compté, avec 0 emploi.",
         "**ESS** : l'unité légale porte l'indicateur « économie sociale et solidaire » de Sirene "
         "(loi du 31 juillet 2014). Le périmètre statistique de l'Insee, montré à côté pour "
         "comparaison, retient les cinq familles par leur forme juridique, avec ou sans "
@@ -473,7 +483,8 @@ def rules() -> list[str]:
         "(y compris banques coopératives et coopératives agricoles), mutuelles, fondations, "
         "autres organismes privés à but non lucratif (comités sociaux et économiques, "
         "groupements d'employeurs…) ; les autres entreprises de l'ESS (sociétés commerciales "
-        "déclarées ESS) sont « autres ».",
+        "déclarées ESS) sont « autres » ; une catégorie absente de la nomenclature de l'Insee "
+        "prend la famille de son groupe (deux premiers chiffres, sinon premier chiffre).",
         "**Emplois** : chaque établissement reçoit une estimation basse, centrale et haute "
         "tirée de sa tranche d'effectifs ; le texte cite l'estimation centrale. Le milieu de "
         "tranche surestime en général l'effectif réel (dans une tranche, les petits "
@@ -488,7 +499,7 @@ def rules() -> list[str]:
         f"{percent(100 * SECRET_DOMINANCE, 0)} ; une seconde commune de la même "
         "intercommunalité est masquée si nécessaire pour que le total ne révèle rien. Les "
         "totaux du territoire, des intercommunalités et des zones de comparaison sont publiés.",
-    ]
+    ] + [f"**Ce calcul** : {note}" for note in notes or []]
 
 
 def directory_note(directory: pd.DataFrame, territory: str, synthetic: bool) -> str:

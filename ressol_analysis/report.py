@@ -212,6 +212,8 @@ def run_report(
     diag = load(territory, str(paths.root), sirene)  # validates everything before any work
     scenarios = diag.scenario_folder()  # the members' grids too
     indicators = diag.indicators
+    for note in diag.sirene_notes:
+        log(f"  {note}")
     root = (output or paths.reports) / diag.territory.id
     root.mkdir(parents=True, exist_ok=True)
     final = root / run_name(diag.data.info)
@@ -262,7 +264,7 @@ def run_report(
             diag.territory.name,
             [(title, f"{name}.html") for name, title in chapters],
             load_manifest(paths.raw).values(),
-            "\n".join(f"- {rule}" for rule in ess_rules()),
+            "\n".join(f"- {rule}" for rule in ess_rules(diag.sirene_notes)),
             diag.synthetic,
             info,
             *_scenarios_summary(scenarios, chapters),

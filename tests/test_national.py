@@ -79,10 +79,21 @@ def test_generated_stock_exercises_every_rule(stock):
         f"""SELECT count(*) FILTER (WHERE codeCommuneEtablissement = '50090'),
                    count(*) FILTER (WHERE etatAdministratifEtablissement = 'F'),
                    count(*) FILTER (WHERE trancheEffectifsEtablissement = 'NN'),
-                   count(*) FILTER (WHERE statutDiffusionEtablissement = 'P')
+                   count(*) FILTER (WHERE statutDiffusionEtablissement = 'P'),
+                   count(*) FILTER (WHERE caractereEmployeurEtablissement = 'N'
+                                    AND trancheEffectifsEtablissement NOT IN ('NN')),
+                   count(*) FILTER (WHERE caractereEmployeurEtablissement IS NULL
+                                    AND etatAdministratifEtablissement = 'A'),
+                   count(*) FILTER (WHERE anneeEffectifsEtablissement = '2019'),
+                   count(*) FILTER (WHERE codePaysEtrangerEtablissement = '99134')
             FROM '{etab}'"""
     ).fetchall()[0]
     assert all(c > 0 for c in counts)
+    units = stock / "parquet" / "StockUniteLegale_utf8.parquet"
+    former = duckdb.sql(
+        f"SELECT count(*) FROM '{units}' WHERE categorieJuridiqueUniteLegale IN ('5720', '5498')"
+    ).fetchall()[0][0]
+    assert former > 0
 
 
 def test_national_equals_ess_indicators_and_hand_written_query(stock):

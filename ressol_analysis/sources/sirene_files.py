@@ -340,8 +340,7 @@ def check_csv_header(path: Path, header: str, required: tuple[str, ...]) -> list
     renamed = [lowered[m.lower()] for m in missing if m.lower() in lowered]
     if renamed or not official & set(columns):
         what = (
-            f"ses noms de colonnes ont été modifiés (« {renamed[0]} » au lieu de "
-            f"« {missing[0]} »)"
+            f"ses noms de colonnes ont été modifiés (« {renamed[0]} » au lieu de « {missing[0]} »)"
             if renamed
             else f"sa première ligne ne porte aucun nom de colonne de l'Insee : « {header[:80]} »"
         )
