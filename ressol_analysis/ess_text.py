@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .employers import BAND_MAX_AGE
 from .errors import RessolError
-from .ess import BAND_MAX_AGE, SECRET_DOMINANCE, SECRET_MIN_COUNT
+from .ess import SECRET_DOMINANCE, SECRET_MIN_COUNT
 from .formatting import html_table, number, percent, points_gap
 from .labels import FAMILY_LABELS, SYNTHETIC_MARK, sentence_case
 from .sources.reference import FAMILIES

@@ -26,8 +26,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from .employers import BAND_MAX_AGE, EmployerRule
 from .errors import RessolError, list_codes
-from .ess import BAND_MAX_AGE, EmployerRule, tidy_indicators, with_shares
+from .ess import tidy_indicators, with_shares
 from .geography import (
     build_passage,
     last_update_passage,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .ess import EmployerRule
+from .employers import EmployerRule
 from .formatting import number
 
 LEVEL_WORDS = {
