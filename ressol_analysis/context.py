@@ -19,6 +19,7 @@ from .build import ProcessedData, load_geometry, load_processed
 from .contract import TIDY_COLUMNS, conform, geography_note, mark_synthetic
 from .demo_stock import BAND_YEAR
 from .errors import RessolError
+from .ess_points import lambert_coordinates, point_groups
 from .geography import last_update_passage, move_codes
 from .labels import SYNTHETIC_MARK
 from .paths import ProjectPaths, project_paths
@@ -440,6 +441,19 @@ class Diagnostic:
         """The territory's employers by legal-form family, with and without the ESS flag."""
         mine = ess.select_area(self.establishments, self.membership, self.territory.id)
         return ess_perimeter.flag_by_family(mine)
+
+    @cached_property
+    def ess_points(self) -> pd.DataFrame | None:
+        """ESS employers grouped by place for the map, when the stock has coordinates.
+
+        ``None`` without coordinates (the demonstration extract): the map draws one circle per
+        commune. Otherwise :func:`ressol_analysis.ess_points.point_groups` (secrecy respected).
+        """
+        mine = ess.select_area(self.establishments, self.membership, self.territory.id)
+        mine = mine[mine["employeur"] & mine["ess"]]
+        if mine.empty or lambert_coordinates(mine)["x"].isna().all():
+            return None
+        return point_groups(mine, self.ess_communes)
 
     @cached_property
     def ess_directory(self) -> pd.DataFrame:

@@ -23,6 +23,8 @@ from . import formatting
 from .areas import check_columns
 from .chart_style import PALETTE, add_source, percent_axis, style
 from .errors import RessolError
+from .ess import SECRET_MIN_COUNT
+from .ess_points import GRID_METRES
 from .labels import FAMILY_LABELS, sentence_case
 from .maps import draw_borders, fill_classes, finish_map, map_figure
 from .sources.reference import FAMILIES
@@ -354,12 +356,16 @@ def ess_map(
     area_name: str,
     source: str,
     synthetic: bool = False,
+    points: pd.DataFrame | None = None,
 ) -> Figure:
     """ESS estimated jobs as proportional circles over the ESS share as a choropleth.
 
     Statistical secrecy is the one of :func:`ressol_analysis.ess.commune_table`: a commune whose
     share is masked is hatched « secret statistique » and has no circle when its ESS jobs are
     masked. The total of the area, which is published unmasked, is written under the title.
+    With ``points`` (groups of establishments placed by their coordinates,
+    :func:`ressol_analysis.ess_points.point_groups`), the circles are drawn where the
+    establishments are, by cell, instead of one per commune, and the map says so.
 
     Parameters
     ----------
@@ -377,6 +383,8 @@ def ess_map(
         Source line.
     synthetic : bool
         Whether the figures come from synthetic demonstration data.
+    points : DataFrame, optional
+        ``CODGEO``, ``x``, ``y`` (Lambert-93, missing for the rest of a commune), ``emplois``.
 
     Returns
     -------
@@ -421,16 +429,25 @@ def ess_map(
         )
     draw_borders(ax, frame, frame.set_index("CODGEO")["EPCI"])
     jobs = frame["ess_effectif_salarie_estime"].where(~frame["secret_ess"].fillna(False))
-    drawn = jobs > 0
-    maximum = float(jobs[drawn].max()) if drawn.any() else 0.0
+    centres = frame.set_index("CODGEO").representative_point()
+    if points is not None and not points.empty:
+        xs = points["x"].fillna(points["CODGEO"].map(centres.x)).to_numpy()
+        ys = points["y"].fillna(points["CODGEO"].map(centres.y)).to_numpy()
+        values = points["emplois"].astype(float).reset_index(drop=True)
+    else:
+        drawn = jobs > 0
+        xs = frame.loc[drawn, "CODGEO"].map(centres.x).to_numpy()
+        ys = frame.loc[drawn, "CODGEO"].map(centres.y).to_numpy()
+        values = jobs[drawn].astype(float).reset_index(drop=True)
+    values = values.where(values > 0)
+    maximum = float(values.max()) if values.notna().any() else 0.0
     circle_handles = []
     if maximum > 0:
-        points = frame.loc[drawn].representative_point()
-        sizes = CIRCLE_MAX_AREA * jobs[drawn] / maximum
+        sizes = (CIRCLE_MAX_AREA * values / maximum).fillna(0.0)
         order = np.argsort(-sizes.to_numpy())  # small circles drawn over large ones
         ax.scatter(
-            points.x.to_numpy()[order],
-            points.y.to_numpy()[order],
+            xs[order],
+            ys[order],
             s=sizes.to_numpy()[order],
             color=CIRCLE_COLOUR,
             alpha=0.75,
@@ -453,7 +470,13 @@ def ess_map(
             for v in circle_legend_values(maximum)
         ]
     ax.set_axis_off()
-    ax.set_title("L'ESS commune par commune : emplois estimés et poids dans l'emploi", pad=22)
+    placed = points is not None and not points.empty
+    ax.set_title(
+        "L'ESS commune par commune : emplois estimés et poids dans l'emploi"
+        if not placed
+        else "L'ESS sur le territoire : emplois estimés par lieu et poids dans l'emploi",
+        pad=22,
+    )
     ax.text(
         0.5,
         1.005,
@@ -476,7 +499,13 @@ def ess_map(
         ax.add_artist(first)
         ax.legend(
             handles=circle_handles,
-            title="Emplois salariés estimés de l'ESS",
+            title="Emplois salariés estimés de l'ESS"
+            + (
+                f"\npar carreau de {GRID_METRES // 1000} km (au moins {SECRET_MIN_COUNT} "
+                "établissements)\net reste de chaque commune en son centre"
+                if placed
+                else ""
+            ),
             loc="upper right",
             fontsize=8,
             title_fontsize=8,

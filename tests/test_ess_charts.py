@@ -200,3 +200,70 @@ def test_ess_map_rejects_missing_secrecy_columns():
             area_name="Terre",
             source=SOURCE,
         )
+
+
+def _placed_employers() -> pd.DataFrame:
+    # Commune 50001 (the square 0–10 km): cell (0, 0) 10 + 10 + 10 jobs → drawn; cell (1, 0)
+    # 1.5 + 1.5 + 40 → 40/43 > 85 %: not drawn; cell (2, 0) 5 + 5 + 5 → drawn at first; one
+    # establishment without coordinates (4 jobs). The rest (cell (1, 0) and the one without
+    # coordinates: 47 jobs, 40/47 = 85.1 % > 85 %) would reveal the large one, so the smallest
+    # drawn cell (2, 0) joins it: rest = 62 jobs, 7 establishments, largest 40/62 = 64.5 %.
+    # Commune 50003 is secret: nothing drawn there, coordinates or not.
+    rows = [(500, 500, 10.0), (600, 700, 10.0), (1500, 1900, 10.0)]
+    rows += [(2100, 100, 1.5), (2500, 900, 1.5), (3900, 1999, 40.0)]
+    rows += [(4100, 100, 5.0), (4200, 300, 5.0), (5900, 1500, 5.0), (None, None, 4.0)]
+    table = pd.DataFrame(rows, columns=["x", "y", "effectif_central"])
+    table["CODGEO"] = "50001"
+    secret = pd.DataFrame({"x": [25_000], "y": [5_000], "effectif_central": [3.0]})
+    table = pd.concat([table, secret.assign(CODGEO="50003")], ignore_index=True)
+    return table.assign(employeur=True, ess=True).rename(
+        columns={
+            "x": "coordonneeLambertAbscisseEtablissement",
+            "y": "coordonneeLambertOrdonneeEtablissement",
+        }
+    )
+
+
+def test_point_groups_respect_the_secrecy_rule():
+    from ressol_analysis.ess_points import point_groups
+
+    communes = pd.DataFrame({"CODGEO": ["50001", "50003"], "secret_ess": [False, True]})
+    groups = point_groups(_placed_employers(), communes)
+    assert groups.to_dict("list") == {
+        "CODGEO": ["50001", "50001"],
+        "x": [1000.0, pytest.approx(np.nan, nan_ok=True)],
+        "y": [1000.0, pytest.approx(np.nan, nan_ok=True)],
+        "etablissements": [3, 7],
+        "emplois": [30.0, 62.0],
+        "groupe": ["carreau", "reste"],
+    }
+    assert groups["emplois"].sum() == 92.0  # the commune's published ESS jobs
+
+
+def test_wgs84_coordinates_are_projected_to_lambert_93():
+    from ressol_analysis.ess_points import lambert_coordinates
+
+    table = pd.DataFrame(
+        {"CODGEO": ["50502", "97411"], "longitude": ["3.0", "55.45"], "latitude": ["46.5", "-20.9"]}
+    )
+    xy = lambert_coordinates(table)
+    # (3° E, 46.5° N) is the origin of Lambert-93: x = 700 000 m, y = 6 600 000 m.
+    assert xy.loc[0, "x"] == pytest.approx(700_000, abs=1)
+    assert xy.loc[0, "y"] == pytest.approx(6_600_000, abs=1)
+
+
+def test_ess_map_places_groups_and_says_so():
+    from ressol_analysis.ess_points import point_groups
+
+    shapes, communes = _map_inputs()
+    groups = point_groups(_placed_employers(), communes)
+    fig = ess_charts.ess_map(
+        shapes, communes, 1234.0, 12.34, "Terre", SOURCE, synthetic=False, points=groups
+    )
+    circles = [c for c in fig.axes[0].collections if isinstance(c, PathCollection)]
+    assert len(circles) == 1
+    offsets = sorted(map(tuple, circles[0].get_offsets().tolist()))
+    assert (1000.0, 1000.0) in offsets and len(offsets) == 2
+    texts = _texts(fig)
+    assert any("par carreau de 2 km (au moins 3 établissements)" in t for t in texts)
+    assert any(t.startswith("L'ESS sur le territoire") for t in texts)
