@@ -453,8 +453,9 @@ def ess_by_sector(
         NAF reference table (:func:`ressol_analysis.sources.naf.read_naf`): columns
         ``sous_classe``, ``<level>``, ``libelle_<level>``.
     level : {"A21", "A38", "A88", "A17", "A10"}
-        Aggregation level. Establishments whose activity is not a NAF rév. 2 code go to
-        sector ``ZZ`` (not classified).
+        Aggregation level. Establishments whose activity has no NAF rév. 2 code (old
+        nomenclature not converted, provisional ``00.00Z``) go to sector ``ZZ``, « secteur
+        inconnu »; they stay in every total.
 
     Returns
     -------
