@@ -87,7 +87,9 @@ def _run_territory(stock: Path, groups: pd.DataFrame, passage: pd.DataFrame, out
     from ressol_analysis import ess
     from ressol_analysis.sources.sirene import read_sirene
 
-    table = ess.classify(read_sirene(stock, groups, passage))
+    found = read_sirene(stock, groups, passage)
+    rule = ess.employer_rule(found, found.attrs["annee_tranche_recente"], found.attrs["colonnes"])
+    table = ess.classify(found, rule=rule)
     _tidy_out(ess.ess_indicators(table, groups, "Insee, Sirene", "stock"), out)
 
 
@@ -95,7 +97,8 @@ def _run_pandas(stock: Path, groups: pd.DataFrame, passage: pd.DataFrame, out: P
     from ressol_analysis import ess
 
     etab_cols = ["siren", "codeCommuneEtablissement", "etatAdministratifEtablissement",
-                 "trancheEffectifsEtablissement"]  # fmt: skip
+                 "trancheEffectifsEtablissement", "caractereEmployeurEtablissement",
+                 "anneeEffectifsEtablissement"]  # fmt: skip
     ul_cols = ["siren", "categorieJuridiqueUniteLegale", "economieSocialeSolidaireUniteLegale"]
     parquet = stock / "StockEtablissement_utf8.parquet"
     if parquet.exists():
@@ -104,7 +107,9 @@ def _run_pandas(stock: Path, groups: pd.DataFrame, passage: pd.DataFrame, out: P
     else:
         etab = pd.read_csv(stock / "StockEtablissement_utf8.zip", usecols=etab_cols, dtype=str)
         units = pd.read_csv(stock / "StockUniteLegale_utf8.zip", usecols=ul_cols, dtype=str)
-    etab = etab[etab["etatAdministratifEtablissement"] == "A"]
+    years = pd.to_numeric(etab["anneeEffectifsEtablissement"], errors="coerce")
+    rule = ess.EmployerRule(flag=True, latest_year=int(years.max()))
+    etab = etab[etab["etatAdministratifEtablissement"] == "A"].replace("", None)
     sizes = passage.groupby("code_ancien")["code_actuel"].transform("size")
     moves = passage[sizes == 1].set_index("code_ancien")["code_actuel"]
     code = etab["codeCommuneEtablissement"]
@@ -112,7 +117,7 @@ def _run_pandas(stock: Path, groups: pd.DataFrame, passage: pd.DataFrame, out: P
     etab = etab[etab["CODGEO"].isin(set(groups["CODGEO"]))]
     table = etab.merge(units, on="siren", how="inner")
     table["activitePrincipaleEtablissement"] = None
-    classified = ess.classify(table)
+    classified = ess.classify(table, rule=rule)
     _tidy_out(ess.ess_indicators(classified, groups, "Insee, Sirene", "stock"), out)
 
 

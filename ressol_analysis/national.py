@@ -131,7 +131,7 @@ def _candidates(con: duckdb.DuckDBPyConnection, source: str, columns: list[str])
                    {flag} AS flag,
                    TRY_CAST({_clean(BAND_YEAR, columns)} AS INTEGER) AS band_year
             FROM {source}
-            WHERE {_clean("etatAdministratifEtablissement")} = 'A'
+            WHERE CAST(etatAdministratifEtablissement AS VARCHAR) = 'A'
               AND ({flag} = 'O' OR ({band} IS NOT NULL AND {band} <> 'NN'))
               AND {_clean("codeCommuneEtablissement")} IN (SELECT code FROM ref_codes)
         )

@@ -160,8 +160,8 @@ def read_sirene(
         etab_sel = _projection(etab_columns, ETAB_REQUIRED, ETAB_OPTIONAL)
         etab_table = con.sql(
             f"SELECT {etab_sel} FROM {etab_from} "
-            f"WHERE {_clean('codeCommuneEtablissement')} IN ({code_list}) "
-            f"AND {_clean('etatAdministratifEtablissement')} = 'A'"
+            f"WHERE CAST(codeCommuneEtablissement AS VARCHAR) IN ({code_list}) "
+            "AND CAST(etatAdministratifEtablissement AS VARCHAR) = 'A'"
         ).to_arrow_table()
         con.register("etab", etab_table)
         unit_sel = _projection(unit_columns, UL_REQUIRED, UL_OPTIONAL)
