@@ -119,21 +119,26 @@ def _register_references(con: duckdb.DuckDBPyConnection, groups, passage) -> Non
 
 
 def _candidates(con: duckdb.DuckDBPyConnection, source: str, columns: list[str]) -> None:
-    """Materialize the active establishments that may be employers, in current codes."""
-    band, flag = _clean("trancheEffectifsEtablissement"), _clean(EMPLOYER_FLAG, columns)
+    """Materialize the active establishments that may be employers, in current codes.
+
+    The filters compare the raw columns (cheap, pushed into the Parquet scan); values are
+    cleaned only for the rows kept.
+    """
+    flag = f'CAST("{EMPLOYER_FLAG}" AS VARCHAR)' if EMPLOYER_FLAG in columns else "NULL"
     con.execute(
         f"""
         CREATE TEMP TABLE candidates AS
         WITH active AS (
             SELECT {_clean("siren")} AS siren,
                    {_clean("codeCommuneEtablissement")} AS code,
-                   {band} AS band,
-                   {flag} AS flag,
+                   {_clean("trancheEffectifsEtablissement")} AS band,
+                   {_clean(EMPLOYER_FLAG, columns)} AS flag,
                    TRY_CAST({_clean(BAND_YEAR, columns)} AS INTEGER) AS band_year
             FROM {source}
             WHERE CAST(etatAdministratifEtablissement AS VARCHAR) = 'A'
-              AND ({flag} = 'O' OR ({band} IS NOT NULL AND {band} <> 'NN'))
-              AND {_clean("codeCommuneEtablissement")} IN (SELECT code FROM ref_codes)
+              AND CAST(codeCommuneEtablissement AS VARCHAR) IN (SELECT code FROM ref_codes)
+              AND ({flag} = 'O'
+                   OR CAST(trancheEffectifsEtablissement AS VARCHAR) NOT IN ('', 'NN'))
         )
         SELECT active.*, COALESCE(m.code_actuel, active.code) AS CODGEO
         FROM active LEFT JOIN ref_moves AS m ON active.code = m.code_ancien
@@ -185,7 +190,7 @@ def _aggregate_sql(units_source: str, rule: EmployerRule) -> str:
         condition = f"{ess} AND {family} = '{name}'"
         family_items.append(
             f'COUNT(*) FILTER (WHERE {condition}) AS "ess_etablissements_employeurs_{name}", '
-            f"COALESCE(SUM(e.central) FILTER (WHERE {condition}), 0) "
+            f"COALESCE(SUM(u.central) FILTER (WHERE {condition}), 0) "
             f'AS "ess_effectif_salarie_estime_{name}"'
         )
     return f"""
@@ -197,32 +202,28 @@ def _aggregate_sql(units_source: str, rule: EmployerRule) -> str:
             FROM candidates AS c LEFT JOIN ref_bands AS b ON c.band = b.tranche
             WHERE {_employer_sql(rule, "c")}
         ),
-        units AS (
-            -- The raw key lets DuckDB push the join filter into the scan of 30 M rows.
-            SELECT CAST(siren AS VARCHAR) AS siren,
-                   {_clean("categorieJuridiqueUniteLegale")} AS cj,
+        u AS (
+            -- Raw columns in the join (pushed into the scan of 30 M rows), cleaned after it.
+            SELECT e.*, {_clean("categorieJuridiqueUniteLegale")} AS cj,
                    {_clean("economieSocialeSolidaireUniteLegale")} AS ess
-            FROM {units_source}
+            FROM e JOIN {units_source} AS units ON e.siren = CAST(units.siren AS VARCHAR)
         )
         SELECT g.territoire_code,
             COUNT(*) AS etablissements_employeurs,
             COUNT(*) FILTER (WHERE {ess}) AS ess_etablissements_employeurs,
-            COALESCE(SUM(e.central), 0) AS effectif_salarie_estime,
-            COALESCE(SUM(e.central) FILTER (WHERE {ess}), 0) AS ess_effectif_salarie_estime,
-            COALESCE(SUM(e.low) FILTER (WHERE {ess}), 0) AS ess_effectif_salarie_estime_bas,
-            COALESCE(SUM(e.high) FILTER (WHERE {ess}), 0) AS ess_effectif_salarie_estime_haut,
+            COALESCE(SUM(u.central), 0) AS effectif_salarie_estime,
+            COALESCE(SUM(u.central) FILTER (WHERE {ess}), 0) AS ess_effectif_salarie_estime,
+            COALESCE(SUM(u.low) FILTER (WHERE {ess}), 0) AS ess_effectif_salarie_estime_bas,
+            COALESCE(SUM(u.high) FILTER (WHERE {ess}), 0) AS ess_effectif_salarie_estime_haut,
             {", ".join(family_items)},
-            LIST({{'rid': e.rid, 'siren': u.siren, 'cj': u.cj,
+            LIST({{'rid': u.rid, 'siren': u.siren, 'cj': u.cj,
                    'famille': {family}, 'ii': f2.famille}})
                 FILTER (WHERE f3.famille IS NULL) AS fallback
-        FROM e
-        JOIN units AS u ON e.siren = u.siren
-        JOIN ref_groups AS g ON e.CODGEO = g.CODGEO
+        FROM u
+        JOIN ref_groups AS g ON u.CODGEO = g.CODGEO
         LEFT JOIN ref_families AS f3 ON u.cj = f3.categorie_juridique
-        LEFT JOIN ref_families_ii AS f2
-            ON regexp_full_match(u.cj, '{LEGAL_CATEGORY}') AND left(u.cj, 2) = f2.code
-        LEFT JOIN ref_families_i AS f1
-            ON regexp_full_match(u.cj, '{LEGAL_CATEGORY}') AND left(u.cj, 1) = f1.code
+        LEFT JOIN ref_families_ii AS f2 ON left(u.cj, 2) = f2.code
+        LEFT JOIN ref_families_i AS f1 ON left(u.cj, 1) = f1.code
         GROUP BY g.territoire_code
     """
 
@@ -232,6 +233,9 @@ def _fallback_categories(lists: pd.Series, units_label: str) -> pd.DataFrame:
     rows = [item for items in lists.dropna() for item in items]
     table = pd.DataFrame(rows, columns=["rid", "siren", "cj", "famille", "ii"])
     table = table.drop_duplicates("rid")
+    # Only the (rare) rows absent from the nomenclature reach here: check their shape.
+    wellformed = table["cj"].astype("string").str.fullmatch(LEGAL_CATEGORY).fillna(False)
+    table["famille"] = table["famille"].where(wellformed.astype(bool))
     malformed = table[table["famille"].isna()]
     if not malformed.empty:
         raise malformed_legal_category_error(
@@ -333,25 +337,19 @@ def national_indicators(
             latest_year=max(years) if years else None,
             max_age=BAND_MAX_AGE,
         )
-        employers = con.execute(
-            f"""
-            SELECT COUNT(*) FROM candidates AS e LEFT JOIN ref_bands AS b ON e.band = b.tranche
-            WHERE {_employer_sql(rule)} AND e.CODGEO IN (SELECT CODGEO FROM ref_groups)
-            """
-        ).fetchall()[0][0]
-        if employers == 0:
-            raise RessolError(
-                f"Aucun établissement employeur actif dans {etab.label} pour les "
-                f"{groups['CODGEO'].nunique()} communes des zones. Vérifiez que le fichier "
-                "couvre ces communes (stock national ou extrait départemental) et que "
-                "codeCommuneEtablissement contient des codes communes à 5 caractères."
-            )
         in_areas = con.execute(
             f"""
             SELECT COUNT(*) FROM candidates AS e JOIN ref_groups AS g ON e.CODGEO = g.CODGEO
             LEFT JOIN ref_bands AS b ON e.band = b.tranche WHERE {_employer_sql(rule)}
             """
         ).fetchall()[0][0]
+        if in_areas == 0:
+            raise RessolError(
+                f"Aucun établissement employeur actif dans {etab.label} pour les "
+                f"{groups['CODGEO'].nunique()} communes des zones. Vérifiez que le fichier "
+                "couvre ces communes (stock national ou extrait départemental) et que "
+                "codeCommuneEtablissement contient des codes communes à 5 caractères."
+            )
         sums = con.execute(_aggregate_sql(units_source, rule)).fetch_df()
         check_same_stock(list(facts.values()))
     finally:
