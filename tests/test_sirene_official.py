@@ -504,3 +504,27 @@ def test_run_notes_say_the_rule_and_what_was_worked_around(stocks):
     assert "NAF 1993 : 1 en « secteur inconnu »" in text
     assert "code provisoire 00.00Z : 1" in text
     assert "table de correspondance NAF rév. 1 → NAF rév. 2 de l'Insee n'est pas" in text
+
+
+def test_territory_and_national_paths_warn_with_the_same_words(stocks):
+    from ressol_analysis.sirene_text import input_warnings
+
+    anomalies = ess.input_anomalies(classified_of(stocks["parquet"]))
+    territory = input_warnings(anomalies["categories"], anomalies["tranches"], "des zones étudiées")
+    with pytest.warns(UserWarning) as caught:
+        national_indicators(stocks["parquet"], MEMBERSHIP, passage())
+    national = [str(w.message) for w in caught if str(w.message).startswith("Sirene :")]
+    assert territory == national and len(territory) == 2
+
+
+def test_malformed_legal_category_stops_both_paths(tmp_path):
+    folder = tmp_path / "cj"
+    folder.mkdir()
+    units = unit_frame()
+    units.loc[units["siren"] == "100000003", "categorieJuridiqueUniteLegale"] = "571"
+    write_csv(etab_frame(), folder / "StockEtablissement_utf8.csv")
+    write_csv(units, folder / "StockUniteLegale_utf8.csv")
+    with pytest.raises(RessolError, match=r"mal formée.*571\b"):
+        classified_of(folder)
+    with pytest.raises(RessolError, match=r"StockUniteLegale_utf8\.csv.*mal formée.*571\b"):
+        national_indicators(folder, MEMBERSHIP, passage())
