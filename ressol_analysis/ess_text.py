@@ -500,7 +500,7 @@ def rules(notes: list[str] | None = None) -> list[str]:
         f"{percent(100 * SECRET_DOMINANCE, 0)} ; une seconde commune de la même "
         "intercommunalité est masquée si nécessaire pour que le total ne révèle rien. Les "
         "totaux du territoire, des intercommunalités et des zones de comparaison sont publiés.",
-    ] + [f"**Ce calcul** : {note}" for note in notes or []]
+    ] + ([f"**Dans ce calcul** : {' '.join(notes)}"] if notes else [])
 
 
 def directory_note(directory: pd.DataFrame, territory: str, synthetic: bool) -> str:

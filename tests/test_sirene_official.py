@@ -528,3 +528,12 @@ def test_malformed_legal_category_stops_both_paths(tmp_path):
         classified_of(folder)
     with pytest.raises(RessolError, match=r"StockUniteLegale_utf8\.csv.*mal formée.*571\b"):
         national_indicators(folder, MEMBERSHIP, passage())
+
+
+def test_chapter_rules_end_with_the_run_notes():
+    from ressol_analysis.ess_text import rules
+
+    assert rules(["Règle employeur : x.", "Tous les codes sont connus."])[-1] == (
+        "**Dans ce calcul** : Règle employeur : x. Tous les codes sont connus."
+    )
+    assert not rules()[-1].startswith("**Dans ce calcul**")
