@@ -23,6 +23,7 @@ FAMILY_WORDS = {
     "cooperatives": "coopératives",
     "mutuelles": "mutuelles",
     "fondations": "fondations",
+    "organismes_non_lucratifs": "autres organismes privés à but non lucratif",
     "autres": "autres",
 }
 NOMENCLATURE_LABELS = {

@@ -465,3 +465,27 @@ def test_official_table_named_in_the_territory_replaces_the_estimate(built_proje
     # Coutances Mer et Bocage includes a secret cell: its total is not published.
     assert pd.isna(value[("epci-200067023", "ess_effectif_salarie_estime")])
     assert "Tableau officiel" in source[("epci-200066389", "ess_effectif_salarie_estime")]
+
+
+def test_family_levels_table_follows_the_nomenclature_and_the_family_table():
+    from pathlib import Path
+
+    raw = Path(__file__).resolve().parents[1] / "data" / "raw" / "cj_septembre_2022.xls"
+    levels = reference.family_levels_table()
+    families = reference.families_table()
+    for sheet, level in (("Niveau II", "II"), ("Niveau I", "I")):
+        insee = pd.read_excel(raw, sheet_name=sheet, header=3, dtype=str, engine="calamine")
+        insee = insee.apply(lambda c: c.str.strip().str.replace(r"\s+", " ", regex=True))
+        mine = levels[levels["niveau"] == level]
+        assert mine["code"].tolist() == insee["Code"].tolist()
+        assert mine["libelle"].tolist() == insee["Libellé"].tolist()
+    assert levels.loc[levels["niveau"] == "I", "famille"].ne("").all()
+    for row in levels[levels["niveau"] == "II"].itertuples():
+        found = set(families.loc[families["categorie_juridique"].str[:2] == row.code, "famille"])
+        if row.code == "92":  # documented choice: an unknown association form is an association
+            assert row.famille == "associations"
+        elif len(found) == 1:
+            assert row.famille == found.pop()
+        else:
+            assert row.famille == ""  # mixed: the niveau I decides
+    assert levels["justification"].str.len().gt(40).all()
