@@ -25,7 +25,8 @@ gives an official table of ESS jobs by commune × family (INSEE or CRESS custom 
 the URSSAF file of private employers and salaried jobs by commune × APE; an optional
 ``scenarios`` key gives the folder of the strategy scenarios and members' grids (format in
 ``docs/scenarios.md``), shown in the scenarios chapter — without it the chapter says there are
-none.
+none. An optional ``adherents`` key gives the members file of the network (CSV or XLSX, ``docs/reseau.md``) and
+``reseau`` the network's name, printed on the communication kit.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ ALLOWED_KEYS = {
     "ess_officiel",
     "urssaf",
     "scenarios",
+    "adherents",
+    "reseau",
 }
 SHORT_CODE = re.compile(r"(dep|reg|epci)-([0-9AB]{2,3}|\d{9})")
 
@@ -82,6 +85,8 @@ class Territory:
     official_ess: Path | None = None
     urssaf: Path | None = None
     scenarios: Path | None = None
+    members: Path | None = None
+    network: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -215,6 +220,12 @@ def load_territory(reference: str | Path, territories_dir: Path) -> Territory:
             if content.get("scenarios")
             else None
         ),
+        members=(
+            (path.parent / str(content["adherents"])).resolve()
+            if content.get("adherents")
+            else None
+        ),
+        network=str(content["reseau"]) if content.get("reseau") else None,
     )
 
 
