@@ -242,6 +242,30 @@ def _scenarios_build(args: argparse.Namespace, paths: ProjectPaths) -> int:
     return 0
 
 
+def _reseau(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    from .network_run import run_network
+
+    run = run_network(paths, args.territory, args.adherents, args.output, args.sirene)
+    print(f"Fichier de travail du réseau écrit dans {run.folder} (document interne).")
+    print(
+        f"  Adhérents retrouvés : {run.found} ; à vérifier : {run.review} (non comptés) ; "
+        f"non retrouvés : {run.not_found}."
+    )
+    if run.synthetic:
+        print("  Données synthétiques de démonstration : les établissements sont fictifs.")
+    return 0
+
+
+def _kit(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    from .network_run import run_kit
+
+    files = run_kit(paths, args.territory, args.output, args.sirene, args.reseau, args.indicateurs)
+    print("Kit de communication écrit :")
+    for path in files.values():
+        print(f"  {path}")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, ProjectPaths], int]] = {
     "report": _report,
     "indicators": _indicators,
@@ -256,6 +280,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, ProjectPaths], int]] = {
     "plan build": _plan_build,
     "scenarios template": _scenarios_template,
     "scenarios build": _scenarios_build,
+    "reseau": _reseau,
+    "kit": _kit,
 }
 
 
@@ -340,6 +366,45 @@ def _parser() -> argparse.ArgumentParser:
     )
     directory.add_argument(
         "--output", "--sortie", help="dossier de travail (défaut : travail/ ; jamais reports/)"
+    )
+
+    reseau = commands.add_parser(
+        "reseau", help="rapprocher les adhérents du réseau de l'ESS du territoire"
+    )
+    reseau.add_argument(
+        "--territory", "--territoire", required=True, help="id du territoire ou chemin de son YAML"
+    )
+    reseau.add_argument(
+        "--adherents",
+        metavar="FICHIER",
+        help="fichier des adhérents, CSV ou XLSX (défaut : clé adherents du territoire)",
+    )
+    reseau.add_argument(
+        "--sirene",
+        metavar="DOSSIER",
+        help="fichiers Sirene officiels (défaut : données de démonstration)",
+    )
+    reseau.add_argument(
+        "--output", "--sortie", help="dossier du fichier de travail (défaut : travail/)"
+    )
+
+    kit = commands.add_parser("kit", help="produire le kit de communication (page A4 et carte)")
+    kit.add_argument(
+        "--territory", "--territoire", required=True, help="id du territoire ou chemin de son YAML"
+    )
+    kit.add_argument(
+        "--sirene",
+        metavar="DOSSIER",
+        help="fichiers Sirene officiels (défaut : données de démonstration)",
+    )
+    kit.add_argument("--reseau", metavar="NOM", help="nom du réseau (défaut : clé reseau)")
+    kit.add_argument(
+        "--indicateurs",
+        metavar="CSV",
+        help="indicateurs.csv d'un rapport à utiliser (défaut : calculés pour le territoire)",
+    )
+    kit.add_argument(
+        "--output", "--sortie", help="dossier du kit (défaut : reports/<territoire>/kit)"
     )
 
     data = commands.add_parser("data", help="données brutes et préparées")

@@ -16,9 +16,10 @@ import pandas as pd
 
 from .contract import TIDY_COLUMNS
 from .errors import RessolError, list_codes
-from .formatting import number, percent
+from .formatting import NBSP, number, percent
 
 SYNTHETIC_WORDS = "données synthétiques"
+# Figures are wrapped on spaces: an area's name and its value are held together.
 
 
 @dataclass(frozen=True)
@@ -207,10 +208,10 @@ def key_figures(
         for area in comparisons:
             other = _value(wide, figure, area)
             if figure.kind == "share":
-                parts.append(f"{names[area]} : {percent(other, 1)}")
+                parts.append(f"{names[area]}{NBSP}:{NBSP}{percent(other, 1)}")
             else:
                 weight = 100 * value / other if other > 0 else float("nan")
-                parts.append(f"{names[area]} {percent(weight, 1)}")
+                parts.append(f"{names[area]}{NBSP}{percent(weight, 1)}")
         spread = ""
         if figure.low and figure.high:
             low, high = wide.at[territory, figure.low], wide.at[territory, figure.high]

@@ -182,11 +182,9 @@ def kit_page(
     fig.add_artist(Rectangle((0, 0.885), 1, 0.115, transform=fig.transFigure, color=PRIMARY))
     heading = f"L'ESS en {title}"
     _text(fig, 0.06, 0.948, heading, ha="left", va="center",
-          fontsize=_title_size(heading, 26, 24), fontweight="bold", color="white")  # fmt: skip
-    _text(fig, 0.06, 0.905, "L'économie sociale et solidaire en chiffres clés", ha="left",
-          va="center", fontsize=12.5, color="white")  # fmt: skip
-    _text(fig, 0.94, 0.948, network, ha="right", va="center", fontsize=17, fontweight="bold",
-          color="white")  # fmt: skip
+          fontsize=_title_size(heading, 26, 32), fontweight="bold", color="white")  # fmt: skip
+    _text(fig, 0.06, 0.905, f"L'économie sociale et solidaire en chiffres clés · {network}",
+          ha="left", va="center", fontsize=12.5, color="white")  # fmt: skip
     top = 0.87
     if synthetic:
         _banner(fig, 0.842, 0.032, f"{SYNTHETIC_MARK} — {DEMO_NOTE}", 11.5)

