@@ -343,8 +343,8 @@ def match_members(
             rows += _by_name(member, names)
     if outside:
         raise RessolError(
-            f"Dans le fichier des adhérents {where}, {len(outside)} SIRET ne sont pas ceux "
-            f"d'établissements actifs du territoire {territory_name} :\n- "
+            f"Dans le fichier des adhérents {where}, SIRET qui ne désignent aucun "
+            f"établissement actif du territoire {territory_name} ({len(outside)}) :\n- "
             + "\n- ".join(outside)
             + "\nVérifiez chaque numéro (annuaire-entreprises.data.gouv.fr) : si l'adhérent "
             "est situé hors du territoire, retirez la ligne ; si l'établissement a fermé ou "
