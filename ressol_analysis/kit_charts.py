@@ -299,7 +299,9 @@ def save_kit(page: Figure, card: Figure, folder: Path, stem: str) -> dict[str, P
             handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
             os.close(handle)
             written.append((temporary, path))
-            figure.savefig(temporary, format=path.suffix[1:], facecolor="white", **options)
+            # TrueType fonts embedded whole: selectable text, as printers expect.
+            with plt.rc_context({"pdf.fonttype": 42}):
+                figure.savefig(temporary, format=path.suffix[1:], facecolor="white", **options)
     except BaseException:
         for temporary, _ in written:
             Path(temporary).unlink(missing_ok=True)
