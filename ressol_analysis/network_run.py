@@ -104,11 +104,16 @@ def _readme(diag: Diagnostic, members: Path, run: dict[str, int], hidden: int) -
     return pd.DataFrame({"À lire": lines})
 
 
-def _with_mark(table: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
-    if not synthetic:
-        return table
+def _for_reading(table: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
+    """Whole numbers without decimals, shares with two, and the demonstration mark first."""
     table = table.copy()
-    table.insert(0, "avertissement", SYNTHETIC_MARK)
+    for column in table.columns:
+        values = table[column]
+        if pd.api.types.is_float_dtype(values):
+            whole = values.dropna().mod(1).eq(0).all() and not column.startswith("part_")
+            table[column] = values.round().astype("Int64") if whole else values.round(2)
+    if synthetic:
+        table.insert(0, "avertissement", SYNTHETIC_MARK)
     return table
 
 
@@ -199,6 +204,8 @@ def run_network(
     }
     non_members = network_text.non_member_employers(flagged, diag.naf, communes)
     non_members["famille"] = non_members["famille"].map(FAMILY_LABELS)
+    families = network.coverage_by_family(flagged)
+    families["famille"] = families["famille"].map({**FAMILY_LABELS, "ensemble": "Ensemble"})
     territory_only = diag.membership[diag.membership["territoire_code"] == diag.territory.id]
     tables = {
         "non_adherents": ("Non adhérents", non_members),
@@ -209,7 +216,7 @@ def run_network(
             network_text.members_found(matches, flagged),
         ),
         "couverture_epci": ("Couverture EPCI", network.coverage_by_area(flagged, diag.membership)),
-        "couverture_familles": ("Couverture familles", network.coverage_by_family(flagged)),
+        "couverture_familles": ("Couverture familles", families),
         "couverture_secteurs": (
             "Couverture secteurs",
             network.coverage_by_sector(
@@ -223,7 +230,7 @@ def run_network(
     try:
         sheets = {"À lire": _readme(diag, path, counts, non_members.attrs["non_listes"])}
         for stem, (sheet, frame) in tables.items():
-            marked = _with_mark(frame, diag.synthetic)
+            marked = _for_reading(frame, diag.synthetic)
             write_csv_atomic(marked, staging / f"{stem}.csv")
             sheets[sheet] = marked
         write_csv_atomic(indicators[TIDY_COLUMNS], staging / "indicateurs_reseau.csv")

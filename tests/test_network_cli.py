@@ -58,7 +58,7 @@ def test_example_file_on_the_demo(network_run):
     assert found["ligne"].tolist() == [str(n) for n in range(2, 12)]
     assert found["regle"].value_counts().to_dict() == {"siret": 4, "siren": 3, "nom": 3}
     review = pd.read_csv(folder / "a_verifier.csv", dtype=str)
-    assert review["ligne"].tolist()[0] == "12" and review["score"].tolist()[0] == "87.0"
+    assert review["ligne"].tolist()[0] == "12" and float(review["score"].iloc[0]) == 87.0
     missing = pd.read_csv(folder / "non_retrouves.csv", dtype=str)
     assert missing["ligne"].tolist() == ["13"]
     assert (missing["avertissement"] == SYNTHETIC_MARK).all()
