@@ -8,7 +8,7 @@ TERRITOIRE ?= centre-manche
 STAMP := $(VENV)/.installe
 
 .DEFAULT_GOAL := help
-.PHONY: help install data report test lint format lab chromium clean
+.PHONY: help install data report kit test lint format lab chromium clean
 
 help: ## Liste les cibles disponibles
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -31,6 +31,9 @@ report: $(STAMP) ## Produit le rapport HTML du territoire (TERRITOIRE=centre-man
 	$(BIN)/ressol data check
 	$(BIN)/ressol data build
 	$(BIN)/ressol report --territory $(TERRITOIRE)
+
+kit: $(STAMP) ## Kit de communication du territoire : page A4 et carte 1080 px (TERRITOIRE=…)
+	$(BIN)/ressol kit --territory $(TERRITOIRE)
 
 test: $(STAMP) ## Lance tous les tests
 	$(BIN)/python -m pytest
