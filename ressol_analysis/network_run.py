@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from . import kit, kit_charts, network, network_text
 from .build import load_geometry
 from .charts import SYNTHETIC_MARK
+from .compare import read_indicators
 from .context import Diagnostic, load
 from .contract import TIDY_COLUMNS
 from .errors import RessolError
@@ -255,28 +256,6 @@ def _comparisons(diag: Diagnostic) -> list[str]:
     return chosen if len(chosen) == 2 else codes[:2]
 
 
-def read_indicator_table(path: Path) -> pd.DataFrame:
-    """Read a tidy ``indicateurs.csv`` (codes as strings, values as numbers)."""
-    if not path.is_file():
-        raise RessolError(f"Tableau d'indicateurs introuvable : {path}.")
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise RessolError(
-            f"Le tableau d'indicateurs {path} ne se lit pas ({exc}). Donnez le fichier "
-            "indicateurs.csv écrit par ressol (UTF-8, séparateur virgule)."
-        ) from None
-    kit.check_table(table, [], str(path))
-    values = pd.to_numeric(table["valeur"].replace("", None), errors="coerce")
-    bad = table.loc[values.isna() & table["valeur"].ne(""), "valeur"]
-    if not bad.empty:
-        raise RessolError(
-            f"Dans {path}, colonne valeur : valeurs non numériques ({', '.join(bad[:5])}). "
-            "Restaurez le fichier indicateurs.csv écrit par ressol."
-        )
-    return table.assign(valeur=values)
-
-
 def run_kit(
     paths: ProjectPaths,
     territory: str,
@@ -315,7 +294,7 @@ def run_kit(
             f"« reseau: » du fichier {diag.territory.source}."
         )
     if indicators:
-        table = read_indicator_table(Path(indicators))
+        table = read_indicators(Path(indicators))
         where = str(indicators)
     else:
         table, where = diag.indicators, "du territoire"
@@ -369,4 +348,4 @@ def run_kit(
         plt.close(card)
 
 
-__all__ = ["NetworkRun", "read_indicator_table", "run_kit", "run_network"]
+__all__ = ["NetworkRun", "run_kit", "run_network"]

@@ -209,5 +209,5 @@ def test_kit_errors(built_project, tmp_path):
         built_project, "kit", "--territory", "centre-manche", "--indicateurs", str(broken),
         "--output", str(tmp_path),
     )  # fmt: skip
-    assert_clean_error(result, "n'a pas les colonnes", "indicateurs.csv")
+    assert_clean_error(result, "colonne(s) manquante(s)", "indicateurs.csv")
     assert list(tmp_path.iterdir()) == [broken]

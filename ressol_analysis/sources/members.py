@@ -201,21 +201,17 @@ def _check_row(row: dict[str, str]) -> list[str]:
     if not row["nom"]:
         problems.append("le nom est vide : indiquez le nom de l'adhérent (ou supprimez la ligne)")
     siret, siren = row["siret"], row["siren"]
-    if siret:
-        if not re.fullmatch(r"\d{14}", siret):
-            problems.append(_number_problem("SIRET", siret, 14))
-        elif not siret_is_valid(siret):
+    for kind, value, digits, valid in (
+        ("SIRET", siret, 14, siret_is_valid),
+        ("SIREN", siren, 9, siren_is_valid),
+    ):
+        if not value:
+            continue
+        if not re.fullmatch(rf"\d{{{digits}}}", value):
+            problems.append(_number_problem(kind, value, digits))
+        elif not valid(value):
             problems.append(
-                f"SIRET « {siret} » : la clé de contrôle (dernier chiffre) ne correspond pas, "
-                "il y a sans doute une faute de frappe. Vérifiez le numéro sur "
-                "annuaire-entreprises.data.gouv.fr."
-            )
-    if siren:
-        if not re.fullmatch(r"\d{9}", siren):
-            problems.append(_number_problem("SIREN", siren, 9))
-        elif not siren_is_valid(siren):
-            problems.append(
-                f"SIREN « {siren} » : la clé de contrôle (dernier chiffre) ne correspond pas, "
+                f"{kind} « {value} » : la clé de contrôle (dernier chiffre) ne correspond pas, "
                 "il y a sans doute une faute de frappe. Vérifiez le numéro sur "
                 "annuaire-entreprises.data.gouv.fr."
             )
