@@ -25,7 +25,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import FancyBboxPatch, Patch, Rectangle  # noqa: E402
 
-from .charts import SYNTHETIC_MARK  # noqa: E402
+from .labels import SYNTHETIC_MARK  # noqa: E402
 from .maps import LAMBERT_93  # noqa: E402
 
 PRIMARY = "#1b6f8a"  # 5.6:1 on white

@@ -21,14 +21,13 @@ from openpyxl.utils import get_column_letter
 
 from . import kit, kit_charts, network, network_text
 from .build import load_geometry
-from .charts import SYNTHETIC_MARK
 from .compare import read_indicators
 from .context import Diagnostic, load
 from .contract import TIDY_COLUMNS
 from .errors import RessolError
 from .ess import select_area
-from .ess_charts import FAMILY_LABELS
-from .indicators import write_csv_atomic
+from .files import write_csv
+from .labels import FAMILY_LABELS, SYNTHETIC_MARK
 from .network_matching import (
     AMBIGUITY_MARGIN,
     FOUND,
@@ -232,9 +231,9 @@ def run_network(
         sheets = {"À lire": _readme(diag, path, counts, non_members.attrs["non_listes"])}
         for stem, (sheet, frame) in tables.items():
             marked = _for_reading(frame, diag.synthetic)
-            write_csv_atomic(marked, staging / f"{stem}.csv")
+            write_csv(marked, staging / f"{stem}.csv")
             sheets[sheet] = marked
-        write_csv_atomic(indicators[TIDY_COLUMNS], staging / "indicateurs_reseau.csv")
+        write_csv(indicators[TIDY_COLUMNS], staging / "indicateurs_reseau.csv")
         _write_xlsx(sheets, staging / f"reseau_{diag.territory.id}.xlsx")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -11,9 +11,9 @@ from pypdf import PdfReader
 from shapely.geometry import box
 
 from ressol_analysis import kit, kit_charts
-from ressol_analysis.charts import SYNTHETIC_MARK
 from ressol_analysis.contract import TIDY_COLUMNS
 from ressol_analysis.errors import RessolError
+from ressol_analysis.labels import SYNTHETIC_MARK
 
 NB = "\u00a0"
 SIRENE_DEMO = "Données synthétiques de démonstration au format du stock Sirene (Insee)"

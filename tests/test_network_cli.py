@@ -12,9 +12,9 @@ import yaml
 from pypdf import PdfReader
 from test_cli import assert_clean_error, ressol
 
-from ressol_analysis.charts import SYNTHETIC_MARK
 from ressol_analysis.context import SYNTHETIC_SOURCE
 from ressol_analysis.contract import TIDY_COLUMNS
+from ressol_analysis.labels import SYNTHETIC_MARK
 from ressol_analysis.territory import load_territory
 
 ROOT = Path(__file__).resolve().parent.parent
