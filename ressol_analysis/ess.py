@@ -44,7 +44,11 @@ from .sources.reference import (
 from .sources.tables import require_columns
 
 PERIMETERS = ("loi", "statistique")
-NATURAL_PERSON = "1000"
+# Diffusion status of a unit or establishment whose data are public; anything else is not.
+PUBLIC = "O"
+# Catégories juridiques of natural persons: entrepreneurs individuels (1xxx) and groupements
+# of natural persons such as indivisions (21xx).
+NATURAL_PERSONS = ("1", "21")
 UNCLASSIFIED_SECTOR = UNKNOWN_SECTOR
 UNCLASSIFIED_LABEL = UNKNOWN_SECTOR_LABEL
 SECRET_MIN_COUNT = 3
@@ -663,12 +667,41 @@ def commune_table(classified: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFr
     return table[[*ordered, "secret_ess", "secret_total"]]
 
 
+def listable(establishments: pd.DataFrame) -> pd.Series:
+    """Allow-list of the establishments that may be named in a file (directory, working file).
+
+    Only what is known to be public is listed: anything else — a status ``N``, ``P``, a
+    lowercase ``p``, an empty or unknown value, a natural person — is left out.
+
+    Parameters
+    ----------
+    establishments : DataFrame
+        With ``statutDiffusionUniteLegale``, ``statutDiffusionEtablissement`` and
+        ``categorieJuridiqueUniteLegale``.
+
+    Returns
+    -------
+    Series of bool
+        True only when both diffusion statuses are exactly ``O`` and the unit is a legal
+        person: catégorie juridique of four digits, not ``1xxx`` (entrepreneurs individuels)
+        nor ``21xx`` (indivisions and other groupements of natural persons, often named
+        after a person).
+    """
+    category = establishments["categorieJuridiqueUniteLegale"].astype("string")
+    allowed = (
+        establishments["statutDiffusionUniteLegale"].astype("string").eq(PUBLIC)
+        & establishments["statutDiffusionEtablissement"].astype("string").eq(PUBLIC)
+        & category.str.fullmatch(r"\d{4}")
+        & ~category.str.startswith(NATURAL_PERSONS)
+    )
+    return allowed.fillna(False).astype(bool)
+
+
 def ess_directory(classified: pd.DataFrame, naf: pd.DataFrame) -> pd.DataFrame:
     """Directory of ESS employer establishments, for the consultant.
 
-    Units that are partially diffusible (``statutDiffusionEtablissement`` or
-    ``statutDiffusionUniteLegale`` equal to ``P``) and natural persons (catégorie juridique
-    ``1000``) are never listed; they stay counted in every indicator.
+    Only :func:`listable` establishments are listed (diffusion status exactly ``O`` for the
+    unit and the establishment, legal persons); the others stay counted in every indicator.
 
     Parameters
     ----------
@@ -685,12 +718,8 @@ def ess_directory(classified: pd.DataFrame, naf: pd.DataFrame) -> pd.DataFrame:
         name. ``attrs["non_listes"]`` counts the ESS employers left out.
     """
     ess = classified[classified["employeur"] & classified["ess"]]
-    hidden = (
-        ess["statutDiffusionEtablissement"].eq("P").fillna(False)
-        | ess["statutDiffusionUniteLegale"].eq("P").fillna(False)
-        | ess["categorieJuridiqueUniteLegale"].eq(NATURAL_PERSON).fillna(False)
-    )
-    listed = ess[~hidden]
+    allowed = listable(ess)
+    listed = ess[allowed]
     sectors = _sector_codes(listed, naf, "A21")
     labels = bands_table().set_index("tranche")["libelle"]
     enseigne = listed.get("denominationUsuelleEtablissement", pd.Series(pd.NA, index=listed.index))
@@ -714,7 +743,7 @@ def ess_directory(classified: pd.DataFrame, naf: pd.DataFrame) -> pd.DataFrame:
         }
     ).astype("string")
     directory = directory.sort_values(["CODGEO", "nom", "siret"]).reset_index(drop=True)
-    directory.attrs["non_listes"] = int(hidden.sum())
+    directory.attrs["non_listes"] = int((~allowed).sum())
     return directory
 
 
@@ -766,6 +795,7 @@ __all__ = [
     "ess_indicators",
     "family_shares",
     "indicator_units",
+    "listable",
     "primary_secret",
     "secondary_secret",
     "select_area",

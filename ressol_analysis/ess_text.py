@@ -510,7 +510,7 @@ def directory_note(directory: pd.DataFrame, territory: str, synthetic: bool) -> 
     ----------
     directory : DataFrame
         ``Diagnostic.ess_directory`` (its ``attrs["non_listes"]`` counts the ESS employers
-        counted but never listed: partial diffusion, natural persons).
+        counted but never listed: not public, natural persons).
     territory : str
         Territory id, quoted in the command line.
     synthetic : bool
@@ -536,7 +536,8 @@ def directory_note(directory: pd.DataFrame, territory: str, synthetic: bool) -> 
             f" {number(hidden)} employeur{'s' if hidden > 1 else ''} de l'ESS "
             f"{'sont comptés' if hidden > 1 else 'est compté'} dans les chiffres mais "
             f"{'ne sont' if hidden > 1 else 'n’est'} pas listé{'s' if hidden > 1 else ''} : "
-            "diffusion restreinte à leur demande ou personne physique."
+            "données non diffusées publiquement (statut de diffusion autre que « O ») ou "
+            "personne physique (entrepreneur individuel, indivision)."
         )
     if synthetic:
         text += (

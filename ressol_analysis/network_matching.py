@@ -8,8 +8,9 @@ Pure functions, DataFrame in, DataFrame out. The rules (``docs/reseau.md``):
    territory;
 3. a name alone is compared, after normalisation (:func:`normalise_name`), with the names of
    the unit (denomination, sigle) and of the establishment (usual name, signs) of every
-   diffusible establishment of a legal person (:func:`listable`) in the member's commune —
-   the whole territory when no commune is given — with RapidFuzz's ``token_sort_ratio``
+   diffusible establishment of a legal person (:func:`ressol_analysis.ess.listable`) in the
+   member's commune — the whole territory when no commune is given — with RapidFuzz's
+   ``token_sort_ratio``
    (0–100). The best unit is accepted when its score is at least :data:`MATCH_THRESHOLD`
    and no other unit comes within :data:`AMBIGUITY_MARGIN` points, or when its name is
    identical (100) and no other unit's is; scores from :data:`REVIEW_FLOOR` up, ambiguous
@@ -28,6 +29,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from .errors import RessolError
+from .ess import listable
 from .formatting import number
 
 MATCH_THRESHOLD = 90.0
@@ -94,33 +96,6 @@ def normalise_name(text: object) -> str:
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
     words = re.sub(r"[^0-9A-Z]+", " ", plain.replace("&", " ET ")).split()
     return " ".join(ABBREVIATIONS.get(w, w) for w in words)
-
-
-def listable(establishments: pd.DataFrame) -> pd.Series:
-    """Allow-list of the establishments that may be named in a file.
-
-    Parameters
-    ----------
-    establishments : DataFrame
-        With ``statutDiffusionUniteLegale``, ``statutDiffusionEtablissement`` and
-        ``categorieJuridiqueUniteLegale``.
-
-    Returns
-    -------
-    Series of bool
-        True only when both diffusion statuses are exactly ``O`` and the unit is a legal
-        person: catégorie juridique known, not ``1xxx`` (entrepreneurs individuels) nor
-        ``21xx`` (indivisions and other groupements of natural persons).
-    """
-    category = establishments["categorieJuridiqueUniteLegale"].astype("string")
-    allowed = (
-        establishments["statutDiffusionUniteLegale"].eq("O")
-        & establishments["statutDiffusionEtablissement"].eq("O")
-        & category.str.fullmatch(r"\d{4}")
-        & ~category.str.startswith("1")
-        & ~category.str.startswith("21")
-    )
-    return allowed.fillna(False).astype(bool)
 
 
 def resolve_communes(
@@ -377,7 +352,6 @@ __all__ = [
     "NOT_FOUND",
     "REVIEW",
     "REVIEW_FLOOR",
-    "listable",
     "match_members",
     "normalise_name",
     "resolve_communes",

@@ -1,7 +1,7 @@
 """Tables of the network's working file: who is not a member yet, what to check, what failed.
 
 Pure functions. The working file names establishments, so it is for the network only, never
-published with the board report; only :func:`ressol_analysis.network_matching.listable`
+published with the board report; only :func:`ressol_analysis.ess.listable`
 establishments are named (diffusion ``O`` at unit and establishment level, legal persons).
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import ess
-from .network_matching import FOUND, NOT_FOUND, REVIEW, listable
+from .network_matching import FOUND, NOT_FOUND, REVIEW
 
 
 def non_member_employers(
@@ -18,8 +18,8 @@ def non_member_employers(
 ) -> pd.DataFrame:
     """ESS employer establishments that are not members, largest first (working file).
 
-    Only :func:`listable` establishments are named (diffusion ``O`` at both levels, legal
-    persons); the others are counted in ``attrs["non_listes"]``.
+    Only :func:`ressol_analysis.ess.listable` establishments are named (diffusion ``O`` at
+    both levels, legal persons); the others are counted in ``attrs["non_listes"]``.
 
     Parameters
     ----------
@@ -39,7 +39,7 @@ def non_member_employers(
         (descending), then name and SIRET.
     """
     candidates = flagged[flagged["employeur"] & flagged["ess"] & ~flagged["adherent"]]
-    allowed = candidates[listable(candidates)]
+    allowed = candidates[ess.listable(candidates)]
     directory = ess.ess_directory(allowed, naf)
     jobs = allowed.set_index("siret")["effectif_central"]
     places = communes[["CODGEO", "LIBELLE", "EPCI", "EPCI_NOM"]].rename(
@@ -85,7 +85,8 @@ def review_list(
     DataFrame
         ``ligne``, ``nom``, ``commune_fichier``, ``score``, ``siret_candidat``,
         ``nom_candidat``, ``enseigne_candidat``, ``commune_candidat``, ``motif``; candidates
-        are always :func:`listable` establishments (name matching uses no other).
+        are always :func:`ressol_analysis.ess.listable` establishments (name matching uses
+        no other).
     """
     review = matches[matches["statut"] == REVIEW]
     found = establishments.set_index("siret")

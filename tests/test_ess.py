@@ -331,6 +331,45 @@ def test_directory_never_lists_partial_diffusion_nor_natural_persons(classified)
     assert row["tranche_libelle"] == "20 à 49 salariés"
 
 
+ALLOW_LIST_CASES = {
+    # siret: (diffusion of the unit, of the establishment, catégorie juridique, name)
+    "20000000100010": ("O", "O", "9220", "AMICALE DU BOCAGE"),  # the only one listed
+    "20000000200010": ("N", "O", "9220", "ASSOCIATION DU LAVOIR"),
+    "20000000300010": ("p", "O", "9220", "CLUB DES ANCIENS"),
+    "20000000400010": ("O", "O", "2110", "INDIVISION JEAN DUPONT"),
+    "20000000500010": ("O", "O", "1000", None),  # entrepreneur individuel
+    "20000000600010": ("O", "P", "9300", "FONDATION DE L'ACCUEIL"),
+    "20000000700010": ("O", None, "9220", "CERCLE SANS STATUT"),
+}
+
+
+def allow_list_cases(classified: pd.DataFrame) -> pd.DataFrame:
+    """Copies of one ESS employer (…100011), each with one status or catégorie changed."""
+    model = classified.set_index("siret").loc[["10000000100011"]]
+    rows = []
+    for number, (unit, establishment, category, name) in ALLOW_LIST_CASES.items():
+        rows.append(
+            model.assign(
+                siren=number[:9],
+                statutDiffusionUniteLegale=unit,
+                statutDiffusionEtablissement=establishment,
+                categorieJuridiqueUniteLegale=category,
+                denominationUniteLegale=name,
+            ).set_axis([number])
+        )
+    return pd.concat(rows).rename_axis("siret").reset_index()
+
+
+def test_directory_lists_only_the_allow_list(classified):
+    cases = allow_list_cases(classified)
+    assert cases["employeur"].all() and cases["ess"].all()
+    assert ess.listable(cases).tolist() == [True, False, False, False, False, False, False]
+    directory = ess.ess_directory(cases, NAF)
+    assert directory["siret"].tolist() == ["20000000100010"]
+    assert directory["nom"].tolist() == ["AMICALE DU BOCAGE"]
+    assert directory.attrs["non_listes"] == 6
+
+
 def test_primary_secret_by_hand():
     count = pd.Series([0, 1, 2, 3, 3, 4])
     value = pd.Series([0.0, 10.0, 5.0, 100.0, 100.0, 40.0])

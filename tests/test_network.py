@@ -40,7 +40,6 @@ from ressol_analysis.network_matching import (
     FOUND,
     NOT_FOUND,
     REVIEW,
-    listable,
     match_members,
     normalise_name,
     resolve_communes,
@@ -338,7 +337,7 @@ def test_both_sides_of_each_threshold(query, names, status, score):
 
 def test_listable_is_an_allow_list(territory):
     by_siret = territory.set_index("siret")
-    allowed = listable(territory).set_axis(territory["siret"])
+    allowed = ess.listable(territory).set_axis(territory["siret"])
     assert allowed[SIRETS["E16"]] and allowed[SIRETS["E3"]] and allowed[LA_POSTE_SIRET]
     for ident in ("E7", "E8", "E9", "E10", "E11", "E12"):  # 1000, 2110, P, N, p, étab P
         assert not allowed[SIRETS[ident]], ident
