@@ -697,6 +697,30 @@ def listable(establishments: pd.DataFrame) -> pd.Series:
     return allowed.fillna(False).astype(bool)
 
 
+def display_names(establishments: pd.DataFrame) -> pd.DataFrame:
+    """The name and the sign under which an establishment is known, as files show them.
+
+    Parameters
+    ----------
+    establishments : DataFrame
+        SIRENE establishments with ``denominationUniteLegale`` and, when the stock has them,
+        ``sigleUniteLegale``, ``denominationUsuelleEtablissement``, ``enseigne1Etablissement``.
+
+    Returns
+    -------
+    DataFrame
+        Same index: ``nom`` (the unit's denomination, else its sigle, else « (sans
+        dénomination) ») and ``enseigne`` (the establishment's usual name, else its first
+        sign; missing when it has neither).
+    """
+    missing = pd.Series(pd.NA, index=establishments.index, dtype="string")
+    name = establishments["denominationUniteLegale"].astype("string")
+    name = name.fillna(establishments.get("sigleUniteLegale", missing).astype("string"))
+    usual = establishments.get("denominationUsuelleEtablissement", missing).astype("string")
+    sign = establishments.get("enseigne1Etablissement", missing).astype("string")
+    return pd.DataFrame({"nom": name.fillna("(sans dénomination)"), "enseigne": usual.fillna(sign)})
+
+
 def ess_directory(classified: pd.DataFrame, naf: pd.DataFrame) -> pd.DataFrame:
     """Directory of ESS employer establishments, for the consultant.
 
@@ -722,17 +746,12 @@ def ess_directory(classified: pd.DataFrame, naf: pd.DataFrame) -> pd.DataFrame:
     listed = ess[allowed]
     sectors = _sector_codes(listed, naf, "A21")
     labels = bands_table().set_index("tranche")["libelle"]
-    enseigne = listed.get("denominationUsuelleEtablissement", pd.Series(pd.NA, index=listed.index))
-    if "enseigne1Etablissement" in listed:
-        enseigne = enseigne.fillna(listed["enseigne1Etablissement"])
-    name = listed["denominationUniteLegale"]
-    if "sigleUniteLegale" in listed:
-        name = name.fillna(listed["sigleUniteLegale"])
+    names = display_names(listed)
     directory = pd.DataFrame(
         {
             "siret": listed["siret"],
-            "nom": name.fillna("(sans dénomination)"),
-            "enseigne": enseigne,
+            "nom": names["nom"],
+            "enseigne": names["enseigne"],
             "CODGEO": listed["CODGEO"],
             "activite": listed["activitePrincipaleEtablissement"],
             "A21": sectors["A21"],
@@ -789,6 +808,7 @@ __all__ = [
     "employer_status",
     "input_anomalies",
     "commune_table",
+    "display_names",
     "ess_by_band",
     "ess_by_sector",
     "ess_directory",

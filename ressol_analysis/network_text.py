@@ -59,13 +59,6 @@ def non_member_employers(
     return table
 
 
-def _display_name(establishments: pd.DataFrame) -> pd.Series:
-    name = establishments["denominationUniteLegale"]
-    if "sigleUniteLegale" in establishments:
-        name = name.fillna(establishments["sigleUniteLegale"])
-    return name.fillna("(sans dénomination)")
-
-
 def review_list(
     matches: pd.DataFrame, establishments: pd.DataFrame, communes: pd.DataFrame
 ) -> pd.DataFrame:
@@ -90,9 +83,7 @@ def review_list(
     """
     review = matches[matches["statut"] == REVIEW]
     found = establishments.set_index("siret")
-    enseigne = found.get("enseigne1Etablissement", pd.Series(pd.NA, index=found.index))
-    if "denominationUsuelleEtablissement" in found:
-        enseigne = found["denominationUsuelleEtablissement"].fillna(enseigne)
+    shown = ess.display_names(found)
     names = communes.set_index("CODGEO")["LIBELLE"]
     table = pd.DataFrame(
         {
@@ -101,8 +92,8 @@ def review_list(
             "commune_fichier": review["commune_fichier"],
             "score": review["score"],
             "siret_candidat": review["siret"],
-            "nom_candidat": review["siret"].map(_display_name(found)),
-            "enseigne_candidat": review["siret"].map(enseigne),
+            "nom_candidat": review["siret"].map(shown["nom"]),
+            "enseigne_candidat": review["siret"].map(shown["enseigne"]),
             "commune_candidat": review["siret"].map(found["CODGEO"]).map(names),
             "motif": review["motif"],
         }
