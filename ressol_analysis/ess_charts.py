@@ -16,7 +16,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from . import formatting
@@ -26,7 +25,14 @@ from .errors import RessolError
 from .ess import SECRET_MIN_COUNT
 from .ess_points import GRID_METRES
 from .labels import FAMILY_LABELS, sentence_case
-from .maps import draw_borders, fill_classes, finish_map, map_figure
+from .maps import (
+    circle_legend_values,
+    draw_borders,
+    fill_classes,
+    finish_map,
+    map_figure,
+    proportional_circles,
+)
 from .sources.reference import FAMILIES
 
 FAMILY_COLOURS = dict(zip(FAMILIES, PALETTE, strict=False))
@@ -35,8 +41,7 @@ ALL_COLOUR = "#c9d3da"
 SECRET_COLOUR = "#d9d9d9"
 EMPTY_COLOUR = "#ffffff"
 CIRCLE_COLOUR = "#e07b39"
-# Area of the largest circle, in points²; other circles are proportional to their value.
-CIRCLE_MAX_AREA = 1400.0
+CIRCLE_MAX_AREA = 1400.0  # points², the largest circle of the ESS map
 
 
 def _wrap(label: str, width: int) -> str:
@@ -322,32 +327,6 @@ def anchor_bars(anchor: pd.DataFrame, source: str, synthetic: bool = False) -> F
     return fig
 
 
-def _nice(value: float) -> float:
-    """Round a legend value down to 1, 2 or 5 times a power of ten."""
-    if value <= 0:
-        return 0.0
-    power = 10 ** np.floor(np.log10(value))
-    return float(max(m for m in (1, 2, 5, 10) if m * power <= value) * power)
-
-
-def circle_legend_values(maximum: float) -> list[float]:
-    """Three round values for the legend of proportional circles, the largest ≤ ``maximum``.
-
-    Parameters
-    ----------
-    maximum : float
-        Largest value drawn.
-
-    Returns
-    -------
-    list of float
-        Distinct increasing values (``[100, 500, 2000]`` for 2 345); empty for 0.
-    """
-    top = _nice(maximum)
-    values = sorted({_nice(top / 10), _nice(top / 3), top} - {0.0})
-    return values
-
-
 def ess_map(
     shapes: gpd.GeoDataFrame,
     communes: pd.DataFrame,
@@ -439,36 +418,9 @@ def ess_map(
         xs = frame.loc[drawn, "CODGEO"].map(centres.x).to_numpy()
         ys = frame.loc[drawn, "CODGEO"].map(centres.y).to_numpy()
         values = jobs[drawn].astype(float).reset_index(drop=True)
-    values = values.where(values > 0)
-    maximum = float(values.max()) if values.notna().any() else 0.0
-    circle_handles = []
-    if maximum > 0:
-        sizes = (CIRCLE_MAX_AREA * values / maximum).fillna(0.0)
-        order = np.argsort(-sizes.to_numpy())  # small circles drawn over large ones
-        ax.scatter(
-            xs[order],
-            ys[order],
-            s=sizes.to_numpy()[order],
-            color=CIRCLE_COLOUR,
-            alpha=0.75,
-            edgecolor="#7a3a10",
-            linewidth=0.6,
-            zorder=3,
-        )
-        circle_handles = [
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="",
-                markersize=np.sqrt(CIRCLE_MAX_AREA * v / maximum),
-                markerfacecolor=CIRCLE_COLOUR,
-                markeredgecolor="#7a3a10",
-                alpha=0.75,
-                label=f"{formatting.number(v)} emplois",
-            )
-            for v in circle_legend_values(maximum)
-        ]
+    circle_handles = proportional_circles(
+        ax, xs, ys, values, CIRCLE_COLOUR, "#7a3a10", "emplois", max_area=CIRCLE_MAX_AREA
+    )
     ax.set_axis_off()
     placed = points is not None and not points.empty
     ax.set_title(

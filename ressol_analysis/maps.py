@@ -3,7 +3,7 @@
 Every map is drawn in Lambert-93 on a figure from :func:`map_figure`, fills its ratios in
 Fisher-Jenks classes with :func:`fill_classes`, draws the EPCI borders and the territory's
 outline with :func:`draw_borders`, and ends with :func:`finish_map` (layout and source line).
-Counts are drawn as proportional symbols by the chapters' chart modules.
+Counts are drawn as proportional circles with :func:`proportional_circles`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from . import formatting  # noqa: E402
@@ -85,6 +86,99 @@ def draw_borders(ax, frame: gpd.GeoDataFrame, groups: pd.Series | None = None) -
         frame.dissolve("groupe").boundary.plot(ax=ax, color="#333333", linewidth=0.9)
     frame.dissolve().boundary.plot(ax=ax, color="black", linewidth=1.6)
     ax.set_axis_off()
+
+
+def _nice(value: float) -> float:
+    """Round a legend value down to 1, 2 or 5 times a power of ten."""
+    if value <= 0:
+        return 0.0
+    power = 10 ** np.floor(np.log10(value))
+    return float(max(m for m in (1, 2, 5, 10) if m * power <= value) * power)
+
+
+def circle_legend_values(maximum: float) -> list[float]:
+    """Three round values for the legend of proportional circles, the largest ≤ ``maximum``.
+
+    Parameters
+    ----------
+    maximum : float
+        Largest value drawn.
+
+    Returns
+    -------
+    list of float
+        Distinct increasing values (``[100, 500, 2000]`` for 2 345); empty for 0.
+    """
+    top = _nice(maximum)
+    values = sorted({_nice(top / 10), _nice(top / 3), top} - {0.0})
+    return values
+
+
+def proportional_circles(
+    ax,
+    x: np.ndarray,
+    y: np.ndarray,
+    values: pd.Series,
+    colour: str,
+    edge: str,
+    unit: str,
+    *,
+    max_area: float = 1400.0,
+) -> list[Line2D]:
+    """Draw counts as circles whose area is proportional to them; return the legend entries.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Axes of the map.
+    x, y : array
+        Position of each circle, in the map's projection.
+    values : Series
+        Count at each position (same order); a missing (secret) or zero value draws no circle.
+    colour, edge : str
+        Fill and outline colours of the circles.
+    unit : str
+        Unit written in the legend (``emplois``).
+    max_area : float
+        Area of the largest circle, in points².
+
+    Returns
+    -------
+    list of Line2D
+        Legend entries for :func:`circle_legend_values` of the largest value; empty when no
+        circle is drawn.
+    """
+    values = pd.Series(values, dtype=float).reset_index(drop=True)
+    values = values.where(values > 0)
+    maximum = float(values.max()) if values.notna().any() else 0.0
+    if maximum <= 0:
+        return []
+    sizes = (max_area * values / maximum).fillna(0.0)
+    order = np.argsort(-sizes.to_numpy())  # small circles drawn over large ones
+    ax.scatter(
+        np.asarray(x)[order],
+        np.asarray(y)[order],
+        s=sizes.to_numpy()[order],
+        color=colour,
+        alpha=0.75,
+        edgecolor=edge,
+        linewidth=0.6,
+        zorder=3,
+    )
+    return [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=np.sqrt(max_area * v / maximum),
+            markerfacecolor=colour,
+            markeredgecolor=edge,
+            alpha=0.75,
+            label=f"{formatting.number(v)} {unit}",
+        )
+        for v in circle_legend_values(maximum)
+    ]
 
 
 def map_figure(
