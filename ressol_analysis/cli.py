@@ -29,6 +29,13 @@ def _report(args: argparse.Namespace, paths: ProjectPaths) -> int:
     if args.each_epci:
         from .multi import report_each_epci
 
+        if args.adherents:
+            raise RessolError(
+                "--adherents ne va pas avec --each-epci : le fichier des adhérents décrit un "
+                "territoire. Produisez le rapport de ce territoire (--territory ID --adherents "
+                "FICHIER)."
+            )
+
         print(f"Un rapport par intercommunalité de « {args.each_epci} » :")
         index = report_each_epci(
             paths,
@@ -48,6 +55,7 @@ def _report(args: argparse.Namespace, paths: ProjectPaths) -> int:
         Path(args.output) if args.output else None,
         sirene=args.sirene,
         pdf=not args.sans_pdf,
+        members=args.adherents,
     )
     print(f"Rapport écrit dans {folder} ({time.monotonic() - started:.0f} s).")
     print(f"  Page d'accueil : {folder / 'index.html'}")
@@ -59,6 +67,12 @@ def _indicators(args: argparse.Namespace, paths: ProjectPaths) -> int:
 
     if args.all_epci or args.all_departements:
         from .national import national_indicators_cli
+
+        if args.adherents:
+            raise RessolError(
+                "--adherents ne va pas avec --all-epci ou --all-departements : le fichier des "
+                "adhérents décrit un territoire. Indiquez-le avec --territory ID."
+            )
 
         table = national_indicators_cli(
             paths, args.sirene, "epci" if args.all_epci else "departements"
@@ -72,7 +86,9 @@ def _indicators(args: argparse.Namespace, paths: ProjectPaths) -> int:
                 "Indiquez le territoire (--territory centre-manche), ou --all-epci / "
                 "--all-departements avec --sirene DOSSIER pour toute la France."
             )
-        diag = load(args.territory, str(paths.root), args.sirene, args.perimeter)
+        diag = load(
+            args.territory, str(paths.root), args.sirene, args.perimeter, members=args.adherents
+        )
         table, notes = diag.indicators, diag.sirene_notes
     write_csv(table, Path(args.output))
     for note in notes:
@@ -314,6 +330,11 @@ def _parser() -> argparse.ArgumentParser:
         help="fichiers Sirene officiels (défaut : données de démonstration)",
     )
     report.add_argument("--output", "--sortie", help="dossier des rapports (défaut : reports/)")
+    report.add_argument(
+        "--adherents",
+        metavar="FICHIER",
+        help="fichier des adhérents du réseau, CSV ou XLSX (défaut : clé adherents du territoire)",
+    )
     report.add_argument("--sans-pdf", action="store_true", help="ne pas produire le PDF")
     report.add_argument(
         "--processus",
@@ -347,6 +368,11 @@ def _parser() -> argparse.ArgumentParser:
         choices=["loi", "statistique"],
         default="loi",
         help="périmètre de l'ESS : loi de 2014 (défaut) ou statistique Insee",
+    )
+    indicators.add_argument(
+        "--adherents",
+        metavar="FICHIER",
+        help="fichier des adhérents du réseau, CSV ou XLSX : ajoute les indicateurs du réseau",
     )
     indicators.add_argument("--output", "--sortie", required=True, help="fichier CSV à écrire")
 

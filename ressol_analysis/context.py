@@ -2,7 +2,8 @@
 
 Notebooks start with ``diag = context.load(territoire, racine, sirene)``: the processed data
 (built if needed), the territory, its areas, the SIRENE establishments of the areas (real stock
-files or the synthetic demonstration extract) and every indicator in the tidy contract.
+files or the synthetic demonstration extract) and every indicator in the tidy contract — with
+the network's indicators when a members file is given (``adherents``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import demography, economy, ess, ess_perimeter, sectors
+from . import demography, economy, ess, ess_perimeter, network, sectors
 from .build import ProcessedData, load_geometry, load_processed
 from .contract import TIDY_COLUMNS, conform, geography_note, mark_synthetic
 from .demo_stock import BAND_YEAR
@@ -22,6 +23,7 @@ from .errors import RessolError
 from .ess_points import lambert_coordinates, point_groups
 from .geography import last_update_passage, move_codes
 from .labels import SYNTHETIC_MARK
+from .network_matching import match_members
 from .paths import ProjectPaths, project_paths
 from .plan import Plan, build_plan
 from .plan_sheets import load_framework
@@ -29,6 +31,7 @@ from .scenarios_sheets import ScenarioFolder, read_folder
 from .sirene_text import input_notes, input_warnings
 from .sources import cog, naf, reference
 from .sources.manifest import raw_file
+from .sources.members import read_members
 from .sources.sirene import read_itdd_ess, read_official_ess_jobs, read_sirene
 from .sources.urssaf import read_urssaf_commune_ape
 from .territory import Territory, load_territory, resolve
@@ -59,6 +62,7 @@ class Diagnostic:
     sirene_dir: Path
     synthetic: bool
     perimeter: str = "loi"
+    members_file: Path | None = None
     # Set when the establishments are read: the employer rule and the run's notes on the input.
     _rule: ess.EmployerRule | None = field(default=None, init=False, repr=False)
     _notes: list[str] = field(default_factory=list, init=False, repr=False)
@@ -193,6 +197,7 @@ class Diagnostic:
             self._ess_indicators(),
             *self._sector_indicators(),
             *self._urssaf_indicators(),
+            *self._network_indicators(),
         ]
         table = pd.concat([f[TIDY_COLUMNS] for f in frames], ignore_index=True)
         geo = self.geography_note
@@ -296,6 +301,70 @@ class Diagnostic:
             f"commune et APE ({self.territory.urssaf.name})"
         )
         return [economy.urssaf_indicators(self.urssaf_by_year, source)]
+
+    @property
+    def territory_communes(self) -> pd.DataFrame:
+        """``CODGEO``, ``LIBELLE``, ``EPCI``, ``EPCI_NOM`` of the territory's communes."""
+        columns = ["CODGEO", "LIBELLE", "EPCI", "EPCI_NOM"]
+        return self.in_territory(self.data.communes)[columns].reset_index(drop=True)
+
+    @cached_property
+    def member_matches(self) -> pd.DataFrame:
+        """Each member of the members file matched to the territory's establishments.
+
+        Output of :func:`ressol_analysis.network_matching.match_members` (members found, to
+        check, not found). Raises a French error when no members file is given.
+        """
+        if self.members_file is None:
+            raise RessolError(
+                "Aucun fichier des adhérents n'est indiqué : donnez-le avec --adherents FICHIER "
+                f"(CSV ou XLSX), ou sous la clé « adherents: » du fichier {self.territory.source} "
+                "(format : docs/reseau.md)."
+            )
+        return match_members(
+            read_members(self.members_file),
+            ess.select_area(self.establishments, self.membership, self.territory.id),
+            self.territory_communes,
+            self.sirene_passage,
+            self.territory.name,
+        )
+
+    @cached_property
+    def network_establishments(self) -> pd.DataFrame:
+        """The territory's classified establishments with ``adherent`` (member found) flags."""
+        mine = ess.select_area(self.establishments, self.membership, self.territory.id)
+        return network.flag_members(mine, self.member_matches)
+
+    @property
+    def network_source(self) -> str:
+        """Source line of the network's figures: the members file matched to SIRENE."""
+        return (
+            f"Fichier des adhérents {self.members_file.name} rapproché de : "
+            f"{self.sirene_source} — {self.geography_note}"
+        )
+
+    @property
+    def network_vintage(self) -> str:
+        """Vintage of the network's figures: the SIRENE stock and the members file."""
+        return f"{self.sirene_vintage} ; adhérents : {self.members_file.name}"
+
+    @cached_property
+    def network_indicators(self) -> pd.DataFrame:
+        """The network's indicators (tidy), for every area: empty outside the territory's."""
+        return network.network_indicators(
+            self.network_establishments, self.membership, self.network_source, self.network_vintage
+        )
+
+    def _network_indicators(self) -> list[pd.DataFrame]:
+        return [] if self.members_file is None else [self.network_indicators]
+
+    @cached_property
+    def network_communes(self) -> pd.DataFrame:
+        """Coverage of the ESS by the network by commune, with the ESS map's secrecy."""
+        groups = self.territory_communes[["CODGEO", "LIBELLE", "EPCI"]]
+        return network.coverage_by_commune(
+            self.network_establishments, groups.rename(columns={"EPCI": "groupe"})
+        )
 
     @property
     def reference_area(self) -> str:
@@ -600,6 +669,7 @@ def load(
     root: str | None = None,
     sirene: str | None = None,
     perimeter: str = "loi",
+    members: str | Path | None = None,
 ) -> Diagnostic:
     """Load the diagnostic of a territory.
 
@@ -614,6 +684,9 @@ def load(
         then to the synthetic demonstration extract built in ``data/processed``.
     perimeter : {"loi", "statistique"}
         ESS perimeter: the legal one (ESS flag of the 2014 law) or INSEE's statistical one.
+    members : path, optional
+        Members file of the network (CSV or XLSX, ``docs/reseau.md``). Defaults to the
+        territory's ``adherents`` key; with neither, the indicators have no network keys.
 
     Returns
     -------
@@ -633,4 +706,11 @@ def load(
             f"Le dossier Sirene {folder} n'existe pas. Indiquez le dossier qui contient les "
             "fichiers StockEtablissement et StockUniteLegale (Parquet, CSV ou zip officiels)."
         )
-    return Diagnostic(paths, data, spec, membership, folder, synthetic, perimeter)
+    members_file = Path(members).resolve() if members else spec.members
+    if members_file is not None and not members_file.is_file():
+        raise RessolError(
+            f"Fichier des adhérents introuvable : {members_file}. Indiquez le chemin d'un "
+            "fichier CSV ou XLSX (--adherents, ou clé « adherents: » du fichier "
+            f"{spec.source}) ; modèle : adherents/exemple_adherents.csv (docs/reseau.md)."
+        )
+    return Diagnostic(paths, data, spec, membership, folder, synthetic, perimeter, members_file)

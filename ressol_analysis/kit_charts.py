@@ -10,10 +10,7 @@ their background (WCAG AA).
 
 from __future__ import annotations
 
-import os
-import tempfile
 import textwrap
-from pathlib import Path
 
 import geopandas as gpd
 import matplotlib
@@ -270,46 +267,4 @@ def kit_card(
     return fig
 
 
-def save_kit(page: Figure, card: Figure, folder: Path, stem: str) -> dict[str, Path]:
-    """Write the page (PDF and PNG) and the card (PNG); nothing is replaced unless all succeed.
-
-    Parameters
-    ----------
-    page, card : Figure
-        Outputs of :func:`kit_page` and :func:`kit_card`.
-    folder : Path
-        Destination folder (created if needed).
-    stem : str
-        Start of the file names (``kit_centre-manche``).
-
-    Returns
-    -------
-    dict of str to Path
-        ``page_pdf``, ``page_png`` (A4 at :data:`PAGE_DPI`), ``carte_png`` (1080 × 1080).
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    targets = {
-        "page_pdf": (page, folder / f"{stem}_page_a4.pdf", {}),
-        "page_png": (page, folder / f"{stem}_page_a4.png", {"dpi": PAGE_DPI}),
-        "carte_png": (card, folder / f"{stem}_carte_1080.png", {"dpi": CARD_DPI}),
-    }
-    written: list[tuple[str, Path]] = []
-    try:
-        for figure, path, options in targets.values():
-            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-            os.close(handle)
-            written.append((temporary, path))
-            # TrueType fonts embedded whole: selectable text, as printers expect.
-            with plt.rc_context({"pdf.fonttype": 42}):
-                figure.savefig(temporary, format=path.suffix[1:], facecolor="white", **options)
-    except BaseException:
-        for temporary, _ in written:
-            Path(temporary).unlink(missing_ok=True)
-        raise
-    for temporary, path in written:
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    return {key: path for key, (_, path, _) in targets.items()}
-
-
-__all__ = ["CARD_DPI", "CARD_PIXELS", "PAGE_DPI", "kit_card", "kit_page", "save_kit"]
+__all__ = ["CARD_DPI", "CARD_PIXELS", "PAGE_DPI", "kit_card", "kit_page"]

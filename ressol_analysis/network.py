@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import ess
-from .contract import TIDY_COLUMNS
+from .contract import tidy
 from .network_matching import FOUND
 
 COMPUTED_LEVELS = ("territoire", "epci")
@@ -169,22 +169,13 @@ def network_indicators(
         area has none.
     """
     units = indicator_units()
-    wide = _area_table(flagged, membership)
-    areas = membership[["territoire_code", "territoire"]].drop_duplicates("territoire_code")
-    if "ordre" in membership.columns:
-        order = membership.drop_duplicates("territoire_code").set_index("territoire_code")["ordre"]
-        areas = areas.assign(_o=areas["territoire_code"].map(order)).sort_values("_o")
-    long = areas[["territoire_code", "territoire"]].merge(
-        pd.DataFrame({"indicateur": list(units)}), how="cross"
-    )
-    values = wide[list(units)].stack().rename("valeur").reset_index()
-    values.columns = ["territoire_code", "indicateur", "valeur"]
-    long = long.merge(values, on=["territoire_code", "indicateur"], how="left")
-    long["valeur"] = long["valeur"].astype(float).round(6)
-    long["unite"] = long["indicateur"].map(units)
-    long["source"] = source
-    long["millesime"] = millesime
-    return long[TIDY_COLUMNS].reset_index(drop=True)
+    areas = membership.drop_duplicates("territoire_code")
+    if "ordre" in areas.columns:
+        areas = areas.sort_values("ordre", kind="stable")
+    wide = _area_table(flagged, membership).reindex(areas["territoire_code"])[list(units)]
+    wide = wide.astype(float).rename_axis("territoire_code").reset_index()
+    names = dict(zip(areas["territoire_code"], areas["territoire"], strict=True))
+    return tidy(wide, names, units, source, millesime)
 
 
 def coverage_by_area(flagged: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:

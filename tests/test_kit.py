@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from shapely.geometry import box
 
-from ressol_analysis import kit, kit_charts
+from ressol_analysis import kit, kit_charts, network_run
 from ressol_analysis.contract import TIDY_COLUMNS
 from ressol_analysis.errors import RessolError
 from ressol_analysis.labels import SYNTHETIC_MARK
@@ -166,7 +166,7 @@ def test_kit_files(tmp_path, synthetic):
         card_figures, title="Territoire test", network="Réseau test",
         source=kit.sources_text(card_figures), synthetic=bool(card_figures["synthetique"].any()),
     )  # fmt: skip
-    files = kit_charts.save_kit(page, card, tmp_path / "kit", "kit_terr")
+    files = network_run.save_kit(page, card, tmp_path / "kit", "kit_terr")
     assert sorted(p.name for p in (tmp_path / "kit").iterdir()) == [
         "kit_terr_carte_1080.png", "kit_terr_page_a4.pdf", "kit_terr_page_a4.png",
     ]  # fmt: skip
@@ -202,6 +202,6 @@ def test_save_kit_leaves_previous_files_when_a_figure_fails(tmp_path):
             raise OSError("disque plein")
 
     with pytest.raises(OSError, match="disque plein"):
-        kit_charts.save_kit(card, Broken(), folder, "kit_terr")
+        network_run.save_kit(card, Broken(), folder, "kit_terr")
     assert (folder / "kit_terr_carte_1080.png").read_bytes() == b"ancien"
     assert sorted(p.name for p in folder.iterdir()) == ["kit_terr_carte_1080.png"]
