@@ -2,7 +2,7 @@
 
 I/O at the edge: these functions load a territory (:func:`ressol_analysis.context.load`, whose
 :class:`~ressol_analysis.context.Diagnostic` matches the members file), call the pure functions
-of :mod:`ressol_analysis.network`, :mod:`ressol_analysis.network_text` and
+of :mod:`ressol_analysis.network`, :mod:`ressol_analysis.network_lists` and
 :mod:`ressol_analysis.kit`, and write files. The working folder names establishments: it goes
 to ``travail/`` (never into ``reports/``, the board's folder) and replaces the previous one only
 once complete. When the SIRENE figures are the synthetic demonstration extract, every file says
@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import kit, kit_charts, network, network_text
+from . import kit, kit_charts, network, network_lists
 from .build import load_geometry
 from .compare import read_indicators
 from .context import Diagnostic, load
@@ -182,17 +182,17 @@ def run_network(
         "review": int(statuses.get(REVIEW, 0)),
         "not_found": int(statuses.get(NOT_FOUND, 0)),
     }
-    non_members = network_text.non_member_employers(flagged, diag.naf, communes)
+    non_members = network_lists.non_member_employers(flagged, diag.naf, communes)
     non_members["famille"] = non_members["famille"].map(FAMILY_LABELS)
     families = network.coverage_by_family(flagged)
     families["famille"] = families["famille"].map({**FAMILY_LABELS, "ensemble": "Ensemble"})
     tables = {
         "non_adherents": ("Non adhérents", non_members),
-        "a_verifier": ("À vérifier", network_text.review_list(matches, flagged, communes)),
-        "non_retrouves": ("Non retrouvés", network_text.unmatched_list(matches)),
+        "a_verifier": ("À vérifier", network_lists.review_list(matches, flagged, communes)),
+        "non_retrouves": ("Non retrouvés", network_lists.unmatched_list(matches)),
         "adherents_retrouves": (
             "Adhérents retrouvés",
-            network_text.members_found(matches, flagged),
+            network_lists.members_found(matches, flagged),
         ),
         "couverture_epci": ("Couverture EPCI", network.coverage_by_area(flagged, diag.membership)),
         "couverture_familles": ("Couverture familles", families),

@@ -40,6 +40,7 @@ CHAPTERS = (
     ("01_demographie", "Démographie"),
     ("02_economie", "Économie"),
     ("03_ess", "Économie sociale et solidaire"),
+    ("04_reseau", "Le réseau RESSOL"),
     (SCENARIOS_CHAPTER, "Scénarios"),
     ("06_plan_actions", "Plan d'actions"),
 )
