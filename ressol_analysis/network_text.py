@@ -159,6 +159,12 @@ def _employers_sentence(found: int, with_employer: int) -> str:
     return sentence
 
 
+def _listing(items) -> str:
+    """``A``, ``A et B``, ``A, B et C``."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} et {items[-1]}"
+
+
 def members_summary(matches: pd.DataFrame, flagged: pd.DataFrame, file_name: str) -> list[str]:
     """What became of the members file: found (and how), to check, not found.
 
@@ -328,10 +334,11 @@ def coverage_findings(coverage: pd.DataFrame, territory: str) -> list[str]:
             epcis["ess_etablissements_employeurs"]
             - epcis["reseau_ess_etablissements_employeurs_adherents"]
         )
-        most = others.idxmax()
+        most = _listing(epcis.loc[others == others.max(), "territoire"])
         findings.append(
-            f"C'est dans {epcis.at[most, 'territoire']} que les employeurs de l'ESS non "
-            f"adhérents sont les plus nombreux : {number(others[most])}."
+            f"C'est dans {most} que les employeurs de l'ESS non adhérents sont les plus "
+            f"nombreux : {number(others.max())}"
+            + (" chacune." if (others == others.max()).sum() > 1 else ".")
         )
     return findings
 
@@ -343,25 +350,28 @@ def _group_findings(table: pd.DataFrame, label: str, best_words: str) -> list[st
     sizeable = groups[groups["ess_etablissements_employeurs"] >= MIN_GROUP]
     covered = sizeable[sizeable["reseau_ess_etablissements_employeurs_adherents"] > 0]
     if not covered.empty:
-        best = covered.sort_values(
-            "part_reseau_ess_etablissements_employeurs", ascending=False, kind="stable"
-        ).iloc[0]
-        members = best["reseau_ess_etablissements_employeurs_adherents"]
+        shares = covered["part_reseau_ess_etablissements_employeurs"]
+        best = covered[shares == shares.max()]
         findings.append(
-            f"{best_words} : {best[label]}, avec "
-            f"{_plural(members, 'employeur adhérent', 'employeurs adhérents')} sur "
-            f"{number(best['ess_etablissements_employeurs'])} "
-            f"({percent(best['part_reseau_ess_etablissements_employeurs'])})."
+            f"{best_words} : "
+            + _listing(
+                f"{row[label]}, avec "
+                f"{_plural(row['reseau_ess_etablissements_employeurs_adherents'], 'employeur adhérent', 'employeurs adhérents')} "  # noqa: E501
+                f"sur {number(row['ess_etablissements_employeurs'])}"
+                for _, row in best.iterrows()
+            )
+            + f" ({percent(shares.max())})."
         )
     others = (
         groups["ess_etablissements_employeurs"]
         - groups["reseau_ess_etablissements_employeurs_adherents"]
     )
     if not others.empty and others.max() > 0:
-        pool = groups.loc[others.idxmax()]
+        pool = _listing(groups.loc[others == others.max(), label])
         findings.append(
-            f"La plus grande réserve d'adhérents possibles : {pool[label]}, dont "
-            f"{number(others.max())} employeurs de l'ESS ne sont pas adhérents."
+            f"La plus grande réserve d'adhérents possibles : {pool}, avec "
+            f"{number(others.max())} employeurs de l'ESS qui ne sont pas adhérents"
+            + (" (à égalité)." if (others == others.max()).sum() > 1 else ".")
         )
     empty = groups[groups["reseau_ess_etablissements_employeurs_adherents"] == 0]
     if not empty.empty:
@@ -554,9 +564,14 @@ def commune_findings(communes: pd.DataFrame) -> list[str]:
     """
     with_ess = communes[communes["ess_etablissements_employeurs"] > 0]
     with_members = with_ess[with_ess["reseau_ess_etablissements_employeurs_adherents"] > 0]
+    where = (
+        f"dans chacune des {_plural(len(with_ess), 'commune')}"
+        if len(with_members) == len(with_ess)
+        else f"dans {number(len(with_members))} des {_plural(len(with_ess), 'commune')}"
+    )
     findings = [
-        f"Les adhérents employeurs de l'ESS sont présents dans {number(len(with_members))} des "
-        f"{_plural(len(with_ess), 'commune')} qui comptent au moins un employeur de l'ESS."
+        f"Les adhérents employeurs de l'ESS sont présents {where} qui comptent au moins un "
+        "employeur de l'ESS."
     ]
     others = (
         with_ess["ess_etablissements_employeurs"]

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ressol_analysis import ess, network, network_text
+from ressol_analysis import ess, network, network_lists
 from ressol_analysis.errors import RessolError
 from ressol_analysis.network_matching import (
     FOUND,
@@ -483,7 +483,7 @@ def test_non_members_list_names_only_listable_legal_persons_largest_first(flagge
         {"sous_classe": ["88.10A"], "A21": ["Q"], "libelle_A21": ["Santé humaine"]},
         dtype="string",
     )
-    listed = network_text.non_member_employers(flagged, naf, COMMUNES)
+    listed = network_lists.non_member_employers(flagged, naf, COMMUNES)
     assert listed["siret"].tolist() == [SIRETS["E16"], SIRETS["E3"]]  # 34.5 then 4.0
     assert listed["effectif_salarie_estime"].tolist() == [34.5, 4.0]
     assert listed.loc[0, "commune"] == "Coutances" and listed.loc[0, "EPCI_NOM"] == "EPCI B"
@@ -492,17 +492,17 @@ def test_non_members_list_names_only_listable_legal_persons_largest_first(flagge
 
 
 def test_working_lists(matches, flagged, territory):
-    review = network_text.review_list(matches, territory, COMMUNES)
+    review = network_lists.review_list(matches, territory, COMMUNES)
     assert review["ligne"].tolist() == [6, 6]
     assert review["nom_candidat"].tolist() == [
         "CLUB SPORTIF DE LA VIRE",
         "CLUB NAUTIQUE DE LA VIRE",
     ]
     assert review["commune_candidat"].tolist() == ["Saint-Lô", "Saint-Lô"]
-    missing = network_text.unmatched_list(matches)
+    missing = network_lists.unmatched_list(matches)
     assert missing["ligne"].tolist() == [8, 9, 10]
     assert missing.loc[2, "siren"] == siren(99)
-    found = network_text.members_found(matches, flagged).set_index("ligne")
+    found = network_lists.members_found(matches, flagged).set_index("ligne")
     assert found.index.tolist() == [2, 3, 4, 5, 7]
     assert found.at[2, "etablissements"] == 3
     assert found.at[2, "ess_etablissements_employeurs"] == 2  # E1c is not an employer

@@ -1,4 +1,12 @@
-"""``ressol reseau`` and ``ressol kit`` on the demonstration data, as the consultant runs them."""
+"""``ressol reseau``, ``ressol indicators --adherents`` and ``ressol kit`` on the demo data.
+
+The example members file (``adherents/exemple_adherents.csv``) is worked out by hand in
+``adherents/README.md``: lines 2 to 11 are found, each with one ESS employer establishment —
+lines 5, 6, 8, 9, 10 in Saint-Lô Agglo, 2, 4, 7, 11 in Coutances Mer et Bocage, 3 in Côte Ouest
+Centre Manche; associations 2, 5, 6, 8, 9, 11, coopératives 3, 7, 10, fondation 4; estimated
+jobs (centre of the band) 74.5, 34.5, 14.5, 7.5, 374.5, 34.5, 34.5, 34.5, 34.5, 14.5.
+Commands that fail early are run in-process (``cli.main``); the others as a subprocess.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +18,12 @@ import pandas as pd
 import pytest
 import yaml
 from pypdf import PdfReader
-from test_cli import assert_clean_error, ressol
+from test_cli import ressol
 
-from ressol_analysis.context import SYNTHETIC_SOURCE
+from ressol_analysis import cli
+from ressol_analysis.context import SYNTHETIC_SOURCE, load
 from ressol_analysis.contract import TIDY_COLUMNS
 from ressol_analysis.labels import SYNTHETIC_MARK
-from ressol_analysis.territory import load_territory
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "adherents" / "exemple_adherents.csv"
@@ -29,6 +37,21 @@ SHEETS = [
     "Couverture familles",
     "Couverture secteurs",
 ]
+
+
+def ressol_here(capsys, root: Path, *args: str) -> tuple[int, str]:
+    """Run ``ressol`` in this process; return its exit status and what it wrote to stderr."""
+    capsys.readouterr()
+    status = cli.main(["--racine", str(root), *args])
+    return status, capsys.readouterr().err
+
+
+def assert_refused(outcome: tuple[int, str], *fragments: str) -> None:
+    status, err = outcome
+    assert status == 2, err
+    assert err.startswith("Erreur : ") and "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in err, err
 
 
 @pytest.fixture(scope="module")
@@ -104,38 +127,48 @@ def test_working_file_is_sorted_and_names_only_listable_units(network_run, built
     assert "Données synthétiques" in book["À lire"]["A2"].value
 
 
-def test_bad_members_file_leaves_the_previous_folder(network_run, built_project, tmp_path):
+def test_bad_members_file_leaves_the_previous_folder(network_run, built_project, tmp_path, capsys):
     _, folder = network_run
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     bad = tmp_path / "adherents.csv"
     bad.write_bytes("nom;commune\nAmicale;Saint-Lô\n".encode("cp1252"))
-    result = ressol(
-        built_project, "reseau", "--territory", "centre-manche", "--adherents", str(bad),
+    outcome = ressol_here(
+        capsys, built_project, "reseau", "--territory", "centre-manche", "--adherents", str(bad),
         "--output", str(folder.parent),
     )  # fmt: skip
-    assert_clean_error(result, "n'est pas encodé en UTF-8", "ligne 2")
+    assert_refused(outcome, "n'est pas encodé en UTF-8", "ligne 2")
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
 
-def test_siret_outside_the_territory_and_no_members_file(built_project, tmp_path):
+def test_siret_outside_the_territory_and_no_members_file(built_project, tmp_path, capsys):
     members = tmp_path / "adherents.csv"
     members.write_text("nom;siret\nLa Poste (siège);35600000000048\n", encoding="utf-8")
-    result = ressol(
-        built_project, "reseau", "--territory", "centre-manche", "--adherents", str(members),
-        "--output", str(tmp_path),
+    outcome = ressol_here(
+        capsys, built_project, "reseau", "--territory", "centre-manche", "--adherents",
+        str(members), "--output", str(tmp_path),
     )  # fmt: skip
-    assert_clean_error(result, "ligne 2 : SIRET 35600000000048", "retirez la ligne")
+    assert_refused(outcome, "ligne 2 : SIRET 35600000000048", "retirez la ligne")
     assert not (tmp_path / "reseau_centre-manche").exists()
-    result = ressol(built_project, "reseau", "--territory", "centre-manche")
-    assert_clean_error(result, "Indiquez le fichier des adhérents", "--adherents")
-
-
-def test_working_file_never_goes_into_reports(built_project):
-    result = ressol(
-        built_project, "reseau", "--territory", "centre-manche", "--adherents", str(EXAMPLE),
-        "--output", str(built_project / "reports"),
+    outcome = ressol_here(capsys, built_project, "reseau", "--territory", "centre-manche")
+    assert_refused(outcome, "Indiquez le fichier des adhérents", "--adherents")
+    outcome = ressol_here(
+        capsys, built_project, "indicators", "--territory", "centre-manche", "--adherents",
+        str(tmp_path / "absent.csv"), "--output", str(tmp_path / "i.csv"),
     )  # fmt: skip
-    assert_clean_error(result, "ne doit pas être écrit dans", "--output")
+    assert_refused(outcome, "Fichier des adhérents introuvable", "absent.csv")
+    assert not (tmp_path / "i.csv").exists()
+    outcome = ressol_here(
+        capsys, built_project, "report", "--each-epci", "dep-50", "--adherents", str(members)
+    )
+    assert_refused(outcome, "--adherents ne va pas avec --each-epci")
+
+
+def test_working_file_never_goes_into_reports(built_project, capsys):
+    outcome = ressol_here(
+        capsys, built_project, "reseau", "--territory", "centre-manche", "--adherents",
+        str(EXAMPLE), "--output", str(built_project / "reports"),
+    )  # fmt: skip
+    assert_refused(outcome, "ne doit pas être écrit dans", "--output")
     assert not (built_project / "reports" / "reseau_centre-manche").exists()
 
 
@@ -147,67 +180,113 @@ def test_members_file_and_network_named_in_the_territory_file(built_project, tmp
     (tmp_path / "adherents.csv").write_text(
         "nom;siret\nAssociation démo;10016746500010\n", encoding="utf-8"
     )
-    territory = load_territory(path, built_project / "territoires")
-    assert territory.members == (tmp_path / "adherents.csv").resolve()
-    assert territory.network == "Réseau de la Vire"
-    result = ressol(built_project, "reseau", "--territory", str(path), "--output", str(tmp_path))
+    diag = load(str(path), str(built_project))
+    assert diag.members_file == (tmp_path / "adherents.csv").resolve()
+    assert diag.territory.network == "Réseau de la Vire"
+    # --adherents wins over the territory's key.
+    other = load(str(path), str(built_project), members=str(EXAMPLE))
+    assert other.members_file == EXAMPLE.resolve()
+
+
+@pytest.fixture(scope="module")
+def example_indicators(built_project, tmp_path_factory) -> Path:
+    """``ressol indicators --adherents`` with the example members file, on the demo."""
+    csv = tmp_path_factory.mktemp("indicateurs") / "indicateurs.csv"
+    result = ressol(
+        built_project, "indicators", "--territory", "centre-manche", "--adherents",
+        str(EXAMPLE), "--output", str(csv),
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "Adhérents retrouvés : 1 ; à vérifier : 0 (non comptés) ; non retrouvés : 0." in (
-        result.stdout
+    return csv
+
+
+def test_indicators_with_the_example_members_file(example_indicators):
+    csv = example_indicators
+    table = pd.read_csv(csv, dtype={"territoire_code": str, "valeur": float})
+    network = table[table["indicateur"].str.contains("reseau")]
+    keys = network.groupby("territoire_code")["indicateur"].apply(frozenset)
+    assert keys.nunique() == 1 and len(keys.iloc[0]) == 31  # same keys for every zone
+    assert set(keys.index) == set(table["territoire_code"])
+    wide = table.pivot(index="territoire_code", columns="indicateur", values="valeur")
+    saint_lo, coutances, cote_ouest = "epci-200066389", "epci-200067023", "epci-200067031"
+    members = wide["reseau_adherents"]
+    assert members[["centre-manche", saint_lo, coutances, cote_ouest]].tolist() == [10, 5, 4, 1]
+    jobs = wide["reseau_ess_effectif_salarie_estime"]
+    assert jobs["centre-manche"] == 74.5 + 34.5 + 14.5 + 7.5 + 374.5 + 4 * 34.5 + 14.5 == 658
+    assert jobs[saint_lo] == 7.5 + 374.5 + 3 * 34.5
+    assert jobs[coutances] == 74.5 + 14.5 + 34.5 + 14.5
+    assert jobs[cote_ouest] == 34.5
+    employers = wide["reseau_ess_etablissements_employeurs_adherents"]
+    assert employers["centre-manche"] == 10
+    share = wide["part_reseau_ess_etablissements_employeurs"]
+    assert share["centre-manche"] == pytest.approx(
+        100 * 10 / wide.at["centre-manche", "ess_etablissements_employeurs"]
     )
+    assert wide.at["centre-manche", "part_reseau_ess_effectif_salarie_estime"] == pytest.approx(
+        100 * 658 / wide.at["centre-manche", "ess_effectif_salarie_estime"]
+    )
+    families = wide.loc[
+        "centre-manche",
+        [
+            f"reseau_adherents_{f}"
+            for f in ("associations", "cooperatives", "mutuelles", "fondations", "autres")
+        ],
+    ]
+    assert families.tolist() == [6, 3, 0, 1, 0]
+    assert wide.at["centre-manche", "reseau_adherents_hors_ess"] == 0
+    assert wide.at[saint_lo, "reseau_adherents_associations"] == 4
+    assert (
+        network[network["territoire_code"].isin(["dep-50", "basse-normandie", "reg-28"])]["valeur"]
+        .isna()
+        .all()
+    )
+    assert network["source"].str.contains("exemple_adherents.csv").all()
+    assert network["source"].str.contains("Données synthétiques de démonstration").all()
 
 
 def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", path.read_bytes()[16:24])
 
 
-def test_kit_of_centre_manche_on_the_demo(built_project, tmp_path):
-    result = ressol(built_project, "kit", "--territory", "centre-manche", "--output", str(tmp_path))
-    assert result.returncode == 0, result.stderr
-    assert png_size(tmp_path / "kit_centre-manche_carte_1080.png") == (1080, 1080)
-    assert png_size(tmp_path / "kit_centre-manche_page_a4.png") == (2480, 3507)
-    text = PdfReader(tmp_path / "kit_centre-manche_page_a4.pdf").pages[0].extract_text()
-    assert SYNTHETIC_MARK in text and "Une publication RESSOL" in text
-    assert "CA Saint-Lô Agglo" in text and "Manche" in text and "Normandie" in text
-
-
-def test_kit_from_a_real_indicator_table_has_no_mark(built_project, tmp_path):
-    csv = tmp_path / "indicateurs.csv"
-    result = ressol(
-        built_project, "indicators", "--territory", "saint-lo-agglo", "--output", str(csv)
-    )
-    assert result.returncode == 0, result.stderr
-    table = pd.read_csv(csv, dtype=str, keep_default_na=False)
+def test_kit_from_a_real_indicator_table_has_no_mark(
+    example_indicators, built_project, tmp_path, capsys
+):
+    table = pd.read_csv(example_indicators, dtype=str, keep_default_na=False)
     # As a run on the real SIRENE stock would write it: no synthetic source; a figure changed
     # to show that the kit prints the table's numbers.
     table["source"] = table["source"].str.replace(
         SYNTHETIC_SOURCE, "Insee, base Sirene (stock)", regex=False
     )
     assert not table["source"].str.contains("synthétique").any()
-    mask = (table["territoire_code"] == "saint-lo-agglo") & (table["indicateur"] == "population")
+    mask = (table["territoire_code"] == "centre-manche") & (table["indicateur"] == "population")
     table.loc[mask, "valeur"] = "12345"
+    csv = tmp_path / "indicateurs.csv"
     table.to_csv(csv, index=False)
-    result = ressol(
-        built_project, "kit", "--territory", "saint-lo-agglo", "--indicateurs", str(csv),
+    status, err = ressol_here(
+        capsys, built_project, "kit", "--territory", "centre-manche", "--indicateurs", str(csv),
         "--reseau", "Réseau d'essai", "--output", str(tmp_path / "kit"),
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    text = PdfReader(tmp_path / "kit" / "kit_saint-lo-agglo_page_a4.pdf").pages[0].extract_text()
+    assert status == 0, err
+    folder = tmp_path / "kit"
+    assert png_size(folder / "kit_centre-manche_carte_1080.png") == (1080, 1080)
+    assert png_size(folder / "kit_centre-manche_page_a4.png") == (2480, 3507)
+    text = PdfReader(folder / "kit_centre-manche_page_a4.pdf").pages[0].extract_text()
     assert SYNTHETIC_MARK not in text
     assert "12\u00a0345" in text or "12 345" in text
     assert "Une publication Réseau d'essai" in text
+    assert "CA Saint-Lô Agglo" in text and "Manche" in text and "Normandie" in text
 
 
-def test_kit_errors(built_project, tmp_path):
-    result = ressol(
-        built_project, "kit", "--territory", "metropole-rouen", "--output", str(tmp_path)
+def test_kit_errors(built_project, tmp_path, capsys):
+    outcome = ressol_here(
+        capsys, built_project, "kit", "--territory", "metropole-rouen", "--output", str(tmp_path)
     )
-    assert_clean_error(result, "Indiquez le nom du réseau", "--reseau")
+    assert_refused(outcome, "Indiquez le nom du réseau", "--reseau")
     broken = tmp_path / "indicateurs.csv"
     broken.write_text("territoire_code,indicateur\ncentre-manche,population\n", encoding="utf-8")
-    result = ressol(
-        built_project, "kit", "--territory", "centre-manche", "--indicateurs", str(broken),
-        "--output", str(tmp_path),
+    outcome = ressol_here(
+        capsys, built_project, "kit", "--territory", "centre-manche", "--indicateurs",
+        str(broken), "--output", str(tmp_path),
     )  # fmt: skip
-    assert_clean_error(result, "colonne(s) manquante(s)", "indicateurs.csv")
+    assert_refused(outcome, "colonne(s) manquante(s)", "indicateurs.csv")
     assert list(tmp_path.iterdir()) == [broken]

@@ -1,33 +1,46 @@
 """Papermill smoke test: the demographic chapter executes and exports as board-ready HTML."""
 
 import re
+import struct
+from pathlib import Path
 
 import nbformat
+import pandas as pd
+from pypdf import PdfReader
 
 from ressol_analysis import scenarios_sheets
+from ressol_analysis.formatting import number, percent
+from ressol_analysis.labels import SYNTHETIC_MARK
 from ressol_analysis.paths import project_paths
 from ressol_analysis.report import run_report
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "adherents" / "exemple_adherents.csv"
 
 
 def test_report_of_centre_manche(built_project, tmp_path):
     lines = []
-    folder = run_report(project_paths(built_project), "centre-manche", tmp_path, log=lines.append)
+    folder = run_report(
+        project_paths(built_project), "centre-manche", tmp_path, log=lines.append, members=EXAMPLE
+    )
     assert folder.parent == tmp_path / "centre-manche"
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}_rp2022_cog2026", folder.name)
-    # One progress line per chapter, with its duration, then the synthesis and the PDF.
+    # One progress line per chapter, with its duration, then the synthesis, kit and PDF.
     titles = {line.strip().split(" : ")[0] for line in lines}
     assert {
         "Démographie",
         "Économie",
         "Économie sociale et solidaire",
+        "Le réseau RESSOL",
         "Scénarios",
         "Plan d'actions",
+        "Kit de communication",
     } <= titles
     for name in (
         "index",
         "01_demographie",
         "02_economie",
         "03_ess",
+        "04_reseau",
         "05_scenarios",
         "06_plan_actions",
     ):
@@ -66,6 +79,59 @@ def test_report_of_centre_manche(built_project, tmp_path):
             "territoire_code,territoire,indicateur,valeur,unite,source,millesime,synthetique"
         )
     )
+    check_network_chapter(folder)
+    check_kit_and_no_working_file(folder)
+
+
+def check_network_chapter(folder: Path) -> None:
+    """The network chapter of the example members file (hand-worked in adherents/README.md)."""
+    html = (folder / "04_reseau.html").read_text(encoding="utf-8")
+    visible = re.sub(r"<style.*?</style>", "", html, flags=re.S).replace("\u00a0", " ")
+    assert "<h1" in visible and "Le réseau RESSOL" in visible
+    assert SYNTHETIC_MARK in visible and "Warning" not in visible
+    assert "10 sont retrouvés parmi les établissements actifs du territoire (4 par leur SIRET, " \
+        "3 par leur SIREN, 3 par leur nom)" in visible  # fmt: skip
+    assert "1 adhérent est à vérifier" in visible and "1 adhérent n'est pas retrouvé" in visible
+    indicators = pd.read_csv(folder / "indicateurs.csv", dtype={"territoire_code": str})
+    wide = indicators.pivot(index="territoire_code", columns="indicateur", values="valeur")
+    every = wide.at["centre-manche", "ess_etablissements_employeurs"]
+    assert wide.at["centre-manche", "reseau_adherents"] == 10
+    # 10 of the territory's ESS employers, as the page says with the run's own total.
+    assert f"comptent 10 établissements employeurs de l'ESS, sur les {number(every)}" in (
+        visible.replace("\u00a0", " ")
+    )
+    assert f"le réseau rassemble {percent(100 * 10 / every)}".replace("\u00a0", " ") in visible
+    images = re.findall(r"<img[^>]*>", html)
+    assert len(images) == 3  # families, sectors, map
+    assert visible.count("Source : ") == 4  # under each table (charts carry theirs inside)
+    # No establishment is named: neither the members' names nor the demo's units.
+    assert not re.search(r"(?i)d[ée]mo \d{9}", visible)
+    assert "kit/kit_centre-manche_page_a4.pdf" in html
+
+
+def check_kit_and_no_working_file(folder: Path) -> None:
+    """The kit is in the report's kit/ folder; nothing of the working file is anywhere in it."""
+    kit = folder / "kit"
+    assert sorted(p.name for p in kit.iterdir()) == [
+        "kit_centre-manche_carte_1080.png",
+        "kit_centre-manche_page_a4.pdf",
+        "kit_centre-manche_page_a4.png",
+    ]
+    header = (kit / "kit_centre-manche_carte_1080.png").read_bytes()[:24]
+    assert struct.unpack(">II", header[16:24]) == (1080, 1080)
+    page = PdfReader(kit / "kit_centre-manche_page_a4.pdf").pages[0].extract_text()
+    assert "L'ESS en Centre Manche" in page and SYNTHETIC_MARK in page
+    assert "Une publication RESSOL" in page
+    names = {p.name for p in folder.rglob("*")}
+    working = {
+        "non_adherents.csv",
+        "a_verifier.csv",
+        "non_retrouves.csv",
+        "adherents_retrouves.csv",
+    }
+    assert not names & working
+    assert not [n for n in names if n.startswith("reseau_")]
+    assert not (folder.parent / "travail").exists()
 
 
 def check_scenarios_chapter(folder, project):

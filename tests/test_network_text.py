@@ -1,0 +1,185 @@
+"""The network chapter's French findings, tables and figures, on the hand-built extract.
+
+Same territory as ``test_network.py``: members file lines 2 to 10; found L2 (SIREN), L3 (SIRET),
+L4 and L5 (name), L7 (La Poste, SIRET, not ESS); to check L6; not found L8, L9, L10. ESS employer
+establishments by commune (members in brackets): Saint-Lô 50502 E1a E2 E3 E8 E11 = 5 (E1a E2),
+Agneaux 50002 E4 E10 = 2 (E4), Coutances 50147 E1b E5 E7 E9 E12 E16 = 6 (E1b E5): 13, of which 5
+belong to a member; estimated jobs 185.0, of which 132.5. EPCI A = Saint-Lô + Agneaux (3 of 7),
+EPCI B = Coutances (2 of 6).
+"""
+
+from __future__ import annotations
+
+from html import unescape
+
+import geopandas as gpd
+import matplotlib.colors as mcolors
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from shapely.geometry import box
+from test_network import COMMUNES, MEMBERS, MEMBERSHIP, PASSAGE, make_establishments, make_members
+
+from ressol_analysis import ess, network, network_charts, network_text
+from ressol_analysis.labels import SYNTHETIC_MARK
+from ressol_analysis.network_matching import match_members
+
+NB = "\u00a0"
+
+
+@pytest.fixture(scope="module")
+def matches() -> pd.DataFrame:
+    territory = ess.select_area(ess.classify(make_establishments()), MEMBERSHIP, "terr")
+    return match_members(make_members(MEMBERS), territory, COMMUNES, PASSAGE, "Territoire")
+
+
+@pytest.fixture(scope="module")
+def flagged(matches) -> pd.DataFrame:
+    territory = ess.select_area(ess.classify(make_establishments()), MEMBERSHIP, "terr")
+    return network.flag_members(territory, matches)
+
+
+@pytest.fixture(scope="module")
+def communes(flagged) -> pd.DataFrame:
+    groups = COMMUNES.rename(columns={"EPCI": "groupe"})[["CODGEO", "LIBELLE", "groupe"]]
+    return network.coverage_by_commune(flagged, groups)
+
+
+def plain(lines: list[str]) -> list[str]:
+    return [line.replace(NB, " ") for line in lines]
+
+
+def test_members_summary(matches, flagged):
+    assert plain(network_text.members_summary(matches, flagged, "adherents.csv")) == [
+        "Le fichier des adhérents (`adherents.csv`) compte 9 adhérents ; 5 sont retrouvés parmi "
+        "les établissements actifs du territoire (2 par leur SIRET, 1 par leur SIREN, 2 par leur "
+        "nom).",
+        "1 adhérent est à vérifier : le nom ressemble à celui d'un établissement, sans "
+        "certitude. Il n'est pas compté tant que le fichier ne donne pas son SIRET.",
+        "3 adhérents ne sont pas retrouvés (nom absent de la commune indiquée, SIREN sans "
+        "établissement actif dans le territoire…).",
+        # L2, L3, L4, L5 have an ESS employer establishment; La Poste (L7) has none.
+        "4 des 5 adhérents retrouvés ont au moins un établissement employeur de l'ESS : ce sont "
+        "eux que mesure la couverture ci-dessous. L'autre (sans salarié déclaré, ou hors de "
+        "l'ESS) reste un adhérent, sans entrer dans ces parts.",
+        "La liste nominative (adhérents à vérifier ou non retrouvés, employeurs de l'ESS qui ne "
+        "sont pas adhérents) est dans le fichier de travail du réseau, produit par "
+        "`ressol reseau` : document interne, il n'est pas joint à ce rapport.",
+    ]
+
+
+def test_coverage_findings(flagged):
+    coverage = network.coverage_by_area(flagged, MEMBERSHIP)
+    assert plain(network_text.coverage_findings(coverage, "terr")) == [
+        "Les adhérents retrouvés comptent 5 établissements employeurs de l'ESS, sur les 13 du "
+        "territoire : le réseau rassemble 38,5 % des employeurs de l'ESS de Territoire.",
+        # 132.5 jobs: 100 × 132.5 / 185 = 71.6 %
+        "Ces établissements emploieraient environ 132 salariés, soit 71,6 % des emplois "
+        "salariés estimés de l'ESS du territoire.",
+        "La part du réseau est plus forte dans l'emploi que dans le nombre d'employeurs (33,2 "
+        "points d'écart) : les adhérents sont en moyenne de plus grands employeurs que les "
+        "autres structures de l'ESS.",
+        "Par intercommunalité, la part des employeurs de l'ESS qui sont adhérents va de 33,3 % "
+        "(EPCI B) à 42,9 % (EPCI A).",
+        # 7 - 3 = 4 and 6 - 2 = 4 non-members: a tie.
+        "C'est dans EPCI A et EPCI B que les employeurs de l'ESS non adhérents sont les plus "
+        "nombreux : 4 chacune.",
+    ]
+
+
+def test_family_table_and_findings(flagged):
+    families = network_text.family_labels(network.coverage_by_family(flagged))
+    assert families["famille"].tolist() == [
+        "Associations",
+        "Coopératives",
+        "Mutuelles",
+        "Fondations",
+        "Autres entreprises de l'ESS",
+        "Ensemble de l'ESS",
+    ]
+    # Only associations have at least 5 ESS employers: 3 members of 8; coopérative and mutuelle
+    # (1 of 1) are not called the best covered.
+    assert plain(network_text.family_findings(families)) == [
+        "Famille la mieux représentée dans le réseau : Associations, avec 3 employeurs "
+        "adhérents sur 8 (37,5 %).",
+        "La plus grande réserve d'adhérents possibles : Associations, avec 5 employeurs de "
+        "l'ESS qui ne sont pas adhérents.",
+        "Sans aucun adhérent (entre parenthèses, le nombre d'employeurs de l'ESS) : Fondations "
+        "(1), Autres entreprises de l'ESS (2).",
+    ]
+    html = unescape(network_text.family_html(families, "Source test", " — marque"))
+    assert "La part de chaque famille de l'ESS que rassemble le réseau — marque" in html
+    assert "Source : Source test" in html and "37,5" in html
+
+
+def test_commune_findings_and_table_with_secrecy(communes):
+    assert plain(network_text.commune_findings(communes)) == [
+        "Les adhérents employeurs de l'ESS sont présents dans chacune des 3 communes qui "
+        "comptent au moins un employeur de l'ESS.",
+        "Les communes qui comptent le plus d'employeurs de l'ESS non adhérents : Coutances (4), "
+        "Saint-Lô (3), Agneaux (1).",
+    ]
+    html = unescape(network_text.commune_html(communes, "Source test", ""))
+    # Members' cells of 1 or 2 establishments: every jobs share is secret; counts are not.
+    assert html.count(">secret<") == 3
+    assert "Les 3 communes qui comptent le plus d'employeurs de l'ESS" in html
+    rows = html.split("<tbody>")[1]
+    assert rows.index("Coutances") < rows.index("Saint-Lô") < rows.index("Agneaux")
+
+
+def test_banner_says_what_to_do_without_members_file():
+    missing = network_text.data_banner(True, None, "terr", "territoires/terr.yaml")
+    assert "Aucun fichier des adhérents n'est fourni pour ce territoire" in missing
+    assert "ressol report --territory terr --adherents FICHIER" in missing
+    assert "<code>adherents:</code> du fichier <code>territoires/terr.yaml</code>" in missing
+    assert SYNTHETIC_MARK not in missing  # no figure of the network is shown
+    demo = network_text.data_banner(True, "exemple.csv", "terr", "territoires/terr.yaml")
+    assert SYNTHETIC_MARK in demo and "ne décrivent pas le réseau réel" in demo
+    real = network_text.data_banner(False, "adherents.csv", "terr", "territoires/terr.yaml")
+    assert SYNTHETIC_MARK not in real and "établissements réels" in real
+
+
+def test_kit_note_links_to_the_report_kit():
+    note = network_text.kit_note("RESSOL", "terr", "territoires/terr.yaml")
+    assert "(kit/kit_terr_page_a4.pdf)" in note and "(kit/kit_terr_carte_1080.png)" in note
+    assert "RESSOL dispose" in note
+    missing = network_text.kit_note(None, "terr", "territoires/terr.yaml")
+    assert "n'est pas produit" in missing and "`reseau:`" in missing and "kit/" not in missing
+
+
+def test_coverage_bars_label_each_group(flagged):
+    families = network_text.family_labels(network.coverage_by_family(flagged)).iloc[:-1]
+    fig = network_charts.family_bars(families, "Source test", synthetic=True)
+    labels = [t.get_text().replace(NB, " ") for t in fig.axes[0].texts]
+    assert labels == [
+        "3 sur 8 (37,5 %)",
+        "1 sur 1 (100,0 %)",
+        "1 sur 1 (100,0 %)",
+        "0 sur 1",
+        "0 sur 2",
+    ]
+    assert SYNTHETIC_MARK in [t.get_text() for t in fig.texts]
+    plt.close(fig)
+
+
+def test_coverage_map_classes(flagged, communes):
+    # Saint-Lô 2 of 5 (40 %), Coutances 2 of 6 (33.3 %): 25 to 50 %; Agneaux 1 of 2: 50 % or more.
+    shapes = gpd.GeoDataFrame(
+        {"CODGEO": ["50502", "50002", "50147"], "EPCI": ["A", "A", "B"]},
+        geometry=[box(0, 0, 1e4, 1e4), box(1e4, 0, 2e4, 1e4), box(0, -1e4, 2e4, 0)],
+        crs="EPSG:2154",
+    )
+    coverage = network.coverage_by_area(flagged, MEMBERSHIP)
+    fig = network_charts.coverage_map(shapes, communes, coverage, "terr", "Source test")
+    ax = fig.axes[0]
+    fills = [mcolors.to_hex(c.get_facecolor()[0]) for c in ax.collections[:2]]
+    sizes = [len(c.get_paths()) for c in ax.collections[:2]]
+    classes = {label: colour for _, label, colour in network_charts.SHARE_CLASSES}
+    assert fills == [classes["De 25 à moins de 50 %"], classes["50 % ou plus"]]
+    assert sizes == [2, 1]
+    subtitle = [t.get_text().replace(NB, " ") for t in ax.texts]
+    assert subtitle == [
+        "Ensemble de Territoire : 5 établissements employeurs de l'ESS adhérents sur 13, soit "
+        "38,5 %"
+    ]
+    plt.close(fig)
