@@ -19,6 +19,9 @@ from .errors import RessolError, list_codes
 from .formatting import NBSP, number, percent
 
 SYNTHETIC_WORDS = "données synthétiques"
+# How the source lines of the tidy table end: `` — géographie au 01/01/2026``.
+GEOGRAPHY_SEPARATOR = " — géographie au "
+GEOGRAPHY = "géographie au "
 # Figures are wrapped on spaces: an area's name and its value are held together.
 
 
@@ -182,7 +185,7 @@ def key_figures(
         Columns :data:`FIGURE_COLUMNS`, one row per :data:`KEY_FIGURES`: the value, its
         French text, the low–high range when the figure has one, the comparison (``Manche :
         10,2 % · Normandie : 11,0 %`` for a share; for a count, the territory's weight in each
-        area's total, ``Part du total : Manche 29,1 % · Normandie 4,9 %``), the (source,
+        area's total, ``29,1 % du total Manche · 4,9 % du total Normandie``), the (source,
         vintage) pairs used and whether any row used is synthetic.
 
     Raises
@@ -211,7 +214,7 @@ def key_figures(
                 parts.append(f"{names[area]}{NBSP}:{NBSP}{percent(other, 1)}")
             else:
                 weight = 100 * value / other if other > 0 else float("nan")
-                parts.append(f"{names[area]}{NBSP}{percent(weight, 1)}")
+                parts.append(f"{percent(weight, 1)} du total {names[area]}")
         spread = ""
         if figure.low and figure.high:
             low, high = wide.at[territory, figure.low], wide.at[territory, figure.high]
@@ -220,7 +223,6 @@ def key_figures(
         mask = indicators["indicateur"].isin(used) & indicators["territoire_code"].isin(
             [territory, *comparisons]
         )
-        lead = "Part du total : " if figure.kind == "count" else ""
         rows.append(
             {
                 "cle": figure.key,
@@ -228,7 +230,7 @@ def key_figures(
                 "valeur": value,
                 "texte": _text(value, figure.kind),
                 "fourchette": spread,
-                "comparaison": lead + " · ".join(parts),
+                "comparaison": " · ".join(parts),
                 "sources": tuple(
                     dict.fromkeys(
                         zip(
@@ -282,13 +284,30 @@ def zone_values(indicators: pd.DataFrame, zones: list[str], key: str = MAP_KEY) 
 
 
 def sources_text(figures: pd.DataFrame) -> str:
-    """One ``Sources : …`` paragraph listing each source used once, with its vintage."""
-    parts = [
-        f"{source} ({vintage})" if vintage else str(source)
-        for pairs in figures["sources"]
-        for source, vintage in pairs
-    ]
-    return "Sources : " + " ; ".join(dict.fromkeys(parts)) + "."
+    """One ``Sources : …`` paragraph: each source once, its vintage, the geography once.
+
+    Parameters
+    ----------
+    figures : DataFrame
+        Output of :func:`key_figures` (``sources``: pairs of source line and vintage).
+
+    Returns
+    -------
+    str
+        The geography note that ends the source lines (``— géographie au 01/01/2026``) is
+        written once at the end; a vintage is added in brackets unless the source line already
+        says it (``RP 2022``) or the source is the synthetic demonstration extract.
+    """
+    parts, geographies = [], []
+    for pairs in figures["sources"]:
+        for source, vintage in pairs:
+            text, _, geography = str(source).partition(GEOGRAPHY_SEPARATOR)
+            if geography:
+                geographies.append(GEOGRAPHY + geography)
+            synthetic = SYNTHETIC_WORDS in text.lower()
+            said = not vintage or str(vintage) in text or synthetic
+            parts.append(text if said else f"{text} ({vintage})")
+    return "Sources : " + " ; ".join(dict.fromkeys(parts + geographies)) + "."
 
 
 __all__ = [

@@ -124,7 +124,14 @@ def _map(ax, shapes: gpd.GeoDataFrame, zones: pd.DataFrame, context_name: str, n
     ax.set_xlim(xmin - margin, xmax + margin)
     ax.set_ylim(ymin - margin / 2, ymax + margin / 2)
     ax.set_aspect("equal")
-    ax.set_axis_off()
+    # A framed window on the département: the context is cut by the frame, not by nothing.
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    for spine in ax.spines.values():
+        spine.set_visible(True)
+        spine.set_color(RULE)
     ax.legend(
         handles=[
             Patch(facecolor=TERRITORY_FILL, edgecolor=PRIMARY, label=name),
@@ -196,8 +203,11 @@ def kit_page(
         y = top - (i // 2 + 1) * (height + gap) + gap
         _tile(fig, (x, y, 0.43, height), row)
     map_top = top - rows * (height + gap) - 0.012
-    _text(fig, 0.06, map_top, "Part de l'ESS dans l'emploi salarié estimé, par zone", ha="left",
-          va="top", fontsize=12, fontweight="bold")  # fmt: skip
+    title_map = "Part de l'ESS dans l'emploi salarié estimé" + (
+        ", par intercommunalité" if len(zones) > 1 else ""
+    )
+    _text(fig, 0.06, map_top, title_map, ha="left", va="top", fontsize=12,
+          fontweight="bold")  # fmt: skip
     ax = fig.add_axes((0.06, 0.115, 0.5, map_top - 0.145))
     _map(ax, shapes, zones, context_name, title)
     _text(fig, 0.06, 0.098, textwrap.fill(sources, 150), ha="left", va="top", fontsize=6.5,

@@ -75,7 +75,7 @@ def test_key_figures_and_comparisons_by_hand():
     assert jobs["texte"] == "600"
     assert jobs["fourchette"] == "fourchette de 400 à 800"
     # 600 / 2 400 = 25 %, 600 / 12 000 = 5 %
-    assert jobs["comparaison"] == f"Part du total : Manche{NB}25,0{NB}% · Normandie{NB}5,0{NB}%"
+    assert jobs["comparaison"] == f"25,0{NB}% du total Manche · 5,0{NB}% du total Normandie"
     share = figures.loc["part_ess_effectif_salarie_estime"]
     assert share["texte"] == f"12,5{NB}%"
     assert share["comparaison"] == f"Manche{NB}:{NB}11,0{NB}% · Normandie{NB}:{NB}10,0{NB}%"
@@ -84,7 +84,7 @@ def test_key_figures_and_comparisons_by_hand():
     assert associations["valeur"] == 75.0
     assert associations["comparaison"] == f"Manche{NB}:{NB}75,0{NB}% · Normandie{NB}:{NB}70,0{NB}%"
     assert figures.loc["population", "texte"] == f"30{NB}000"
-    assert figures.loc["population", "comparaison"].endswith(f"Normandie{NB}1,0{NB}%")
+    assert figures.loc["population", "comparaison"].endswith(f"1,0{NB}% du total Normandie")
     assert figures.loc["taux_de_chomage_15_64_ans", "texte"] == f"8,3{NB}%"
     assert figures.loc["part_ess_etablissements_employeurs", "comparaison"].endswith(f"8,0{NB}%")
     assert len(figures) == 8
@@ -100,8 +100,15 @@ def test_synthetic_flag_follows_the_source_column():
 
 def test_sources_line_names_each_source_once_with_its_vintage():
     figures = kit.key_figures(tidy(False), "terr", ["dep-50", "reg-28"])
+    # The census line already says « RP 2022 »: its vintage is not repeated.
+    assert kit.sources_text(figures) == f"Sources : {SIRENE_REAL} (Stock Sirene) ; {CENSUS}."
+    # The geography that ends each source line is said once, at the end; the synthetic
+    # extract's vintage adds nothing to its source line.
+    table = tidy(True)
+    table["source"] = table["source"] + " — géographie au 01/01/2026"
+    figures = kit.key_figures(table, "terr", ["dep-50", "reg-28"])
     assert kit.sources_text(figures) == (
-        f"Sources : {SIRENE_REAL} (Stock Sirene) ; {CENSUS} (RP 2022)."
+        f"Sources : {SIRENE_DEMO} ; {CENSUS} ; géographie au 01/01/2026."
     )
 
 
@@ -180,7 +187,7 @@ def test_kit_files(tmp_path, synthetic):
     assert float(pdf.pages[0].mediabox.height) == pytest.approx(841.89, abs=0.05)
     text = pdf.pages[0].extract_text()
     assert "L'ESS en Territoire test" in text and "Réseau test" in text
-    assert "Part du total" in text and "CA Alpha" in text and "14,0" in text
+    assert "du total Manche" in text and "CA Alpha" in text and "14,0" in text
     assert (SYNTHETIC_MARK in text) is synthetic
     card_texts = [t.get_text() for t in card.texts]
     assert (SYNTHETIC_MARK in card_texts) is synthetic
