@@ -27,10 +27,10 @@ data: $(STAMP) ## Vérifie data/raw (sha256) et reconstruit data/processed
 	$(BIN)/ressol data check
 	$(BIN)/ressol data build
 
-report: $(STAMP) ## Produit le rapport HTML du territoire (TERRITOIRE=centre-manche)
+report: $(STAMP) ## Produit le rapport HTML, PDF et le kit du territoire (TERRITOIRE=…, ADHERENTS=fichier)
 	$(BIN)/ressol data check
 	$(BIN)/ressol data build
-	$(BIN)/ressol report --territory $(TERRITOIRE)
+	$(BIN)/ressol report --territory $(TERRITOIRE) $(if $(ADHERENTS),--adherents $(ADHERENTS))
 
 kit: $(STAMP) ## Kit de communication du territoire : page A4 et carte 1080 px (TERRITOIRE=…)
 	$(BIN)/ressol kit --territory $(TERRITOIRE)
