@@ -274,7 +274,7 @@ def area_html(coverage: pd.DataFrame, source: str, mark: str) -> str:
     return html_table(
         table,
         COVERAGE_FORMATS,
-        title="La part de l'ESS que rassemble le réseau, par zone" + mark,
+        title="La part de l'ESS que rassemble le réseau, territoire et intercommunalités" + mark,
         source=source,
         note="Emplois estimés au centre de la tranche d'effectifs de chaque établissement. Un "
         "adhérent présent dans deux intercommunalités compte dans chacune.",
