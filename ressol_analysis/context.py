@@ -694,8 +694,15 @@ def load(
         Data, territory, areas and (lazily) establishments and indicators.
     """
     paths = project_paths(root)
-    data = load_processed(paths)
     spec = load_territory(territory, paths.territories)
+    members_file = Path(members).resolve() if members else spec.members
+    if members_file is not None and not members_file.is_file():
+        raise RessolError(
+            f"Fichier des adhérents introuvable : {members_file}. Indiquez le chemin d'un "
+            "fichier CSV ou XLSX (--adherents, ou clé « adherents: » du fichier "
+            f"{spec.source}) ; modèle : adherents/exemple_adherents.csv (docs/reseau.md)."
+        )
+    data = load_processed(paths)
     membership = resolve(spec, data.geo)
     folder = Path(sirene) if sirene else spec.sirene
     synthetic = folder is None
@@ -705,12 +712,5 @@ def load(
         raise RessolError(
             f"Le dossier Sirene {folder} n'existe pas. Indiquez le dossier qui contient les "
             "fichiers StockEtablissement et StockUniteLegale (Parquet, CSV ou zip officiels)."
-        )
-    members_file = Path(members).resolve() if members else spec.members
-    if members_file is not None and not members_file.is_file():
-        raise RessolError(
-            f"Fichier des adhérents introuvable : {members_file}. Indiquez le chemin d'un "
-            "fichier CSV ou XLSX (--adherents, ou clé « adherents: » du fichier "
-            f"{spec.source}) ; modèle : adherents/exemple_adherents.csv (docs/reseau.md)."
         )
     return Diagnostic(paths, data, spec, membership, folder, synthetic, perimeter, members_file)

@@ -40,6 +40,7 @@ from .network_matching import (
     REVIEW_FLOOR,
 )
 from .paths import ProjectPaths
+from .territory import load_territory
 
 WORK_FOLDER = "travail"
 # The kit inside a report run (board and communication material, unlike the working file).
@@ -165,14 +166,16 @@ def run_network(
         On a missing or invalid members file, or an output inside ``reports/``; nothing is
         written then.
     """
-    diag = load(territory, str(paths.root), sirene, members=members)
-    if diag.members_file is None:
+    # The faults that need no data are reported before the data is read.
+    spec = load_territory(territory, paths.territories)
+    if not members and spec.members is None:
         raise RessolError(
             "Indiquez le fichier des adhérents : --adherents FICHIER (CSV ou XLSX), ou la clé "
-            f"« adherents: » du fichier {diag.territory.source}. Exemple : "
+            f"« adherents: » du fichier {spec.source}. Exemple : "
             "adherents/exemple_adherents.csv (docs/reseau.md)."
         )
-    folder = _target(paths, output, diag.territory.id)
+    folder = _target(paths, output, spec.id)
+    diag = load(territory, str(paths.root), sirene, members=members)
     matches = diag.member_matches
     flagged = diag.network_establishments
     communes = diag.territory_communes

@@ -192,11 +192,11 @@ def test_members_file_and_network_named_in_the_territory_file(built_project, tmp
 def example_indicators(built_project, tmp_path_factory) -> Path:
     """``ressol indicators --adherents`` with the example members file, on the demo."""
     csv = tmp_path_factory.mktemp("indicateurs") / "indicateurs.csv"
-    result = ressol(
-        built_project, "indicators", "--territory", "centre-manche", "--adherents",
-        str(EXAMPLE), "--output", str(csv),
+    status = cli.main(
+        ["--racine", str(built_project), "indicators", "--territory", "centre-manche",
+         "--adherents", str(EXAMPLE), "--output", str(csv)]
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    assert status == 0
     return csv
 
 
