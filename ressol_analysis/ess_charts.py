@@ -30,6 +30,7 @@ from .maps import (
     draw_borders,
     fill_classes,
     finish_map,
+    head_and_legends,
     map_figure,
     proportional_circles,
 )
@@ -421,51 +422,25 @@ def ess_map(
     circle_handles = proportional_circles(
         ax, xs, ys, values, CIRCLE_COLOUR, "#7a3a10", "emplois", max_area=CIRCLE_MAX_AREA
     )
-    ax.set_axis_off()
     placed = points is not None and not points.empty
-    ax.set_title(
+    head_and_legends(
+        ax,
         "L'ESS commune par commune : emplois estimés et poids dans l'emploi"
         if not placed
         else "L'ESS sur le territoire : emplois estimés par lieu et poids dans l'emploi",
-        pad=22,
-    )
-    ax.text(
-        0.5,
-        1.005,
         f"Ensemble de {area_name} (non soumis au secret) : {formatting.number(total_jobs)} "
         f"emplois salariés estimés dans l'ESS, soit {formatting.percent(total_share)}",
-        transform=ax.transAxes,
-        ha="center",
-        va="bottom",
-        fontsize=9,
+        handles,
+        "Part de l'ESS dans l'emploi salarié estimé\n(classes de Fisher-Jenks)",
+        circle_handles,
+        "Emplois salariés estimés de l'ESS"
+        + (
+            f"\npar carreau de {GRID_METRES // 1000} km (au moins {SECRET_MIN_COUNT} "
+            "établissements)\net reste de chaque commune en son centre"
+            if placed
+            else ""
+        ),
     )
-    first = ax.legend(
-        handles=handles,
-        title="Part de l'ESS dans l'emploi salarié estimé\n(classes de Fisher-Jenks)",
-        loc="lower left",
-        fontsize=8,
-        title_fontsize=8,
-        frameon=True,
-    )
-    if circle_handles:
-        ax.add_artist(first)
-        ax.legend(
-            handles=circle_handles,
-            title="Emplois salariés estimés de l'ESS"
-            + (
-                f"\npar carreau de {GRID_METRES // 1000} km (au moins {SECRET_MIN_COUNT} "
-                "établissements)\net reste de chaque commune en son centre"
-                if placed
-                else ""
-            ),
-            loc="upper right",
-            fontsize=8,
-            title_fontsize=8,
-            frameon=True,
-            labelspacing=2.2,
-            borderpad=1.2,
-            handletextpad=1.5,
-        )
     return finish_map(fig, source, synthetic=synthetic, top=0.97)
 
 

@@ -243,6 +243,54 @@ def fill_classes(
     ]
 
 
+def head_and_legends(
+    ax,
+    title: str,
+    subtitle: str,
+    fills: list[Patch],
+    fill_title: str,
+    circles: list[Line2D],
+    circle_title: str,
+) -> None:
+    """Title and subtitle of a map of circles over a choropleth, and its two legends.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Axes of the map.
+    title, subtitle : str
+        Map title, and the line under it (the whole area's figure).
+    fills, fill_title : list of Patch, str
+        Legend of the colours (lower left) and its title.
+    circles, circle_title : list of Line2D, str
+        Legend of the circles (upper right), left out when there is no circle.
+    """
+    ax.set_axis_off()
+    ax.set_title(title, pad=22)
+    ax.text(0.5, 1.005, subtitle, transform=ax.transAxes, ha="center", va="bottom", fontsize=9)
+    first = ax.legend(
+        handles=fills,
+        title=fill_title,
+        loc="lower left",
+        fontsize=8,
+        title_fontsize=8,
+        frameon=True,
+    )
+    if circles:
+        ax.add_artist(first)
+        ax.legend(
+            handles=circles,
+            title=circle_title,
+            loc="upper right",
+            fontsize=8,
+            title_fontsize=8,
+            frameon=True,
+            labelspacing=2.2,
+            borderpad=1.2,
+            handletextpad=1.5,
+        )
+
+
 def finish_map(
     fig: Figure, source: str, *, synthetic: bool = False, bottom: float = 0.04, top: float = 1.0
 ) -> Figure:

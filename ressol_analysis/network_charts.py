@@ -21,7 +21,7 @@ from . import formatting
 from .areas import check_columns
 from .chart_style import PALETTE, add_source, style
 from .errors import RessolError
-from .maps import draw_borders, finish_map, map_figure, proportional_circles
+from .maps import draw_borders, finish_map, head_and_legends, map_figure, proportional_circles
 
 MEMBER_COLOUR = PALETTE[0]
 OTHER_COLOUR = "#c9d3da"
@@ -188,41 +188,19 @@ def coverage_map(
     circles = proportional_circles(
         ax, frame, employers_by_commune, CIRCLE_COLOUR, "#7a3a10", "établissements", max_area=900
     )
-    ax.set_title("La couverture du réseau commune par commune", pad=22)
-    ax.text(
-        0.5,
-        1.005,
+    head_and_legends(
+        ax,
+        "La couverture du réseau commune par commune",
         f"Ensemble de {whole['territoire']} : "
         f"{formatting.number(whole['reseau_ess_etablissements_employeurs_adherents'])} "
         "établissements employeurs de l'ESS adhérents sur "
         f"{formatting.number(whole['ess_etablissements_employeurs'])}, soit "
         f"{formatting.percent(whole['part_reseau_ess_etablissements_employeurs'])}",
-        transform=ax.transAxes,
-        ha="center",
-        va="bottom",
-        fontsize=9,
+        handles,
+        "Part des employeurs de l'ESS\nde la commune qui sont adhérents",
+        circles,
+        "Établissements employeurs de l'ESS",
     )
-    first = ax.legend(
-        handles=handles,
-        title="Part des employeurs de l'ESS\nde la commune qui sont adhérents",
-        loc="lower left",
-        fontsize=8,
-        title_fontsize=8,
-        frameon=True,
-    )
-    if circles:
-        ax.add_artist(first)
-        ax.legend(
-            handles=circles,
-            title="Établissements employeurs de l'ESS",
-            loc="upper right",
-            fontsize=8,
-            title_fontsize=8,
-            frameon=True,
-            labelspacing=2.0,
-            borderpad=1.1,
-            handletextpad=1.4,
-        )
     return finish_map(fig, source, synthetic=synthetic, top=0.95)
 
 
