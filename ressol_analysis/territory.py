@@ -25,8 +25,8 @@ gives an official table of ESS jobs by commune × family (INSEE or CRESS custom 
 the URSSAF file of private employers and salaried jobs by commune × APE; an optional
 ``scenarios`` key gives the folder of the strategy scenarios and members' grids (format in
 ``docs/scenarios.md``), shown in the scenarios chapter — without it the chapter says there are
-none. An optional ``adherents`` key gives the members file of the network (CSV or XLSX, ``docs/reseau.md``) and
-``reseau`` the network's name, printed on the communication kit.
+none. An optional ``adherents`` key gives the members file of the network (CSV or XLSX,
+``docs/reseau.md``) and ``reseau`` the network's name, printed on the communication kit.
 """
 
 from __future__ import annotations
