@@ -70,7 +70,7 @@ def test_without_members_file_the_network_chapter_says_how_to_give_one(run):
     assert "exemple_adherents.csv</code> montre chaque cas" in body
     assert "retrouvés" not in body
     # The kit does not depend on the members: it is in the report.
-    assert (run / "kit" / f"kit_{TERRITORY}_page_a4.pdf").is_file()
+    assert (run / "kit" / "kit_centre-manche_page_a4.pdf").is_file()
 
 
 def test_static_check_finds_external_resources():
