@@ -185,8 +185,16 @@ def coverage_map(
             Patch(facecolor=NO_ESS_COLOUR, edgecolor="#999999", label="Aucun employeur de l'ESS")
         )
     draw_borders(ax, frame, frame.set_index("CODGEO")["EPCI"])
+    centres = frame.representative_point()
     circles = proportional_circles(
-        ax, frame, employers_by_commune, CIRCLE_COLOUR, "#7a3a10", "établissements", max_area=900
+        ax,
+        centres.x.to_numpy(),
+        centres.y.to_numpy(),
+        employers_by_commune,
+        CIRCLE_COLOUR,
+        "#7a3a10",
+        "établissements",
+        max_area=900,
     )
     head_and_legends(
         ax,

@@ -94,6 +94,7 @@ def test_family_table_and_findings(flagged):
         "Coopératives",
         "Mutuelles",
         "Fondations",
+        "Autres organismes privés à but non lucratif",
         "Autres entreprises de l'ESS",
         "Ensemble de l'ESS",
     ]
