@@ -4,8 +4,9 @@ Every number of the one-page "L'ESS en <territoire>" and of the square card come
 indicator table of the run (``indicateurs.csv``, contract of ``docs/indicateurs.md``): this
 module selects the rows, computes the comparisons with the département and the region from
 rows of the same table, and formats them in French. Nothing here is typed by hand but the
-labels. A figure is synthetic when its ``source`` says so (the demonstration extract of
-SIRENE); the kit then carries the demonstration mark.
+labels. A figure is synthetic when the contract says so
+(:func:`ressol_analysis.contract.is_synthetic`: the ``synthetique`` column, built from the
+demonstration extract of SIRENE); the kit then carries the demonstration mark.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .contract import TIDY_COLUMNS
+from .contract import CORE_COLUMNS, is_synthetic
 from .errors import RessolError, list_codes
 from .formatting import NBSP, number, percent
 
-SYNTHETIC_WORDS = "données synthétiques"
 # How the source lines of the tidy table end: `` — géographie au 01/01/2026``.
 GEOGRAPHY_SEPARATOR = " — géographie au "
 GEOGRAPHY = "géographie au "
@@ -80,21 +80,6 @@ FIGURE_COLUMNS = [
 ]
 
 
-def is_synthetic(indicators: pd.DataFrame) -> pd.Series:
-    """Rows built from synthetic demonstration data, as their ``source`` says.
-
-    Parameters
-    ----------
-    indicators : DataFrame
-        Tidy indicators.
-
-    Returns
-    -------
-    Series of bool
-    """
-    return indicators["source"].astype("string").str.lower().str.contains(SYNTHETIC_WORDS)
-
-
 def short_name(name: str) -> str:
     """``Basse-Normandie (Calvados, Manche, Orne)`` → ``Basse-Normandie``."""
     return str(name).split(" (")[0]
@@ -118,7 +103,9 @@ def check_table(indicators: pd.DataFrame, areas: list[str], where: str) -> None:
     RessolError
         Naming the missing columns, areas, keys or values.
     """
-    missing = [c for c in TIDY_COLUMNS if c not in indicators.columns]
+    # The ``synthetique`` marker may be absent from a table written before it existed:
+    # :func:`ressol_analysis.contract.is_synthetic` then reads the source lines.
+    missing = [c for c in CORE_COLUMNS if c not in indicators.columns]
     if missing:
         raise RessolError(
             f"Le tableau d'indicateurs {where} n'a pas les colonnes {', '.join(missing)} du "
@@ -186,7 +173,7 @@ def key_figures(
         French text, the low–high range when the figure has one, the comparison (``Manche :
         10,2 % · Normandie : 11,0 %`` for a share; for a count, the territory's weight in each
         area's total, ``29,1 % du total Manche · 4,9 % du total Normandie``), the (source,
-        vintage) pairs used and whether any row used is synthetic.
+        vintage, synthetic) triples used and whether any row used is synthetic.
 
     Raises
     ------
@@ -236,6 +223,7 @@ def key_figures(
                         zip(
                             indicators.loc[mask, "source"],
                             indicators.loc[mask, "millesime"].fillna(""),
+                            synthetic[mask].tolist(),
                             strict=True,
                         )
                     )
@@ -289,7 +277,7 @@ def sources_text(figures: pd.DataFrame) -> str:
     Parameters
     ----------
     figures : DataFrame
-        Output of :func:`key_figures` (``sources``: pairs of source line and vintage).
+        Output of :func:`key_figures` (``sources``: source line, vintage, synthetic).
 
     Returns
     -------
@@ -299,12 +287,11 @@ def sources_text(figures: pd.DataFrame) -> str:
         says it (``RP 2022``) or the source is the synthetic demonstration extract.
     """
     parts, geographies = [], []
-    for pairs in figures["sources"]:
-        for source, vintage in pairs:
+    for triples in figures["sources"]:
+        for source, vintage, synthetic in triples:
             text, _, geography = str(source).partition(GEOGRAPHY_SEPARATOR)
             if geography:
                 geographies.append(GEOGRAPHY + geography)
-            synthetic = SYNTHETIC_WORDS in text.lower()
             said = not vintage or str(vintage) in text or synthetic
             parts.append(text if said else f"{text} ({vintage})")
     return "Sources : " + " ; ".join(dict.fromkeys(parts + geographies)) + "."
@@ -316,7 +303,6 @@ __all__ = [
     "MAP_KEY",
     "KeyFigure",
     "check_table",
-    "is_synthetic",
     "key_figures",
     "short_name",
     "sources_text",

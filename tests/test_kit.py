@@ -52,8 +52,9 @@ def tidy(synthetic: bool) -> pd.DataFrame:
             else sirene
         )
         vintage = "RP 2022" if source == CENSUS else "Stock Sirene"
+        mark = "oui" if synthetic and source == sirene else "non"
         for area, value in zip(("terr", "dep-50", "reg-28"), values, strict=True):
-            rows.append((area, AREAS[area], key, float(value), "u", source, vintage))
+            rows.append((area, AREAS[area], key, float(value), "u", source, vintage, mark))
     for area, value in EPCI_SHARES.items():
         rows.append(
             (
@@ -64,6 +65,7 @@ def tidy(synthetic: bool) -> pd.DataFrame:
                 "%",
                 sirene,
                 "Stock Sirene",
+                "oui" if synthetic else "non",
             )
         )
     return pd.DataFrame(rows, columns=TIDY_COLUMNS)
@@ -90,12 +92,21 @@ def test_key_figures_and_comparisons_by_hand():
     assert len(figures) == 8
 
 
-def test_synthetic_flag_follows_the_source_column():
+def test_synthetic_flag_follows_the_contract_marker():
     demo = kit.key_figures(tidy(True), "terr", ["dep-50", "reg-28"]).set_index("cle")
     assert demo.loc["ess_effectif_salarie_estime", "synthetique"]
     assert not demo.loc["population", "synthetique"]
     real = kit.key_figures(tidy(False), "terr", ["dep-50", "reg-28"])
     assert not real["synthetique"].any()
+    # The ``synthetique`` column decides, whatever the source line says ...
+    marked = tidy(False)
+    marked.loc[marked["indicateur"] == "population", "synthetique"] = "oui"
+    figures = kit.key_figures(marked, "terr", ["dep-50", "reg-28"]).set_index("cle")
+    assert figures["synthetique"][figures["synthetique"]].index.tolist() == ["population"]
+    # ... and a table written before the column existed is read from its source lines.
+    legacy = kit.key_figures(tidy(True).drop(columns="synthetique"), "terr", ["dep-50"])
+    assert legacy.set_index("cle").loc["ess_effectif_salarie_estime", "synthetique"]
+    assert not legacy.set_index("cle").loc["population", "synthetique"]
 
 
 def test_sources_line_names_each_source_once_with_its_vintage():
