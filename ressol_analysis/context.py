@@ -352,7 +352,11 @@ class Diagnostic:
     def network_indicators(self) -> pd.DataFrame:
         """The network's indicators (tidy), for every area: empty outside the territory's."""
         return network.network_indicators(
-            self.network_establishments, self.membership, self.network_source, self.network_vintage
+            self.network_establishments,
+            self.membership,
+            self.network_source,
+            self.network_vintage,
+            self.synthetic,
         )
 
     def _network_indicators(self) -> list[pd.DataFrame]:

@@ -140,7 +140,11 @@ def indicator_units() -> dict[str, str]:
 
 
 def network_indicators(
-    flagged: pd.DataFrame, membership: pd.DataFrame, source: str, millesime: str
+    flagged: pd.DataFrame,
+    membership: pd.DataFrame,
+    source: str,
+    millesime: str,
+    synthetic: bool = False,
 ) -> pd.DataFrame:
     """Tidy network indicators for the territory and each of its EPCIs.
 
@@ -156,6 +160,9 @@ def network_indicators(
         Source line (members file and SIRENE).
     millesime : str
         Vintage.
+    synthetic : bool
+        Whether the establishments are the synthetic demonstration extract (the contract's
+        ``synthetique`` column, :func:`ressol_analysis.contract.is_synthetic`).
 
     Returns
     -------
@@ -175,7 +182,7 @@ def network_indicators(
     wide = _area_table(flagged, membership).reindex(areas["territoire_code"])[list(units)]
     wide = wide.astype(float).rename_axis("territoire_code").reset_index()
     names = dict(zip(areas["territoire_code"], areas["territoire"], strict=True))
-    return tidy(wide, names, units, source, millesime)
+    return tidy(wide, names, units, source, millesime, synthetic)
 
 
 def coverage_by_area(flagged: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:

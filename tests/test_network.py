@@ -392,7 +392,12 @@ def test_indicator_contract_same_keys_everywhere(flagged):
     table = network.network_indicators(flagged, MEMBERSHIP, "source", "millésime")
     assert list(table.columns) == [
         "territoire_code", "territoire", "indicateur", "valeur", "unite", "source", "millesime",
+        "synthetique",
     ]  # fmt: skip
+    assert (table["synthetique"] == "non").all()
+    demo = network.network_indicators(flagged, MEMBERSHIP, "source", "millésime", synthetic=True)
+    # Every row of the demonstration is marked, the comparison areas' empty rows included.
+    assert (demo["synthetique"] == "oui").all() and demo["valeur"].isna().sum() > 0
     keys = table.groupby("territoire_code")["indicateur"].apply(list)
     assert all(k == list(network.indicator_units()) for k in keys)
     assert len(keys) == 4
