@@ -39,13 +39,13 @@ test: $(STAMP) ## Lance tous les tests
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## Vérifie le style du code (ruff) et les couches du paquet (import-linter)
-	$(BIN)/ruff check ressol_analysis tests benchmarks notebooks
-	$(BIN)/ruff format --check ressol_analysis tests benchmarks notebooks
+	$(BIN)/ruff check ressol_analysis tests benchmarks notebooks adherents
+	$(BIN)/ruff format --check ressol_analysis tests benchmarks notebooks adherents
 	$(BIN)/lint-imports --no-cache --no-logo
 
 format: $(STAMP) ## Met en forme le code (ruff)
-	$(BIN)/ruff format ressol_analysis tests benchmarks notebooks
-	$(BIN)/ruff check --fix ressol_analysis tests benchmarks notebooks
+	$(BIN)/ruff format ressol_analysis tests benchmarks notebooks adherents
+	$(BIN)/ruff check --fix ressol_analysis tests benchmarks notebooks adherents
 
 lab: $(STAMP) ## Ouvre JupyterLab sur notebooks/ avec le noyau du projet
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ressol-analysis)"

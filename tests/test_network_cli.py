@@ -2,15 +2,19 @@
 
 The example members file (``adherents/exemple_adherents.csv``) is worked out by hand in
 ``adherents/README.md``: lines 2 to 11 are found, each with one ESS employer establishment —
-lines 5, 6, 8, 9, 10 in Saint-Lô Agglo, 2, 4, 7, 11 in Coutances Mer et Bocage, 3 in Côte Ouest
+lines 4, 5, 8, 9, 10 in Saint-Lô Agglo, 2, 11 in Coutances Mer et Bocage, 3, 6, 7 in Côte Ouest
 Centre Manche; associations 2, 5, 6, 8, 9, 11, coopératives 3, 7, 10, fondation 4; estimated
-jobs (centre of the band) 74.5, 34.5, 14.5, 7.5, 374.5, 34.5, 34.5, 34.5, 34.5, 14.5.
+jobs (centre of the band) 4, 0, 149.5, 34.5, 34.5, 4, 34.5, 1.5, 7.5, 7.5. Line 14 is found
+too, a company outside the ESS in Saint-Lô Agglo; line 12 is to check, lines 13 and 15 (a
+closed unit) are not found.
 Commands that fail early are run in-process (``cli.main``); the others as a subprocess.
 """
 
 from __future__ import annotations
 
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -67,7 +71,7 @@ def network_run(built_project, tmp_path_factory):
 def test_example_file_on_the_demo(network_run):
     result, folder = network_run
     assert result.returncode == 0, result.stderr
-    assert "Adhérents retrouvés : 10 ; à vérifier : 1 (non comptés) ; non retrouvés : 1." in (
+    assert "Adhérents retrouvés : 11 ; à vérifier : 1 (non comptés) ; non retrouvés : 2." in (
         result.stdout
     )
     assert sorted(p.name for p in folder.iterdir()) == sorted(
@@ -78,13 +82,30 @@ def test_example_file_on_the_demo(network_run):
         ]
     )  # fmt: skip
     found = pd.read_csv(folder / "adherents_retrouves.csv", dtype=str)
-    assert found["ligne"].tolist() == [str(n) for n in range(2, 12)]
-    assert found["regle"].value_counts().to_dict() == {"siret": 4, "siren": 3, "nom": 3}
+    assert found["ligne"].tolist() == [str(n) for n in [*range(2, 12), 14]]
+    assert found["regle"].value_counts().to_dict() == {"siret": 5, "siren": 3, "nom": 3}
     review = pd.read_csv(folder / "a_verifier.csv", dtype=str)
+    # « Assoc. demo 100152496 » against « ASSOCIATION DEMO 100152496 »: token_sort_ratio of
+    # « 100152496 ASSOC DEMO » and « 100152496 ASSOCIATION DEMO », 2 × 20 / (20 + 26) = 87.0 %.
     assert review["ligne"].tolist()[0] == "12" and float(review["score"].iloc[0]) == 87.0
     missing = pd.read_csv(folder / "non_retrouves.csv", dtype=str)
-    assert missing["ligne"].tolist() == ["13"]
+    assert missing["ligne"].tolist() == ["13", "15"]
+    assert "aucun nom proche dans la commune" in missing.loc[0, "motif"]
+    assert "aucun établissement actif de ce SIREN" in missing.loc[1, "motif"]
     assert (missing["avertissement"] == SYNTHETIC_MARK).all()
+
+
+def test_example_file_is_the_one_its_script_draws_from_the_demo(built_project, tmp_path):
+    # adherents/make_example.py draws the example from the demonstration extract with a fixed
+    # seed and checks each line's status: the file in the repository is what it writes today.
+    target = tmp_path / "exemple.csv"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "adherents" / "make_example.py"), str(built_project),
+         str(target)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert target.read_bytes() == EXAMPLE.read_bytes()
 
 
 def test_indicators_of_the_example(network_run):
@@ -92,9 +113,10 @@ def test_indicators_of_the_example(network_run):
     table = pd.read_csv(folder / "indicateurs_reseau.csv", dtype={"territoire_code": str})
     assert list(table.columns) == TIDY_COLUMNS
     wide = table.pivot(index="territoire_code", columns="indicateur", values="valeur")
-    assert wide.at["centre-manche", "reseau_adherents"] == 10
+    assert wide.at["centre-manche", "reseau_adherents"] == 11
     epcis = [c for c in wide.index if c.startswith("epci-")]
-    assert sum(wide.loc[epcis, "reseau_adherents"]) == 10  # no member in two EPCIs
+    assert sum(wide.loc[epcis, "reseau_adherents"]) == 11  # no member in two EPCIs
+    assert (table["synthetique"] == "oui").all()
     assert wide.loc[["dep-50", "reg-28"]].isna().all().all()
     assert table["source"].str.contains("Données synthétiques de démonstration").all()
     coverage = pd.read_csv(folder / "couverture_epci.csv", dtype=str).set_index("territoire_code")
@@ -205,36 +227,42 @@ def test_indicators_with_the_example_members_file(example_indicators):
     table = pd.read_csv(csv, dtype={"territoire_code": str, "valeur": float})
     network = table[table["indicateur"].str.contains("reseau")]
     keys = network.groupby("territoire_code")["indicateur"].apply(frozenset)
-    assert keys.nunique() == 1 and len(keys.iloc[0]) == 31  # same keys for every zone
+    # 5 base keys, reseau_adherents_hors_ess, then the 5 base keys of each of the 6 families.
+    assert keys.nunique() == 1 and len(keys.iloc[0]) == 5 + 1 + 5 * 6  # same keys for every zone
     assert set(keys.index) == set(table["territoire_code"])
     wide = table.pivot(index="territoire_code", columns="indicateur", values="valeur")
     saint_lo, coutances, cote_ouest = "epci-200066389", "epci-200067023", "epci-200067031"
     members = wide["reseau_adherents"]
-    assert members[["centre-manche", saint_lo, coutances, cote_ouest]].tolist() == [10, 5, 4, 1]
+    # Lines 4, 5, 8, 9, 10 and 14 (outside the ESS); 2, 11; 3, 6, 7.
+    assert members[["centre-manche", saint_lo, coutances, cote_ouest]].tolist() == [11, 6, 2, 3]
     jobs = wide["reseau_ess_effectif_salarie_estime"]
-    assert jobs["centre-manche"] == 74.5 + 34.5 + 14.5 + 7.5 + 374.5 + 4 * 34.5 + 14.5 == 658
-    assert jobs[saint_lo] == 7.5 + 374.5 + 3 * 34.5
-    assert jobs[coutances] == 74.5 + 14.5 + 34.5 + 14.5
-    assert jobs[cote_ouest] == 34.5
+    assert jobs[saint_lo] == 149.5 + 34.5 + 34.5 + 1.5 + 7.5 == 227.5
+    assert jobs[coutances] == 4 + 7.5 == 11.5
+    assert jobs[cote_ouest] == 0 + 34.5 + 4 == 38.5
+    assert jobs["centre-manche"] == 227.5 + 11.5 + 38.5 == 277.5
     employers = wide["reseau_ess_etablissements_employeurs_adherents"]
-    assert employers["centre-manche"] == 10
+    assert employers[["centre-manche", saint_lo, coutances, cote_ouest]].tolist() == [10, 5, 2, 3]
     share = wide["part_reseau_ess_etablissements_employeurs"]
     assert share["centre-manche"] == pytest.approx(
-        100 * 10 / wide.at["centre-manche", "ess_etablissements_employeurs"]
+        100 * 10 / wide.at["centre-manche", "ess_etablissements_employeurs"], abs=1e-4
     )
     assert wide.at["centre-manche", "part_reseau_ess_effectif_salarie_estime"] == pytest.approx(
-        100 * 658 / wide.at["centre-manche", "ess_effectif_salarie_estime"]
+        100 * 277.5 / wide.at["centre-manche", "ess_effectif_salarie_estime"], abs=1e-4
     )
     families = wide.loc[
         "centre-manche",
         [
             f"reseau_adherents_{f}"
-            for f in ("associations", "cooperatives", "mutuelles", "fondations", "autres")
+            for f in (
+                "associations", "cooperatives", "mutuelles", "fondations",
+                "organismes_non_lucratifs", "autres",
+            )
         ],
-    ]
-    assert families.tolist() == [6, 3, 0, 1, 0]
-    assert wide.at["centre-manche", "reseau_adherents_hors_ess"] == 0
-    assert wide.at[saint_lo, "reseau_adherents_associations"] == 4
+    ]  # fmt: skip
+    assert families.tolist() == [6, 3, 0, 1, 0, 0]
+    assert wide.at["centre-manche", "reseau_adherents_hors_ess"] == 1  # line 14
+    assert wide.at[saint_lo, "reseau_adherents_associations"] == 3  # lines 5, 8, 9
+    assert wide.at[saint_lo, "reseau_adherents_hors_ess"] == 1
     assert (
         network[network["territoire_code"].isin(["dep-50", "basse-normandie", "reg-28"])]["valeur"]
         .isna()
@@ -252,11 +280,13 @@ def test_kit_from_a_real_indicator_table_has_no_mark(
     example_indicators, built_project, tmp_path, capsys
 ):
     table = pd.read_csv(example_indicators, dtype=str, keep_default_na=False)
-    # As a run on the real SIRENE stock would write it: no synthetic source; a figure changed
-    # to show that the kit prints the table's numbers.
+    # As a run on the real SIRENE stock would write it: no synthetic source nor marker; a figure
+    # changed to show that the kit prints the table's numbers.
+    assert (table["synthetique"] == "oui").any()
     table["source"] = table["source"].str.replace(
         SYNTHETIC_SOURCE, "Insee, base Sirene (stock)", regex=False
     )
+    table["synthetique"] = "non"
     assert not table["source"].str.contains("synthétique").any()
     mask = (table["territoire_code"] == "centre-manche") & (table["indicateur"] == "population")
     table.loc[mask, "valeur"] = "12345"
