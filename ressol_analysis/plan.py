@@ -55,7 +55,18 @@ def _text(raw: RawSheet, place: str, key: str, value: object, required: bool) ->
             )
         return ""
     if isinstance(value, datetime | date | list | dict):
-        raise RessolError(f"{where(raw, place, key)} : un texte est attendu (reçu : {value!r}).")
+        kind = (
+            f"une date ({value:%d/%m/%Y})"
+            if isinstance(value, date)
+            else "une liste"
+            if isinstance(value, list)
+            else "un ensemble de champs « clé: valeur »"
+        )
+        raise RessolError(
+            f"{where(raw, place, key)} : un texte est attendu, le fichier donne {kind}. "
+            "Écrivez un texte ; s'il commence comme une date ou contient « : », « [ » ou "
+            "« { », mettez-le entre guillemets."
+        )
     return " ".join(str(value).split()) if key == "titre" else str(value).strip()
 
 
@@ -97,19 +108,37 @@ def _date(raw: RawSheet, place: str, key: str, value: object) -> date:
     )
 
 
+# What to write instead, per numeric field: a score is not an amount.
+NUMBER_ADVICE = {
+    "impact": "Donnez une note entière de 1 (faible) à 5 (fort), en chiffres.",
+    "faisabilite": "Donnez une note entière de 1 (faible) à 5 (fort), en chiffres.",
+    "annee": "Écrivez l'année de la dépense sur quatre chiffres (2026).",
+    "cible": "Écrivez la valeur cible en chiffres (12 ou 12,5), sans unité.",
+}
+AMOUNT_ADVICE = "Écrivez un montant en chiffres (1500 ou 1 500,50)."
+
+
 def _number(raw: RawSheet, place: str, key: str, value: object) -> float:
+    advice = NUMBER_ADVICE.get(key, AMOUNT_ADVICE)
     if isinstance(value, bool):
         value = str(value)
     if isinstance(value, int | float):
-        return float(value)
-    text = re.sub(r"[\s\u00a0\u202f€]", "", str(value)).replace(",", ".")
-    try:
-        return float(text)
-    except ValueError:
+        number = float(value)
+    else:
+        text = re.sub(r"[\s\u00a0\u202f€]", "", str(value)).replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            raise RessolError(
+                f"{where(raw, place, key)} : « {value} » n'est pas un nombre. {advice}"
+            ) from None
+    if not math.isfinite(number):
+        typed = value if isinstance(value, str) else {True: ".inf", False: "-.inf"}[number > 0]
         raise RessolError(
-            f"{where(raw, place, key)} : « {value} » n'est pas un nombre. "
-            "Écrivez un montant en chiffres (1500 ou 1 500,50)."
-        ) from None
+            f"{where(raw, place, key)} : « {typed} » se lit comme l'infini, pas comme un "
+            f"nombre (en YAML, « .inf » veut dire l'infini). {advice}"
+        )
+    return number
 
 
 def _score(raw: RawSheet, place: str, key: str, value: object) -> int:

@@ -621,11 +621,26 @@ def _read_xlsx(path: Path, notes: list[str]) -> list[RawSheet]:
     labels = {f.key: f.label for f in FIELDS}
     sheets = []
     by_title: dict[str, RawSheet] = {}
+    lines: dict[str, int] = {}
     for number, values in _sheet_rows(path, book, ACTIONS_SHEET, FIELDS, True, notes):
         raw = RawSheet(path, f"feuille « {ACTIONS_SHEET} », ligne {number}", values, labels)
         sheets.append(raw)
-        if not is_blank(values.get("titre")):
-            by_title.setdefault(normalise(values["titre"]), raw)
+        if is_blank(values.get("titre")):
+            continue
+        title = normalise(values["titre"])
+        if title in by_title:
+            # Budget lines and indicators find their action by title: with two rows of the
+            # same title, they would all go to the first one.
+            raise RessolError(
+                f"Dans {path}, feuille « {ACTIONS_SHEET} », lignes {lines[title]} et {number} : "
+                f"deux actions portent le même titre « {' '.join(str(values['titre']).split())} "
+                "». Dans un même classeur, chaque action a un titre unique, car les feuilles "
+                f"« {BUDGET_SHEET} » et « {INDICATORS_SHEET} » s'y rattachent par leur titre. "
+                "Renommez l'une des deux actions (et ses lignes budgétaires), ou réunissez-les "
+                "en une seule ligne."
+            )
+        by_title[title] = raw
+        lines[title] = number
     for name, fields, target in (
         (BUDGET_SHEET, BUDGET_FIELDS, "budget"),
         (INDICATORS_SHEET, INDICATOR_FIELDS, "indicators"),

@@ -37,10 +37,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from .errors import RessolError, list_codes
 from .geography import move_codes
+from .inputs import load_yaml
 
 PERIMETER_KINDS = ("epci", "communes", "departements", "regions")
 ALLOWED_KEYS = {
@@ -168,10 +168,7 @@ def load_territory(reference: str | Path, territories_dir: Path) -> Territory:
             f"disponibles : {', '.join(known) or 'aucun'}. Créez un fichier YAML dans "
             f"{territories_dir} (voir README) ou donnez le chemin d'un fichier YAML."
         )
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise RessolError(f"Le fichier {path} n'est pas un YAML valide : {exc}") from None
+    content = load_yaml(path)
     if not isinstance(content, dict):
         raise RessolError(f"Le fichier {path} doit décrire un territoire (id, nom, perimetre).")
     unknown = sorted(set(content) - ALLOWED_KEYS)

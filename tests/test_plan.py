@@ -635,6 +635,85 @@ def test_lock_files_and_notes_are_skipped(folder):
         assert len(plan.build_plan(folder, KEYS).actions) == 3
 
 
+# --------------------------------------------------------------------------- advice that fits
+
+
+def typed_yaml(tmp_path: Path, old: str, new: str) -> Path:
+    """Contributor A's sheet with one line retyped by hand (YAML as a person writes it)."""
+    text = (FIXTURES / "contributeur_a.yaml").read_text(encoding="utf-8")
+    assert old in text
+    folder = tmp_path / "fiches"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "budget_total: 10000\n",
+            "budget_total: .inf\n",
+            r"champ « budget_total » : « \.inf » se lit comme l'infini.*Écrivez un montant",
+        ),
+        (
+            "montant: 4000, financeur",
+            "montant: .inf, financeur",
+            r"lignes_budgetaires n° 1, champ « montant » : « \.inf » se lit comme l'infini",
+        ),
+        (
+            "impact: 5\n",
+            "impact: fort\n",
+            r"champ « impact » : « fort » n'est pas un nombre\. Donnez une note entière de 1 "
+            r"\(faible\) à 5 \(fort\)",
+        ),
+        (
+            "impact: 5\n",
+            "impact: .inf\n",
+            r"champ « impact » : « \.inf » se lit comme l'infini.*Donnez une note entière",
+        ),
+        (
+            "debut: 2026-01-01\n",
+            "debut: 2026-13-01\n",
+            r"champ « debut » : « 2026-13-01 » n'est pas une date",
+        ),
+        ("statut: Exemple\n", "statut: yes\n", r"champ « statut » : statut « yes » inconnu"),
+        (
+            "pilote: RESSOL\n",
+            "pilote: 2026-09-01\n",
+            r"champ « pilote » : un texte est attendu, le fichier donne une date \(01/09/2026\)"
+            r".*entre guillemets",
+        ),
+        (
+            'territoire: ["200066389"]\n',
+            "territoire: [050502]\n",
+            r"champ « territoire » : code\(s\) non reconnu\(s\) 050502",
+        ),
+    ],
+)
+def test_advice_fits_the_field(tmp_path, old, new, message):
+    with pytest.raises(RessolError, match=message):
+        plan.build_plan(typed_yaml(tmp_path, old, new), KEYS)
+
+
+def test_leading_zero_numbers_are_read_as_typed_not_as_octal(tmp_path):
+    # YAML 1.1 reads 04000 as octal 2048: the line would no longer add up to 10 000 €.
+    folder = typed_yaml(tmp_path, "montant: 4000, financeur", "montant: 04000, financeur")
+    built = plan.build_plan(folder, KEYS)
+    assert built.budget["montant"].tolist()[:3] == [4000.0, 4000.0, 2000.0]
+
+
+def test_two_actions_with_one_title_in_one_workbook(tmp_path):
+    write_xlsx(tmp_path / "b.xlsx", [JEUNES, dict(JEUNES, impact=2)], BUDGET_B[:2], [])
+    with pytest.raises(
+        RessolError,
+        match=r"b\.xlsx, feuille « Fiches actions », lignes 2 et 3 : deux actions portent le "
+        r"même titre « Jeunes ».*Renommez l'une des deux actions",
+    ) as caught:
+        plan.build_plan(tmp_path, KEYS)
+    assert "budget total" not in str(caught.value)
+
+
 # --------------------------------------------------------------------------- examples
 
 

@@ -110,6 +110,16 @@ def test_unquoted_codes_are_refused(tmp_path):
         load_territory(path, tmp_path)
 
 
+def test_leading_zero_codes_keep_their_zero_instead_of_turning_octal(tmp_path):
+    # YAML 1.1 reads 01001 as the octal number 513: the error used to show codes nobody typed.
+    path = write(tmp_path, "id: t\nnom: T\nperimetre:\n  communes: [01001, 50002]\n")
+    with pytest.raises(RessolError, match=r"sans guillemets \(50002\)") as caught:
+        load_territory(path, tmp_path)
+    assert "513" not in str(caught.value)
+    path = write(tmp_path, "id: t\nnom: T\nperimetre:\n  communes: [01001, 050002]\n")
+    assert load_territory(path, tmp_path).perimeter.codes == ("01001", "050002")
+
+
 def test_unknown_territory_lists_the_available_ones(root):
     with pytest.raises(RessolError, match=r"« pays-inconnu » introuvable.*centre-manche"):
         load_territory("pays-inconnu", root / "territoires")
