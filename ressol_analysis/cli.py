@@ -1,6 +1,7 @@
 """The ``ressol`` command: the Makefile's doors for people who prefer a command.
 
-Errors on input data or configuration are printed as one French paragraph, without a Python
+Errors on input data or configuration, and places the file system refuses (a read-only or full
+disk, a folder given as output file), are printed as one French paragraph, without a Python
 traceback, and the command exits with status 2 (3 for an unexpected internal error; set
 ``RESSOL_DEBUG=1`` to see its traceback).
 
@@ -63,8 +64,9 @@ def _report(args: argparse.Namespace, paths: ProjectPaths) -> int:
 
 
 def _indicators(args: argparse.Namespace, paths: ProjectPaths) -> int:
-    from .files import write_csv
+    from .files import check_writable, write_csv
 
+    check_writable(Path(args.output))
     if args.all_epci or args.all_departements:
         from .national import national_indicators_cli
 
@@ -188,7 +190,9 @@ def _compare(args: argparse.Namespace, paths: ProjectPaths) -> int:
 
 def _plan_template(args: argparse.Namespace, paths: ProjectPaths) -> int:
     from . import plan_sheets
+    from .files import check_writable
 
+    check_writable(Path(args.output))
     keys = None
     if args.territory:
         from .context import load
@@ -202,7 +206,9 @@ def _plan_template(args: argparse.Namespace, paths: ProjectPaths) -> int:
 def _plan_build(args: argparse.Namespace, paths: ProjectPaths) -> int:
     from . import plan_text
     from .context import load
+    from .files import check_writable
 
+    check_writable(Path(args.output))
     consolidated = load(args.territory, str(paths.root)).action_plan(args.dossier)
     for message in consolidated.warnings:
         print(f"Attention : {message}")
@@ -529,16 +535,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return 130
+    except OSError as error:
+        from .files import user_file_error
+
+        friendly = user_file_error(error, action="lire ou écrire")
+        if friendly is None:
+            return _defect(error)
+        print(f"Erreur : {friendly}", file=sys.stderr)
+        return 2
     except Exception as error:  # an unexpected failure is a bug: say so plainly
-        if os.environ.get("RESSOL_DEBUG"):
-            traceback.print_exc()
-        print(
-            f"Erreur inattendue ({type(error).__name__} : {error}). C'est probablement un "
-            "défaut du programme : relancez avec RESSOL_DEBUG=1 pour obtenir le détail et "
-            "signalez-le à l'équipe.",
-            file=sys.stderr,
-        )
-        return 3
+        return _defect(error)
+
+
+def _defect(error: Exception) -> int:
+    """Report an unexpected failure as what it is: a defect of the program."""
+    if os.environ.get("RESSOL_DEBUG"):
+        traceback.print_exc()
+    print(
+        f"Erreur inattendue ({type(error).__name__} : {error}). C'est probablement un "
+        "défaut du programme : relancez avec RESSOL_DEBUG=1 pour obtenir le détail et "
+        "signalez-le à l'équipe.",
+        file=sys.stderr,
+    )
+    return 3
 
 
 if __name__ == "__main__":

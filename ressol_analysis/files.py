@@ -9,11 +9,14 @@ built aside and swapped in by :func:`replace_folder`.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import math
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -27,9 +30,69 @@ from .labels import SYNTHETIC_MARK
 
 WARNING_COLUMN = "avertissement"
 
+# File-system refusals caused by the place the user chose, not by the program.
+USER_ERRNOS = {
+    errno.EACCES: "vous n'avez pas le droit d'écrire à cet endroit",
+    errno.EPERM: "l'écriture y est interdite (dossier ou fichier protégé)",
+    errno.EROFS: "le disque est en lecture seule",
+    errno.ENOSPC: "le disque est plein",
+    errno.EDQUOT: "votre quota de disque est atteint",
+    errno.EISDIR: "c'est un dossier, pas un fichier",
+    errno.ENOTDIR: "une partie du chemin est un fichier, pas un dossier",
+}
+
+
+def user_file_error(
+    error: OSError, path: Path | None = None, action: str = "écrire"
+) -> RessolError | None:
+    """The French error for a file-system refusal due to the chosen place, else ``None``.
+
+    Parameters
+    ----------
+    error : OSError
+        The refusal (permission denied, read-only disk, disk full, folder instead of file…).
+    path : Path, optional
+        The path the user chose (named in the message); by default the one in ``error``.
+    action : str
+        What could not be done (``écrire``; ``lire ou écrire`` when it is not known).
+
+    Returns
+    -------
+    RessolError or None
+        The message names the path, the reason and what to do; ``None`` for other errors,
+        which are defects of the program.
+    """
+    reason = USER_ERRNOS.get(error.errno)
+    if reason is None:
+        return None
+    where = path or error.filename or "?"
+    if error.errno == errno.EISDIR:
+        advice = "indiquez un nom de fichier plutôt qu'un dossier"
+    elif error.errno in (errno.ENOSPC, errno.EDQUOT):
+        advice = "libérez de la place ou choisissez un autre disque, puis relancez"
+    else:
+        advice = (
+            "choisissez un dossier où vous pouvez écrire (option --output / --sortie), ou "
+            "faites rétablir vos droits sur ce dossier, puis relancez"
+        )
+    verb = f"d'{action}" if action[0] in "aeéiou" else f"de {action}"
+    return RessolError(f"Impossible {verb} {where} : {reason}. {advice[0].upper()}{advice[1:]}.")
+
+
+@contextlib.contextmanager
+def explained(path: Path) -> Iterator[None]:
+    """Turn a file-system refusal while writing ``path`` into a French :class:`RessolError`."""
+    try:
+        yield
+    except OSError as error:
+        friendly = user_file_error(error, path)
+        if friendly is None:
+            raise
+        raise friendly from None
+
 
 def check_folder(path: Path) -> None:
-    """Raise a French error if the folder of ``path`` does not exist.
+    """Raise a French error if ``path`` cannot be a file of an existing folder.
 
     Parameters
     ----------
@@ -39,13 +102,76 @@ def check_folder(path: Path) -> None:
     Raises
     ------
     RessolError
-        Naming the missing folder and what to do.
+        Naming the path when it is a folder, or when its folder is missing or is a file, and
+        what to do.
     """
-    if not Path(path).parent.is_dir():
+    path = Path(path)
+    if path.is_dir():
         raise RessolError(
-            f"Le dossier {Path(path).parent} n'existe pas : créez-le ou choisissez un autre "
-            "fichier de sortie."
+            f"Le chemin de sortie {path} est un dossier, pas un fichier : indiquez le nom du "
+            "fichier à écrire (dans ce dossier ou ailleurs)."
         )
+    parent = path.parent
+    if parent.exists() and not parent.is_dir():
+        raise RessolError(
+            f"{parent} est un fichier, pas un dossier : le fichier {path.name} ne peut pas y "
+            "être écrit. Choisissez un autre chemin de sortie."
+        )
+    if not parent.is_dir():
+        raise RessolError(
+            f"Le dossier {parent} n'existe pas : créez-le ou choisissez un autre fichier de sortie."
+        )
+
+
+def check_writable(path: Path) -> None:
+    """Raise the French error now if the file ``path`` could not be written later.
+
+    Called by commands before long work, so that a wrong output path is said at once.
+
+    Parameters
+    ----------
+    path : Path
+        File about to be written (it need not exist), or, with a trailing folder that does
+        not exist yet, a folder to be created (its nearest existing parent is tried).
+
+    Raises
+    ------
+    RessolError
+        See :func:`check_folder` and :func:`user_file_error`.
+    """
+    check_folder(path)
+    probe_folder(Path(path).parent)
+
+
+def probe_folder(folder: Path) -> None:
+    """Raise the French error if no file can be created in ``folder`` or its nearest parent.
+
+    Parameters
+    ----------
+    folder : Path
+        Folder to write into; when it does not exist yet, the nearest existing parent (where
+        it would be created) is tried.
+
+    Raises
+    ------
+    RessolError
+        Naming the folder, when it is a file or when the file system refuses to write there.
+    """
+    folder = Path(folder)
+    existing = next(p for p in (folder, *folder.parents) if p.exists() or p == p.parent)
+    if not existing.is_dir():
+        raise RessolError(
+            f"{existing} est un fichier, pas un dossier : {folder} ne peut pas y être créé. "
+            "Choisissez un autre dossier de sortie."
+        )
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            return
+    except OSError as error:
+        friendly = user_file_error(error, existing, action="écrire dans")
+        if friendly is None:
+            raise
+        raise friendly from None
 
 
 def _default_mode(path: Path) -> int:
@@ -81,19 +207,22 @@ def stage(
     Raises
     ------
     RessolError
-        If the destination folder does not exist; the temporary file is then removed, as on
-        any failure of ``write``.
+        If the destination is a folder, its folder does not exist, or the file system refuses
+        the write (no permission, read-only or full disk); the temporary file is then removed,
+        as on any failure of ``write``.
     """
     path = Path(path)
     check_folder(path)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    with explained(path):
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
     os.close(handle)
     temporary = Path(name)
     try:
-        write(temporary)
-        with temporary.open("rb") as stream:
-            os.fsync(stream.fileno())
-        os.chmod(temporary, _default_mode(path) if mode is None else mode)
+        with explained(path):
+            write(temporary)
+            with temporary.open("rb") as stream:
+                os.fsync(stream.fileno())
+            os.chmod(temporary, _default_mode(path) if mode is None else mode)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -120,7 +249,8 @@ def write_atomic(path: Path, write: Callable[[Path], object], *, suffix: str = "
     path = Path(path)
     temporary = stage(path, write, suffix=suffix)
     try:
-        os.replace(temporary, path)
+        with explained(path):
+            os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -178,6 +308,62 @@ def replace_folder(staging: Path, final: Path) -> None:
         final.rename(previous)
     staging.rename(final)
     shutil.rmtree(previous, ignore_errors=True)
+
+
+def take_lock(path: Path, wait: bool = True) -> int | None:
+    """Hold an exclusive lock on the file ``path`` (created if needed), for this process.
+
+    Parameters
+    ----------
+    path : Path
+        Lock file (``.processed.verrou``, ``.<run>.verrou``).
+    wait : bool
+        Wait until another process releases it; otherwise return ``None`` at once when it is
+        held.
+
+    Returns
+    -------
+    int or None
+        The open descriptor that holds the lock (give it to :func:`release_lock`), or
+        ``None`` when ``wait`` is false and another process holds the lock.
+    """
+    while True:
+        with explained(path):
+            handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            os.close(handle)
+            return None
+        except BaseException:
+            os.close(handle)
+            raise
+        # A holder removes the file when it releases the lock (release_lock): make sure the
+        # file we locked is still the one at ``path``, else another process could lock a new
+        # file there at the same time.
+        try:
+            same = os.fstat(handle).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            return handle
+        os.close(handle)
+
+
+def release_lock(path: Path, handle: int) -> None:
+    """Give back a lock taken by :func:`take_lock`, removing its file."""
+    Path(path).unlink(missing_ok=True)  # while still held: see take_lock
+    os.close(handle)
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Run the block while holding the lock file ``path``, waiting for it if needed."""
+    handle = take_lock(path)
+    try:
+        yield
+    finally:
+        release_lock(path, handle)
 
 
 def write_xlsx(indicators: pd.DataFrame, path: Path) -> Path:

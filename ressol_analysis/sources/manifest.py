@@ -49,6 +49,28 @@ class RawFile:
     sha256: str
 
 
+class Manifest(dict):
+    """Entries of a manifest keyed by ``cle``; asking for an absent entry is a French error.
+
+    Code that needs a source writes ``manifest["comparateur"]``: when a consultant has removed
+    or renamed that entry, the error names the manifest, the key and what to do, instead of a
+    bare ``KeyError`` reported as a defect of the program.
+    """
+
+    def __init__(self, path: Path, entries: dict[str, RawFile] | None = None) -> None:
+        super().__init__(entries or {})
+        self.path = path
+
+    def __missing__(self, key: str) -> RawFile:
+        raise RessolError(
+            f"Le manifeste {self.path} n'a pas d'entrée « {key} » : ce fichier brut est "
+            f"nécessaire (entrées présentes : {', '.join(sorted(self)) or 'aucune'}). Rétablissez "
+            f"l'entrée « {key} » (git checkout -- data/raw/manifest.yaml si vous l'avez "
+            "supprimée par erreur), ou enregistrez le fichier avec « ressol data update "
+            f"--source {key} FICHIER »."
+        )
+
+
 def sha256_of(path: Path) -> str:
     """Return the hexadecimal sha256 of a file, read in 1 MiB blocks."""
     digest = hashlib.sha256()
@@ -58,7 +80,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_manifest(raw_dir: Path) -> dict[str, RawFile]:
+def load_manifest(raw_dir: Path) -> Manifest:
     """Read ``manifest.yaml`` of a raw-data folder.
 
     Parameters
@@ -68,8 +90,8 @@ def load_manifest(raw_dir: Path) -> dict[str, RawFile]:
 
     Returns
     -------
-    dict of str to RawFile
-        Entries keyed by their ``cle``.
+    Manifest
+        Entries keyed by their ``cle`` (a dict; an absent key raises :class:`RessolError`).
 
     Raises
     ------
@@ -96,7 +118,7 @@ def load_manifest(raw_dir: Path) -> dict[str, RawFile]:
             f"Le manifeste {manifest} doit contenir une liste « fichiers: ». "
             "Restaurez-le depuis le dépôt git."
         )
-    files: dict[str, RawFile] = {}
+    files = Manifest(manifest)
     for number, entry in enumerate(entries, start=1):
         missing = [f for f in REQUIRED_FIELDS if not str((entry or {}).get(f, "")).strip()]
         if missing:
@@ -192,11 +214,6 @@ def raw_file(raw_dir: Path, key: str) -> RawFile:
         If the key is unknown, the file missing or its checksum different.
     """
     files = load_manifest(raw_dir)
-    if key not in files:
-        raise RessolError(
-            f"Le manifeste {raw_dir / MANIFEST_NAME} n'a pas d'entrée « {key} ». "
-            f"Entrées connues : {', '.join(sorted(files))}. Restaurez le manifeste du dépôt."
-        )
     problem = check_file(files[key])
     if problem:
         raise RessolError(problem)
