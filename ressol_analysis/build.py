@@ -13,7 +13,9 @@ import importlib.metadata
 import importlib.resources
 import json
 import lzma
+import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,7 +26,7 @@ import shapely
 
 from .demo_stock import write_synthetic_stock
 from .errors import RessolError, list_codes
-from .files import replace_folder
+from .files import explained, locked, replace_folder
 from .geography import build_passage, move_codes
 from .paths import ProjectPaths
 from .sources import cog, comparateur, insee
@@ -189,6 +191,17 @@ def _economy_table(path: Path, passage: pd.DataFrame, current: pd.Index) -> pd.D
     return moved
 
 
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def _lock_file(paths: ProjectPaths) -> Path:
+    """Lock held while ``data/processed`` is built or swapped (next to it, in ``data/``)."""
+    return paths.processed.with_name(f".{paths.processed.name}.verrou")
+
+
 def _inputs_fingerprint(sources: dict[str, RawFile]) -> str:
     digest = hashlib.sha256()
     for key in BUILD_INPUTS:
@@ -200,6 +213,10 @@ def _inputs_fingerprint(sources: dict[str, RawFile]) -> str:
 def build_processed(paths: ProjectPaths) -> None:
     """Build every table of ``data/processed`` from ``data/raw``.
 
+    Two builds of one project never run at the same time: the second waits for the first
+    (lock ``data/.processed.verrou``). Each writes into its own staging folder, removed on any
+    failure or interruption.
+
     Parameters
     ----------
     paths : ProjectPaths
@@ -208,8 +225,16 @@ def build_processed(paths: ProjectPaths) -> None:
     Raises
     ------
     RessolError
-        On any problem with a raw file; ``data/processed`` is then left as it was.
+        On any problem with a raw file, or when ``data/`` cannot be written;
+        ``data/processed`` is then left as it was.
     """
+    with explained(paths.processed.parent):
+        paths.processed.parent.mkdir(parents=True, exist_ok=True)
+    with locked(_lock_file(paths)):
+        _build(paths)
+
+
+def _build(paths: ProjectPaths) -> None:
     sources = {key: raw_file(paths.raw, key) for key in BUILD_INPUTS}
     communes = cog.read_cog_communes(sources["cog_communes"].path)
     movements = cog.read_movements(sources["cog_mouvements"].path)
@@ -308,25 +333,35 @@ def build_processed(paths: ProjectPaths) -> None:
         economy["emplois_precedent"].isna()
     )
 
-    paths.processed.parent.mkdir(parents=True, exist_ok=True)
-    staging = paths.processed.with_name(paths.processed.name + ".en-cours")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    table.to_csv(staging / "communes.csv", index=False)
-    estimates.to_csv(staging / "estimations_departements.csv", index=False)
-    moved.to_csv(staging / "codes_deplaces.csv", index=False)
-    geometry.to_file(staging / "communes.geojson", driver="GeoJSON", COORDINATE_PRECISION=6)
-    economy.to_csv(staging / ECONOMY_TABLE, index=False)
     demo_passage = build_passage(movements, date(2016, 1, 1))
-    write_synthetic_stock(
-        staging / SIRENE_DEMO,
-        sources["comparateur"].path,
-        sources["itdd"].path,
-        passage=demo_passage[~demo_passage["code_ancien"].isin(current)],
-    )
-    (staging / BUILD_INFO).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n")
-    (staging / ".gitkeep").touch()
-    replace_folder(staging, paths.processed)
+    parent = paths.processed.parent
+    with explained(parent):
+        parent.mkdir(parents=True, exist_ok=True)
+        # Its own staging folder: two builds at the same time never write into one folder.
+        staging = Path(
+            tempfile.mkdtemp(prefix=f".{paths.processed.name}.", suffix=".en-cours", dir=parent)
+        )
+    try:
+        with explained(staging):
+            table.to_csv(staging / "communes.csv", index=False)
+            estimates.to_csv(staging / "estimations_departements.csv", index=False)
+            moved.to_csv(staging / "codes_deplaces.csv", index=False)
+            geometry.to_file(staging / "communes.geojson", driver="GeoJSON", COORDINATE_PRECISION=6)
+            economy.to_csv(staging / ECONOMY_TABLE, index=False)
+            write_synthetic_stock(
+                staging / SIRENE_DEMO,
+                sources["comparateur"].path,
+                sources["itdd"].path,
+                passage=demo_passage[~demo_passage["code_ancien"].isin(current)],
+            )
+            (staging / BUILD_INFO).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n")
+            (staging / ".gitkeep").touch()
+        staging.chmod(0o777 & ~_umask())  # mkdtemp's folder is private
+        with explained(paths.processed):
+            replace_folder(staging, paths.processed)
+    except BaseException:  # an error, Ctrl-C or SIGTERM: no staging folder left behind
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 STRING_COLUMNS = {
@@ -368,7 +403,10 @@ def load_processed(paths: ProjectPaths, rebuild: bool = True) -> ProcessedData:
         Commune table, département estimates, geography and build information.
     """
     if rebuild and not is_up_to_date(paths):
-        build_processed(paths)
+        # Two runs finding stale data at once: the second waits, then finds it up to date.
+        with locked(_lock_file(paths)):
+            if not is_up_to_date(paths):
+                _build(paths)
     for key in BUILD_INPUTS:
         raw_file(paths.raw, key)  # a raw file changed since the build must not pass silently
     folder = paths.processed

@@ -3,7 +3,8 @@
 Errors on input data or configuration, and places the file system refuses (a read-only or full
 disk, a folder given as output file), are printed as one French paragraph, without a Python
 traceback, and the command exits with status 2 (3 for an unexpected internal error; set
-``RESSOL_DEBUG=1`` to see its traceback).
+``RESSOL_DEBUG=1`` to see its traceback). Ctrl-C, SIGTERM and SIGHUP stop a command cleanly
+(exit 130, 143, 129): no staging folder, kernel or Chromium is left behind.
 
 Each command imports the modules it needs when it runs: ``ressol --help`` or a mistyped option
 answers in 0.1 s instead of 3 s (pandas, geopandas, papermill). These imports hide no cycle:
@@ -22,6 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .errors import RessolError
+from .interruption import Interrupted, interruptible
 from .paths import ProjectPaths, project_paths
 
 
@@ -57,6 +59,7 @@ def _report(args: argparse.Namespace, paths: ProjectPaths) -> int:
         sirene=args.sirene,
         pdf=not args.sans_pdf,
         members=args.adherents,
+        replace=args.remplacer,
     )
     print(f"Rapport écrit dans {folder} ({time.monotonic() - started:.0f} s).")
     print(f"  Page d'accueil : {folder / 'index.html'}")
@@ -178,13 +181,25 @@ def _data_fetch(args: argparse.Namespace, paths: ProjectPaths) -> int:
 
 def _compare(args: argparse.Namespace, paths: ProjectPaths) -> int:
     from .compare import compare_runs, format_comparison
+    from .runs import latest_runs, previous_run
 
-    def csv_of(run: str) -> Path:
-        path = Path(run)
-        return path / "indicateurs.csv" if path.is_dir() else path
+    def csv_of(run: Path) -> Path:
+        return run / "indicateurs.csv" if run.is_dir() else run
 
-    comparison = compare_runs(csv_of(args.run_a), csv_of(args.run_b))
-    print(format_comparison(comparison, args.run_a, args.run_b))
+    if args.run_b is not None:
+        run_a, run_b = Path(args.run_a), Path(args.run_b)
+    elif args.run_a is not None:
+        run_b = Path(args.run_a)
+        run_a = previous_run(run_b)
+    else:
+        from .territory import load_territory
+
+        territory = load_territory(args.territory, paths.territories)
+        run_a, run_b = latest_runs(paths.reports / territory.id)
+    if args.run_b is None:
+        print(f"Rapport précédent : {run_a}\nRapport comparé : {run_b}")
+    comparison = compare_runs(csv_of(run_a), csv_of(run_b))
+    print(format_comparison(comparison, str(run_a), str(run_b)))
     return 0
 
 
@@ -343,6 +358,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--sans-pdf", action="store_true", help="ne pas produire le PDF")
     report.add_argument(
+        "--remplacer",
+        action="store_true",
+        help="remplacer le dernier rapport du jour (mêmes données) au lieu d'en créer un autre",
+    )
+    report.add_argument(
         "--processus",
         type=int,
         default=2,
@@ -464,9 +484,25 @@ def _parser() -> argparse.ArgumentParser:
     fetch.add_argument("--sha256", help="empreinte attendue")
     fetch.add_argument("--sirene", metavar="DOSSIER", help="dossier des fichiers Sirene")
 
-    compare = commands.add_parser("compare", help="indicateurs qui ont changé entre deux rapports")
-    compare.add_argument("run_a", help="dossier du rapport (ou fichier indicateurs.csv) A")
-    compare.add_argument("run_b", help="dossier du rapport (ou fichier indicateurs.csv) B")
+    compare = commands.add_parser(
+        "compare",
+        help="indicateurs qui ont changé entre deux rapports",
+        description="Sans argument : les deux derniers rapports du territoire. Avec un dossier "
+        "de rapport : ce rapport et celui qui le précède.",
+    )
+    compare.add_argument(
+        "run_a", nargs="?", help="dossier du rapport (ou fichier indicateurs.csv) A, le plus ancien"
+    )
+    compare.add_argument(
+        "run_b", nargs="?", help="dossier du rapport (ou fichier indicateurs.csv) B, le plus récent"
+    )
+    compare.add_argument(
+        "--territory",
+        "--territoire",
+        default="centre-manche",
+        help="territoire dont comparer les deux derniers rapports, sans argument "
+        "(défaut : centre-manche)",
+    )
 
     plan = commands.add_parser("plan", help="fiches actions et plan d'actions")
     plan_commands = plan.add_subparsers(dest="plan_command", required=True, metavar="ACTION")
@@ -528,13 +564,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command + (f" {getattr(args, sub)}" if sub else "")
     try:
         paths = project_paths(args.racine)
-        return COMMANDS[command](args, paths)
+        with interruptible():
+            return COMMANDS[command](args, paths)
     except RessolError as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("Interrompu.", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:
+        name = f"le signal {stop.args[0]}" if isinstance(stop, Interrupted) else "Ctrl-C"
+        print(
+            f"Interrompu par {name} : le travail en cours est abandonné et ses fichiers "
+            "temporaires supprimés ; les rapports et données déjà publiés sont intacts.",
+            file=sys.stderr,
+        )
+        return stop.exit_status if isinstance(stop, Interrupted) else 130
     except OSError as error:
         from .files import user_file_error
 

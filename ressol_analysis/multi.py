@@ -8,6 +8,7 @@ processes; an index page ranks the EPCIs on the key indicators.
 
 from __future__ import annotations
 
+import signal
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -20,10 +21,14 @@ import pandas as pd
 from . import formatting
 from .build import load_processed
 from .errors import RessolError
+from .files import write_csv, write_text
+from .interruption import children, interruptible, stop_children
 from .labels import SYNTHETIC_MARK
 from .paths import ProjectPaths, project_paths
 from .report import run_report
 
+# Seconds a worker gets to stop its run's kernels and remove its staging folder.
+WORKER_GRACE_SECONDS = 30.0
 RANKED = (
     ("population", "Population", formatting.number),
     ("densite_hab_km2", "Densité (hab./km²)", lambda v: formatting.number(v, 1)),
@@ -93,6 +98,16 @@ def write_territory_files(epcis: pd.DataFrame, folder: Path, year: int) -> list[
         )
         paths.append(path)
     return paths
+
+
+def _worker_signals() -> None:
+    """In a worker: Ctrl-C is the parent's to handle; SIGTERM stops an idle worker quietly.
+
+    While a report runs, :func:`ressol_analysis.report.run_report` makes SIGTERM clean up.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
 
 
 def _one_report(root: str, territory: str, output: str, sirene: str | None) -> tuple[str, str]:
@@ -222,21 +237,33 @@ def report_each_epci(
     files = write_territory_files(epcis, base / "territoires", int(data.info["cog"]))
     folders: dict[str, Path] = {}
     started = time.monotonic()
-    with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {
-            pool.submit(_one_report, str(paths.root), str(f), str(base), sirene): f for f in files
-        }
-        failures = []
-        for future in as_completed(futures):
-            code = futures[future].stem
-            try:
-                _, folder = future.result()
-            except RessolError as error:  # one EPCI failing must not lose the others
-                failures.append(f"{code} : {error}")
-                log(f"  {code} : ÉCHEC")
-                continue
-            folders[code] = Path(folder)
-            log(f"  {code} : {time.monotonic() - started:.0f} s")
+    failures = []
+    with interruptible():
+        before = children()
+        pool = ProcessPoolExecutor(max_workers=max(1, workers), initializer=_worker_signals)
+        try:
+            futures = {
+                pool.submit(_one_report, str(paths.root), str(f), str(base), sirene): f
+                for f in files
+            }
+            for future in as_completed(futures):
+                code = futures[future].stem
+                try:
+                    _, folder = future.result()
+                except RessolError as error:  # one EPCI failing must not lose the others
+                    failures.append(f"{code} : {error}")
+                    log(f"  {code} : ÉCHEC")
+                    continue
+                folders[code] = Path(folder)
+                log(f"  {code} : {time.monotonic() - started:.0f} s")
+        except KeyboardInterrupt:
+            # Each worker gets SIGTERM and cleans up its run (kernels, staging folder) as a
+            # single run does; waiting EPCIs are dropped.
+            pool.shutdown(wait=False, cancel_futures=True)
+            stop_children(before, grace=WORKER_GRACE_SECONDS)
+            raise
+        finally:
+            pool.shutdown(wait=True)
     if not folders:
         raise RessolError("Aucun rapport n'a pu être produit :\n" + "\n".join(failures))
     tables = [
@@ -257,9 +284,8 @@ def report_each_epci(
     )
     synthetic = sirene is None
     page = index_page(f"{label} ({names[kind]} {code})", table, links, synthetic)
-    index = base / "index.html"
-    index.write_text(page, encoding="utf-8")
-    table.to_csv(base / "comparaison_epci.csv", index=False)
+    index = write_text(base / "index.html", page)
+    write_csv(table, base / "comparaison_epci.csv")
     if failures:
         raise RessolError(
             f"{len(failures)} rapport(s) sur {len(files)} ont échoué (l'index {index} liste les "

@@ -81,11 +81,16 @@ def report_pdf(
     from pypdf.generic import NameObject, TextStringObject
 
     out_pdf = Path(out_pdf)
-    with tempfile.TemporaryDirectory(prefix="ressol-pdf-") as work:
+    with tempfile.TemporaryDirectory(prefix="ressol-pdf-", ignore_cleanup_errors=True) as work:
         # Playwright's synchronous API refuses to run in a thread whose asyncio loop is running
         # (a Jupyter kernel, a caller already driving a browser): print from a thread of its own.
-        with ThreadPoolExecutor(max_workers=1) as printer:
+        printer = ThreadPoolExecutor(max_workers=1)
+        try:
             printed = printer.submit(_print_pages, pages, Path(work)).result()
+        finally:
+            # On Ctrl-C or SIGTERM, return at once: the caller stops Chromium, which ends the
+            # printing thread (waiting here would print the whole report first).
+            printer.shutdown(wait=False)
         writer = PdfWriter()
         for title, path in printed:
             start = len(writer.pages)

@@ -1,19 +1,22 @@
 """Execute the chapter notebooks with papermill and export them as HTML for the board.
 
-A run writes into a temporary folder next to its destination and is moved into place only when
-every chapter succeeded: a failing chapter never replaces the previous good report.
+A run reserves its own folder name and writes into its own staging folder next to it
+(:mod:`ressol_analysis.runs`); the folder is published in one rename only when every chapter
+succeeded: a failing chapter never replaces the previous good report, and two runs at the same
+time never mix their files. An interrupted run (Ctrl-C, SIGTERM, SIGHUP) stops its kernels and
+Chromium and removes its staging folder (:mod:`ressol_analysis.interruption`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import shutil
 import sys
 import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import nbformat
@@ -24,10 +27,12 @@ from papermill.exceptions import PapermillExecutionError
 from .context import load
 from .errors import RessolError
 from .ess_text import rules as ess_rules
-from .files import marked, replace_folder, write_csv, write_xlsx
+from .files import marked, probe_folder, write_csv, write_xlsx
+from .interruption import children, deferred, interruptible, stop_children
 from .network_run import KIT_FOLDER, write_kit
 from .paths import ProjectPaths
 from .pdf import report_pdf
+from .runs import RUN_INFO, base_name, reserve
 from .scenarios import classement, swap_weights
 from .scenarios_sheets import ScenarioFolder
 from .scenarios_text import example_warning, synthesis_lines
@@ -116,11 +121,6 @@ def export_html(notebook_path: Path, html_path: Path, title: str) -> list[str]:
     return warnings
 
 
-def run_name(info: dict) -> str:
-    """Folder name of a run: date and data vintages (``2026-11-26_rp2022_cog2026``)."""
-    return f"{date.today().isoformat()}_rp{info['millesimes']['rp']}_cog{info['cog']}"
-
-
 def _execute(
     paths: ProjectPaths, name: str, title: str, staging: Path, parameters: dict, heading: str
 ) -> tuple[str, float, list[str]]:
@@ -169,6 +169,46 @@ def _scenarios_summary(
     return synthesis_lines(folder, table, swaps), page, example_warning(folder)
 
 
+def _run_chapters(
+    paths: ProjectPaths,
+    chapters: tuple[tuple[str, str], ...],
+    staging: Path,
+    parameters: dict,
+    heading: str,
+    workers: int,
+    log: Callable[[str], object],
+    keep: Iterable[int],
+) -> None:
+    """Execute the chapters in parallel threads; on an interruption, stop their kernels."""
+    pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    try:
+        futures = [
+            pool.submit(_execute, paths, name, title, staging, parameters, heading)
+            for name, title in chapters
+        ]
+        failure = None
+        for future in as_completed(futures):
+            try:
+                title, seconds, warnings = future.result()
+            except RessolError as error:
+                failure = failure or error
+                continue
+            for message in warnings:
+                print(f"  avertissement ({title}) : {message.strip()}", file=sys.stderr)
+            log(f"  {title} : {seconds:.1f} s")
+    except KeyboardInterrupt:
+        # Waiting chapters are dropped; running ones end when their kernel is stopped (which
+        # papermill would report as an error: the interruption says it already).
+        pool.shutdown(wait=False, cancel_futures=True)
+        logging.getLogger("papermill").setLevel(logging.CRITICAL)
+        stop_children(keep)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+    if failure:
+        raise failure
+
+
 def run_report(
     paths: ProjectPaths,
     territory: str,
@@ -179,6 +219,7 @@ def run_report(
     pdf: bool = True,
     workers: int = 2,
     members: str | Path | None = None,
+    replace: bool = False,
 ) -> Path:
     """Produce the report of a territory.
 
@@ -190,7 +231,7 @@ def run_report(
         Territory id or YAML path.
     output : Path, optional
         Folder of reports (default ``reports/``); the run goes to
-        ``<output>/<territory>/<run>/``.
+        ``<output>/<territory>/<run>/`` (see :mod:`ressol_analysis.runs` for the name).
     log : callable
         Receives one line per chapter with its duration (progress on the terminal).
     sirene : str, optional
@@ -206,6 +247,9 @@ def run_report(
         Members file of the network (default: the territory's ``adherents`` key): the network
         chapter and the network's indicators. The working file that names establishments is
         never written here (``ressol reseau``).
+    replace : bool
+        Replace the latest run of the day with the same data instead of publishing under the
+        next free name (``…-2``); refused while another run is writing that folder.
 
     Returns
     -------
@@ -219,20 +263,49 @@ def run_report(
     Raises
     ------
     RessolError
-        If the inputs are invalid or a chapter fails; the previous report is left untouched.
+        If the inputs are invalid, the output folder cannot be written, a chapter fails, or
+        ``replace`` targets a folder another run is writing; the previous report is left
+        untouched.
+    Interrupted
+        On SIGTERM or SIGHUP (``KeyboardInterrupt`` on Ctrl-C), after stopping the kernels and
+        Chromium of the run and removing its staging folder.
     """
-    # Validates everything before any work, the members file included.
-    diag = load(territory, str(paths.root), sirene, members=members)
-    scenarios = diag.scenario_folder()  # the members' grids too
-    indicators = diag.indicators
-    for note in diag.sirene_notes:
-        log(f"  {note}")
-    root = (output or paths.reports) / diag.territory.id
-    root.mkdir(parents=True, exist_ok=True)
-    final = root / run_name(diag.data.info)
-    staging = root / f".{final.name}.en-cours"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    reports = output or paths.reports
+    probe_folder(reports)  # a read-only folder is said now, not after the chapters
+    with interruptible():
+        # Validates everything before any work, the members file included.
+        diag = load(territory, str(paths.root), sirene, members=members)
+        scenarios = diag.scenario_folder()  # the members' grids too
+        for note in diag.sirene_notes:
+            log(f"  {note}")
+        reservation = reserve(reports / diag.territory.id, base_name(diag.data.info), replace)
+        before = children()
+        try:
+            _produce(
+                paths, diag, scenarios, reservation.staging, chapters, pdf, workers, log, before
+            )
+            with deferred():  # the rename completes even if a signal arrives meanwhile
+                return reservation.publish()
+        except KeyboardInterrupt:
+            stop_children(before)  # Chromium of the PDF, kernels still starting
+            raise
+        finally:
+            reservation.release()
+
+
+def _produce(
+    paths: ProjectPaths,
+    diag,
+    scenarios: ScenarioFolder | None,
+    staging: Path,
+    chapters: tuple[tuple[str, str], ...],
+    pdf: bool,
+    workers: int,
+    log: Callable[[str], object],
+    keep: Iterable[int],
+) -> None:
+    """Write every file of the run into its staging folder."""
+    started_at = datetime.now().isoformat(timespec="seconds")
     logging.getLogger("papermill").setLevel(logging.WARNING)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     parameters = {
@@ -241,66 +314,46 @@ def run_report(
         "sirene": None if diag.synthetic else str(diag.sirene_dir),
         "adherents": str(diag.members_file) if diag.members_file else None,
     }
-    try:
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = [
-                pool.submit(_execute, paths, name, title, staging, parameters, diag.territory.name)
-                for name, title in chapters
-            ]
-            failure = None
-            for future in as_completed(futures):
-                try:
-                    title, seconds, warnings = future.result()
-                except RessolError as error:
-                    failure = failure or error
-                    continue
-                for message in warnings:
-                    print(f"  avertissement ({title}) : {message.strip()}", file=sys.stderr)
-                log(f"  {title} : {seconds:.1f} s")
-            if failure:
-                raise failure
-        started = time.monotonic()
-        write_csv(indicators, staging / "indicateurs.csv")
-        write_xlsx(indicators, staging / "indicateurs.xlsx")
-        _commune_table(diag, staging)
-        info = {
-            "territoire": diag.territory.id,
-            "date": date.today().isoformat(),
-            "sirene": "synthétique" if diag.synthetic else str(diag.sirene_dir),
-            "donnees": diag.data.info,
-        }
-        (staging / "run.json").write_text(
-            json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    _run_chapters(paths, chapters, staging, parameters, diag.territory.name, workers, log, keep)
+    started = time.monotonic()
+    indicators = diag.indicators
+    write_csv(indicators, staging / "indicateurs.csv")
+    write_xlsx(indicators, staging / "indicateurs.xlsx")
+    _commune_table(diag, staging)
+    info = {
+        "territoire": diag.territory.id,
+        "date": date.today().isoformat(),
+        "lance_le": started_at,
+        "sirene": "synthétique" if diag.synthetic else str(diag.sirene_dir),
+        "donnees": diag.data.info,
+    }
+    (staging / RUN_INFO).write_text(
+        json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    page = synthesis_page(
+        indicators,
+        diag.territory.id,
+        diag.territory.name,
+        [(title, f"{name}.html") for name, title in chapters],
+        load_manifest(paths.raw).values(),
+        "\n".join(f"- {rule}" for rule in ess_rules(diag.sirene_notes)),
+        diag.synthetic,
+        info,
+        *_scenarios_summary(scenarios, chapters),
+    )
+    (staging / "index.html").write_text(page, encoding="utf-8")
+    log(f"  Synthèse et tableurs : {time.monotonic() - started:.1f} s")
+    started = time.monotonic()
+    if diag.territory.network:
+        write_kit(diag, indicators, staging / KIT_FOLDER)
+        log(f"  Kit de communication : {time.monotonic() - started:.1f} s")
+    else:
+        log(
+            "  Kit de communication non produit : indiquez le nom du réseau sous la clé "
+            f"« reseau: » du fichier {diag.territory.source}."
         )
-        page = synthesis_page(
-            indicators,
-            diag.territory.id,
-            diag.territory.name,
-            [(title, f"{name}.html") for name, title in chapters],
-            load_manifest(paths.raw).values(),
-            "\n".join(f"- {rule}" for rule in ess_rules(diag.sirene_notes)),
-            diag.synthetic,
-            info,
-            *_scenarios_summary(scenarios, chapters),
-        )
-        (staging / "index.html").write_text(page, encoding="utf-8")
-        log(f"  Synthèse et tableurs : {time.monotonic() - started:.1f} s")
+    if pdf:
         started = time.monotonic()
-        if diag.territory.network:
-            write_kit(diag, indicators, staging / KIT_FOLDER)
-            log(f"  Kit de communication : {time.monotonic() - started:.1f} s")
-        else:
-            log(
-                "  Kit de communication non produit : indiquez le nom du réseau sous la clé "
-                f"« reseau: » du fichier {diag.territory.source}."
-            )
-        if pdf:
-            started = time.monotonic()
-            pages = [staging / "index.html", *(staging / f"{n}.html" for n, _ in chapters)]
-            if report_pdf(pages, staging / "rapport.pdf", log=log):
-                log(f"  PDF : {time.monotonic() - started:.1f} s")
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    replace_folder(staging, final)
-    return final
+        pages = [staging / "index.html", *(staging / f"{n}.html" for n, _ in chapters)]
+        if report_pdf(pages, staging / "rapport.pdf", log=log):
+            log(f"  PDF : {time.monotonic() - started:.1f} s")

@@ -56,6 +56,16 @@ def test_output_whose_folder_is_a_file(built_project, tmp_path):
     assert_clean_error(result, f"{blocking} est un fichier, pas un dossier")
 
 
+def test_read_only_reports_folder(project):
+    reports = project / "reports"
+    with read_only(reports):
+        result = ressol(project, "report", "--territory", "centre-manche", "--sans-pdf")
+    assert_clean_error(result, f"Impossible d'écrire dans {reports}")
+    assert list(reports.iterdir()) == []
+    # Refused before loading anything: data/processed was not even built.
+    assert list((project / "data" / "processed").iterdir()) == []
+
+
 def test_read_only_file_system_while_writing(tmp_path):
     """An error met while writing (not foreseen by the checks) is explained the same way."""
     import pandas as pd
