@@ -24,6 +24,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from .coverage import check_census_coverage
 from .demo_stock import write_synthetic_stock
 from .errors import RessolError, list_codes
 from .files import explained, locked, replace_folder
@@ -243,6 +244,20 @@ def _build(paths: ProjectPaths) -> None:
 
     ages, age_vintages = insee.read_rp_ages(sources["rp_ages"].path)
     population, pop_vintages = insee.read_rp_population(sources["comparateur"].path)
+    departements = cog.read_departements(raw_file(paths.raw, "cog_departements").path)
+    for key, table, vintages in (
+        ("rp_ages", ages, age_vintages),
+        ("comparateur", population, pop_vintages),
+    ):
+        check_census_coverage(
+            sources[key].path,
+            table["CODGEO"],
+            vintages["rp"],
+            current,
+            movements,
+            departements,
+            year,
+        )
     legal = insee.read_legal_populations(sources["populations_legales"].path)
     epci, epci_date = cog.read_epci_composition(sources["epci"].path)
     # The RP files, legal populations and EPCI perimeters are published on the COG of
@@ -299,11 +314,7 @@ def _build(paths: ProjectPaths) -> None:
     table = table.sort_values("CODGEO").reset_index(drop=True)
 
     estimates, anomalies = insee.read_estimates_five_year(sources["estimations_quinquennales"].path)
-    estimates = estimates.merge(
-        cog.read_departements(raw_file(paths.raw, "cog_departements").path)[["DEP", "REG"]],
-        on="DEP",
-        how="left",
-    )
+    estimates = estimates.merge(departements[["DEP", "REG"]], on="DEP", how="left")
     moved = passage[
         passage["code_ancien"].isin(
             pd.concat([ages["CODGEO"], population["CODGEO"], epci["CODGEO"]])

@@ -151,7 +151,7 @@ def _data_update(args: argparse.Namespace, paths: ProjectPaths) -> int:
         results = [update_source(paths, key, new_file, vintage=args.vintage, dry_run=args.essai)]
     else:
         results = update_all(paths, dry_run=args.essai)
-    print(format_results(results))
+    print(format_results(results, dry_run=args.essai))
     if results and not args.essai:
         build_processed(paths)
         print(f"Données préparées reconstruites dans {paths.processed}.")

@@ -284,3 +284,37 @@ def moved_codes(codes: pd.Series, passage: pd.DataFrame) -> pd.DataFrame:
     """
     found = passage[passage["code_ancien"].isin(codes)]
     return found.reset_index(drop=True)
+
+
+def communes_at(current: Iterable[str], movements: pd.DataFrame, when: date) -> pd.Series:
+    """Codes of the communes in force on a past date, from today's COG and its movements.
+
+    The movements effective after ``when`` are undone, the latest first: the communes each
+    one created (``COM_AP``) are removed, the communes it ended (``COM_AV``) are put back.
+    Only rows from a commune to a commune count (as in :func:`build_passage`): rows of
+    communes déléguées or associées do not change the list of communes.
+
+    Parameters
+    ----------
+    current : iterable of str
+        Codes of the communes of the current COG.
+    movements : DataFrame
+        INSEE movements of communes (see :func:`build_passage`).
+    when : date
+        Geography date (``date(2025, 1, 1)`` for the COG 2025); movements effective on that
+        day are part of it.
+
+    Returns
+    -------
+    Series of str
+        The codes in force on ``when``, sorted.
+    """
+    codes = set(current)
+    undone = movements.loc[
+        (pd.to_datetime(movements["DATE_EFF"]) > pd.Timestamp(when))
+        & (movements["TYPECOM_AV"] == "COM")
+        & (movements["TYPECOM_AP"] == "COM")
+    ]
+    for _, event in sorted(undone.groupby("DATE_EFF"), key=lambda item: item[0], reverse=True):
+        codes = (codes - set(event["COM_AP"])) | set(event["COM_AV"])
+    return pd.Series(sorted(codes), dtype="string")

@@ -36,12 +36,13 @@ from .catalogue import (
     source_spec,
     unlisted_files,
 )
+from .coverage import check_census_coverage
 from .errors import RessolError, list_codes
 from .fetch import manifest_entry
 from .files import stage
 from .paths import ProjectPaths
 from .sources import cog, comparateur, insee, naf, sirene, urssaf
-from .sources.manifest import MANIFEST_NAME, RawFile, load_manifest, sha256_of
+from .sources.manifest import MANIFEST_NAME, RawFile, load_manifest, raw_file, sha256_of
 from .sources.tables import check_not_negative, open_workbook, read_delimited, read_sheet
 
 ARCHIVE_FOLDER = "archives"
@@ -109,6 +110,30 @@ VALIDATORS: dict[str, Callable[[Path], object]] = {
     **{key: _labels(level) for level, key in naf.LABEL_KEYS.items()},
     "urssaf_commune_ape": urssaf.read_urssaf_commune_ape,
 }
+
+
+# Communal census files whose commune list must be complete (see coverage.py).
+CENSUS_FILES: dict[str, Callable[[Path], tuple]] = {
+    "comparateur": insee.read_rp_population,
+    "rp_ages": insee.read_rp_ages,
+}
+
+
+def _check_coverage(paths: ProjectPaths, key: str, path: Path) -> None:
+    """Refuse a census file lacking communes of its geography (COG of data/raw)."""
+    if key not in CENSUS_FILES:
+        return
+    table, vintages = CENSUS_FILES[key](path)
+    movements = cog.read_movements(raw_file(paths.raw, "cog_mouvements").path)
+    check_census_coverage(
+        path,
+        table["CODGEO"],
+        vintages["rp"],
+        cog.read_cog_communes(raw_file(paths.raw, "cog_communes").path)["CODGEO"],
+        movements,
+        cog.read_departements(raw_file(paths.raw, "cog_departements").path),
+        cog.cog_year(movements),
+    )
 
 
 def validate_file(key: str, path: Path) -> Vintage | None:
@@ -264,6 +289,13 @@ def _prepare(
             f"« {current.label} » ({entry.path.name}). Déposez l'édition la plus récente. "
             "Rien n'a été modifié."
         )
+    try:
+        _check_coverage(paths, key, candidate)
+    except RessolError as exc:
+        raise RessolError(
+            f"Nouveau fichier refusé pour la source « {key} » : {new_file}. {exc} "
+            "Rien n'a été modifié (data/raw/manifest.yaml et data/processed sont intacts)."
+        ) from None
     if vintage is None and not vintage_label:
         raise RessolError(
             f"Le fichier {new_file} (source « {key} ») ne porte pas son millésime : indiquez-le "
@@ -607,8 +639,8 @@ def update_all(
     return [c.result for c in changes]
 
 
-def format_results(results: list[UpdateResult]) -> str:
-    """French summary of an update for the terminal."""
+def format_results(results: list[UpdateResult], dry_run: bool = False) -> str:
+    """French summary of an update (or of what a dry run would do) for the terminal."""
     if not results:
         return (
             "Aucun nouveau fichier dans data/raw : déposez-y la nouvelle édition officielle, "
@@ -616,12 +648,23 @@ def format_results(results: list[UpdateResult]) -> str:
         )
     lines = []
     for result in results:
-        before = (
-            f" (remplace {result.previous_file}, {result.previous_vintage}, archivé dans "
-            f"data/{result.archived})"
-            if result.previous_file
-            else ""
-        )
+        if result.previous_file and dry_run:
+            before = (
+                f" (remplacerait {result.previous_file}, {result.previous_vintage}, qui serait "
+                f"archivé dans data/{result.archived})"
+            )
+        elif result.previous_file:
+            before = (
+                f" (remplace {result.previous_file}, {result.previous_vintage}, archivé dans "
+                f"data/{result.archived})"
+            )
+        else:
+            before = ""
         lines.append(f"- {result.key} : {result.file}, {result.vintage}{before}.")
-        lines += [f"  {note}" for note in result.notes]
+        lines += [f"  {note}" for note in result.notes if not dry_run]
+    if dry_run:
+        return (
+            "Essai (--essai) : les fichiers sont valides ; rien n'a été modifié. Sans --essai, "
+            "seraient mis à jour dans data/raw/manifest.yaml :\n" + "\n".join(lines) + "\n"
+        )
     return "Mis à jour dans data/raw/manifest.yaml :\n" + "\n".join(lines) + "\n"

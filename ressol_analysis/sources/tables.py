@@ -85,6 +85,51 @@ def check_separator(path: Path, header: str, sep: str, advice: str | None = None
     )
 
 
+def check_complete_lines(path: Path, text: str, sep: str) -> None:
+    """Raise a clear error if a delimited file was cut short or has incomplete lines.
+
+    An official file ends with a line break, and every line has as many fields as its
+    header. A download or a copy that stopped midway leaves a last line without its end
+    (and often without its last fields), which pandas would read with empty cells, silently.
+
+    Parameters
+    ----------
+    path : Path
+        File named in the message.
+    text : str
+        Its decoded content.
+    sep : str
+        Field separator.
+
+    Raises
+    ------
+    RessolError
+        Naming the file and the line: the last line has no line break (the file was cut), or
+        some lines have fewer or more fields than the header.
+    """
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if text and not text.endswith("\n"):
+        last = text.rsplit("\n", 1)[-1]
+        shown = last if len(last) <= 60 else "…" + last[-60:]
+        raise RessolError(
+            f"Le fichier {path} s'arrête au milieu de sa ligne {lines} (« {shown} », sans fin de "
+            "ligne) : il a été coupé, sans doute par un téléchargement ou une copie "
+            "interrompus, et sa dernière ligne est incomplète. Téléchargez à nouveau le fichier "
+            "officiel (ressol data fetch), ou restaurez-le."
+        )
+    rows = csv.reader(io.StringIO(text), delimiter=sep)
+    width = len(next(rows, []))
+    wrong = [(n, len(row)) for n, row in enumerate(rows, start=2) if row and len(row) != width]
+    if wrong:
+        where = ", ".join(f"ligne {n} : {count} champs" for n, count in wrong[:5])
+        cut = " Le fichier semble coupé." if wrong[-1][0] == lines else ""
+        raise RessolError(
+            f"Dans {path}, {len(wrong)} ligne(s) n'ont pas le nombre de champs de l'en-tête "
+            f"({width}) : {where}.{cut} Une ligne incomplète donnerait des cases vides sans "
+            "le dire : restaurez ou téléchargez à nouveau le fichier officiel."
+        )
+
+
 def require_columns(
     path: Path, columns: Sequence[str], required: Sequence[str], what: str = "colonne"
 ) -> None:
@@ -157,8 +202,10 @@ def read_delimited(
     Raises
     ------
     RessolError
-        On a missing file, wrong encoding or separator, missing column, or a cell that is
-        neither a number, empty, nor a secret marker (the line and column are named).
+        On a missing file, wrong encoding or separator, missing column, a file cut short or
+        a line with another number of fields than the header (:func:`check_complete_lines`),
+        or a cell that is neither a number, empty, nor a secret marker (the line and column
+        are named).
     """
     if not path.is_file():
         raise RessolError(f"Fichier introuvable : {path}. Restaurez-le ou vérifiez le chemin.")
@@ -167,6 +214,7 @@ def read_delimited(
     check_separator(path, header, sep)
     columns = next(csv.reader([header.rstrip("\r")], delimiter=sep))
     require_columns(path, columns, [*code_columns, *numeric_columns])
+    check_complete_lines(path, text, sep)
     wanted = [*code_columns, *numeric_columns]
     table = pd.read_csv(
         io.StringIO(text),

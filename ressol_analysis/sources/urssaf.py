@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import gzip
 import io
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import RessolError, list_codes
-from .tables import require_columns
+from .tables import check_complete_lines, require_columns
 
 COMMUNE = "Code commune"
 APE = "Code APE"
@@ -55,7 +56,13 @@ def _text(path: Path) -> str:
         )
     raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
+        try:
+            raw = gzip.decompress(raw)
+        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+            raise RessolError(
+                f"Le fichier compressé {path} est incomplet ou endommagé ({exc}) : le "
+                "téléchargement a sans doute été interrompu. Téléchargez-le à nouveau."
+            ) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -151,6 +158,7 @@ def read_urssaf_commune_ape(path: Path) -> tuple[pd.DataFrame, UrssafReport]:
             f"Le fichier {path} n'est pas séparé par « ; » comme le fichier publié par "
             "l'Urssaf. Téléchargez-le à nouveau sans le réenregistrer."
         )
+    check_complete_lines(path, text, ";")
     wide = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False)
     columns = list(wide.columns)
     require_columns(path, columns, [COMMUNE, APE])
