@@ -27,7 +27,7 @@ from .contract import (
 )
 from .errors import RessolError, list_codes
 from .formatting import number
-from .sources.tables import require_columns
+from .sources.tables import check_separator, require_columns
 
 CONTRACT_COLUMNS = TIDY_COLUMNS
 KEY = ["territoire_code", "indicateur"]
@@ -77,9 +77,17 @@ def read_indicators(path: str | os.PathLike[str]) -> pd.DataFrame:
             f"Fichier d'indicateurs introuvable : {path}. Indiquez le fichier indicateurs.csv "
             "d'un rapport (dossier reports/…) ou celui écrit par « ressol indicators »."
         )
+    resaved = (
+        "Utilisez le fichier indicateurs.csv produit par ressol (UTF-8, séparé par des "
+        "virgules, point décimal), pas une copie réenregistrée par un tableur."
+    )
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        check_separator(path, handle.readline(), ",", advice=resaved)
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+    except UnicodeDecodeError:
+        raise RessolError(f"Le fichier {path} n'est pas encodé en UTF-8. {resaved}") from None
+    except pd.errors.ParserError as exc:
         raise RessolError(
             f"Le fichier {path} n'est pas un CSV d'indicateurs lisible ({exc}). Utilisez le "
             "fichier indicateurs.csv produit par ressol, sans l'avoir réenregistré."

@@ -160,9 +160,10 @@ def probe_folder(folder: Path) -> None:
     folder = Path(folder)
     existing = next(p for p in (folder, *folder.parents) if p.exists() or p == p.parent)
     if not existing.is_dir():
+        inside = "" if existing == folder else f" : {folder} ne peut pas y être créé"
         raise RessolError(
-            f"{existing} est un fichier, pas un dossier : {folder} ne peut pas y être créé. "
-            "Choisissez un autre dossier de sortie."
+            f"{existing} est un fichier, pas un dossier{inside}. Choisissez un autre dossier "
+            "de sortie."
         )
     try:
         with tempfile.TemporaryFile(dir=existing):

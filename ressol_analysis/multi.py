@@ -21,7 +21,7 @@ import pandas as pd
 from . import formatting
 from .build import load_processed
 from .errors import RessolError
-from .files import write_csv, write_text
+from .files import probe_folder, write_csv, write_text
 from .interruption import children, interruptible, stop_children
 from .labels import SYNTHETIC_MARK
 from .paths import ProjectPaths, project_paths
@@ -91,10 +91,10 @@ def write_territory_files(epcis: pd.DataFrame, folder: Path, year: int) -> list[
     for siren, name in zip(epcis["EPCI"], epcis["EPCI_NOM"], strict=True):
         path = folder / f"epci-{siren}.yaml"
         safe = str(name).replace('"', "'")
-        path.write_text(
+        write_text(  # in one step: a run started beside this one never reads half a file
+            path,
             f'id: epci-{siren}\nnom: "{safe}"\nmillesime_geographie: {year}\n'
             f'perimetre:\n  epci: ["{siren}"]\n',
-            encoding="utf-8",
         )
         paths.append(path)
     return paths
@@ -231,6 +231,7 @@ def report_each_epci(
     Path
         The comparison index ``<output>/<area>/index.html``.
     """
+    probe_folder(output or paths.reports)  # a wrong output folder is said before any work
     data = load_processed(paths)
     epcis = epcis_of(area, data.communes)
     base = (output or paths.reports) / area

@@ -89,23 +89,43 @@ def _list(raw: RawSheet, place: str, key: str, value: object) -> tuple[str, ...]
     return tuple(dict.fromkeys(str(v).strip() for v in items if not is_blank(v)))
 
 
+# Action dates outside these years are typing slips (a year alone typed into a date cell
+# becomes a day of 1905 in a spreadsheet), not plans.
+PLAUSIBLE_YEARS = (2000, 2100)
+
+
 def _date(raw: RawSheet, place: str, key: str, value: object) -> date:
     if is_blank(value):
         raise RessolError(f"{where(raw, place, key)} : la date est obligatoire (JJ/MM/AAAA).")
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise RessolError(
-        f"{where(raw, place, key)} : « {text} » n'est pas une date. Écrivez-la "
-        "JJ/MM/AAAA (01/09/2026) ou AAAA-MM-JJ."
-    )
+        found = value.date()
+    elif isinstance(value, date):
+        found = value
+    else:
+        text = str(value).strip()
+        for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+            try:
+                found = datetime.strptime(text, pattern).date()
+                break
+            except ValueError:
+                continue
+        else:
+            raise RessolError(
+                f"{where(raw, place, key)} : « {text} » n'est pas une date. Écrivez-la "
+                "JJ/MM/AAAA (01/09/2026) ou AAAA-MM-JJ."
+            )
+    low, high = PLAUSIBLE_YEARS
+    if not low <= found.year <= high:
+        slip = (
+            " Une année seule (2026) tapée dans une cellule de date devient un jour de 1905."
+            if found.year < low
+            else ""
+        )
+        raise RessolError(
+            f"{where(raw, place, key)} : la date lue est le {found:%d/%m/%Y}, hors des années "
+            f"{low}-{high}.{slip} Écrivez la date complète, JJ/MM/AAAA (01/09/2026)."
+        )
+    return found
 
 
 # What to write instead, per numeric field: a score is not an amount.

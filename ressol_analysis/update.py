@@ -261,6 +261,11 @@ def _prepare(
             "indiquez simplement son dossier aux commandes qui la lisent."
         )
     new_file = Path(new_file)
+    if new_file.is_dir():
+        raise RessolError(
+            f"{new_file} est un dossier : indiquez le fichier lui-même (le CSV, le classeur ou "
+            "l'archive zip officielle), pas le dossier qui le contient."
+        )
     if not new_file.is_file():
         raise RessolError(f"Fichier introuvable : {new_file}. Vérifiez le chemin.")
     candidate = new_file

@@ -121,3 +121,21 @@ def test_demonstration_figures_are_named_from_the_marker_or_old_source_lines(tmp
     assert line.count("[démonstration]") == 1 and "(RP 2023) [démonstration]" in line
     line = next(x for x in text.splitlines() if "(dep-50) · population" in x)
     assert "(RP 2022) [démonstration] →" in line
+
+
+def test_a_copy_resaved_by_a_spreadsheet_is_named_as_such(tmp_path):
+    # French Excel saves with « ; », decimal commas and Windows-1252.
+    semicolons = tmp_path / "excel.csv"
+    semicolons.write_text(A.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
+    with pytest.raises(
+        RessolError,
+        match=r"excel\.csv n'utilise pas le séparateur attendu « , ».*"
+        r"séparé par « ; ».*réenregistrée par un tableur",
+    ):
+        read_indicators(semicolons)
+    windows = tmp_path / "windows.csv"
+    windows.write_bytes(
+        A.read_text(encoding="utf-8").replace("Manche", "Manche é").encode("cp1252")
+    )
+    with pytest.raises(RessolError, match=r"windows\.csv n'est pas encodé en UTF-8"):
+        read_indicators(windows)

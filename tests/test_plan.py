@@ -703,6 +703,17 @@ def test_leading_zero_numbers_are_read_as_typed_not_as_octal(tmp_path):
     assert built.budget["montant"].tolist()[:3] == [4000.0, 4000.0, 2000.0]
 
 
+def test_a_year_typed_into_a_date_cell_is_not_a_date_of_1905(tmp_path):
+    # The template formats the cell as a date: 2026 typed alone becomes 18/07/1905.
+    write_xlsx(tmp_path / "b.xlsx", [dict(JEUNES, debut=2026)], BUDGET_B[:2], [])
+    with pytest.raises(
+        RessolError,
+        match=r"champ « Date de début » : la date lue est le 18/07/1905, hors des années "
+        r"2000-2100\. Une année seule \(2026\)",
+    ):
+        plan.build_plan(tmp_path, KEYS)
+
+
 def test_two_actions_with_one_title_in_one_workbook(tmp_path):
     write_xlsx(tmp_path / "b.xlsx", [JEUNES, dict(JEUNES, impact=2)], BUDGET_B[:2], [])
     with pytest.raises(

@@ -120,6 +120,24 @@ def test_leading_zero_codes_keep_their_zero_instead_of_turning_octal(tmp_path):
     assert load_territory(path, tmp_path).perimeter.codes == ("01001", "050002")
 
 
+def test_unreadable_yaml_says_where_and_why_in_french(tmp_path):
+    path = write(tmp_path, 'id: t\nnom: T\nperimetre:\n\tepci: ["200000001"]\n')
+    with pytest.raises(
+        RessolError,
+        match=r"t\.yaml n'est pas un YAML valide \(ligne 4, colonne 1\)"
+        r" : cette ligne est indentée avec une tabulation",
+    ):
+        load_territory(path, tmp_path)
+    path = write(tmp_path, "id: t\nnom: Saint-Lô: agglo\nperimetre:\n  epci: []\n")
+    with pytest.raises(RessolError, match=r"\(ligne 2, colonne 14\).*entre guillemets"):
+        load_territory(path, tmp_path)
+    path.write_bytes("id: t\nnom: Saint-Lô\n".encode("cp1252"))
+    with pytest.raises(
+        RessolError, match=r"n'est pas encodé en UTF-8 \(caractère illisible ligne 2\)"
+    ):
+        load_territory(path, tmp_path)
+
+
 def test_unknown_territory_lists_the_available_ones(root):
     with pytest.raises(RessolError, match=r"« pays-inconnu » introuvable.*centre-manche"):
         load_territory("pays-inconnu", root / "territoires")

@@ -101,3 +101,15 @@ def test_manifest_missing_an_entry(project, tmp_path, command):
         "ressol data update --source itdd",
     )
     assert not (tmp_path / "i.csv").exists()
+
+
+def test_each_epci_output_that_is_a_file(built_project, tmp_path):
+    blocking = tmp_path / "rapports"
+    blocking.write_text("un fichier\n", encoding="utf-8")
+    result = ressol(built_project, "report", "--each-epci", "dep-50", "--output", str(blocking))
+    assert_clean_error(result, f"{blocking} est un fichier, pas un dossier. Choisissez")
+
+
+def test_update_given_a_folder_instead_of_a_file(built_project, tmp_path):
+    result = ressol(built_project, "data", "update", "--source", "comparateur", str(tmp_path))
+    assert_clean_error(result, f"{tmp_path} est un dossier : indiquez le fichier lui-même")
