@@ -9,6 +9,7 @@ find afterwards: the folders published, no staging folder or lock file, no proce
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -21,6 +22,7 @@ import pytest
 from test_cli import assert_clean_error, ressol
 
 from ressol_analysis.errors import RessolError
+from ressol_analysis.interruption import Interrupted, children, interruptible, stop_children
 from ressol_analysis.runs import (
     base_name,
     latest_runs,
@@ -154,6 +156,33 @@ def test_compare_without_runs_says_what_to_do(project):
     assert_clean_error(
         ressol(project, "compare"), "0 rapport(s) publié(s)", "il en faut 2", "ressol report"
     )
+
+
+# --------------------------------------------------------------------------- signals
+
+
+def test_sigterm_is_an_interruption_only_within_the_block():
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(Interrupted) as caught, interruptible():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the signal interrupts this sleep
+    assert caught.value.exit_status == 143
+    assert isinstance(caught.value, KeyboardInterrupt)  # the Ctrl-C clean-up paths apply
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_stop_children_ends_what_this_process_started():
+    others = children()  # whatever the test session itself runs is left alone
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    kept = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        stopped = stop_children(keep={kept.pid, *others}, grace=5)
+        assert stopped == [sleeper.pid]
+        assert not psutil.pid_exists(sleeper.pid)  # ended and reaped
+        assert kept.poll() is None
+    finally:
+        kept.kill()
+        kept.wait()
 
 
 # --------------------------------------------------------------------------- real processes
