@@ -7,12 +7,13 @@ twice (PyYAML would silently keep the last value) and reads values as they were 
 whether a cell or value is empty, and :func:`normalise` compares labels without case, accents
 or punctuation.
 
-Read as typed: PyYAML follows YAML 1.1, where an unquoted number with a leading zero is octal
-(``050`` is read as 40, the commune code ``01001`` as 513, silently) and ``yes``, ``no``,
-``on``, ``off`` are booleans. Nobody filling in these files means that: such a number is kept
-as the text typed (a code keeps its zeros; a field that expects a number converts ``"050"`` to
-50), only ``true`` and ``false`` are booleans (as in YAML 1.2), and a date that does not exist
-(``2026-13-01``) stays text for the caller to refuse naming its field.
+Read as meant: PyYAML follows YAML 1.1, where an unquoted number with a leading zero is octal
+(``050`` is read as 40, the commune code ``01001`` as 513, silently), ``10:30`` is a base-60
+number (630) and ``yes``, ``no``, ``on``, ``off`` are booleans. Nobody filling in these files
+means that. Such a number is refused with the file, line and key, and the advice to quote it
+(a code) or drop the leading zero (a number): guessing would be wrong for one or the other.
+Only ``true`` and ``false`` are booleans (as in YAML 1.2; ``no`` stays the text typed), and a
+date that does not exist (``2026-13-01``) stays text for the caller to refuse naming its field.
 """
 
 from __future__ import annotations
@@ -28,24 +29,21 @@ import yaml
 
 from .errors import RessolError
 
-# An unquoted integer starting with 0 and at least one more digit (YAML 1.1 octal).
+# Unquoted numbers YAML 1.1 reads otherwise than typed: a leading zero (octal: 050 is 40, 089
+# is text) or a colon (base 60: 10:30 is 630).
 LEADING_ZERO = re.compile(r"^[-+]?0[0-9_]+$")
+SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
 BOOLEAN = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 
 
 class _AsTyped(yaml.SafeLoader):
-    """Safe loader that keeps leading-zero numbers, yes/no/on/off and impossible dates as text."""
+    """Safe loader where only true/false are booleans and impossible dates stay text."""
 
 
 _AsTyped.yaml_implicit_resolvers = {
     first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-for _first in "-+0":
-    # First in the list: checked before the integer resolver that would read it as octal.
-    _AsTyped.yaml_implicit_resolvers.setdefault(_first, []).insert(
-        0, ("tag:yaml.org,2002:str", LEADING_ZERO)
-    )
 for _first in "tTfF":
     _AsTyped.yaml_implicit_resolvers.setdefault(_first, []).append(
         ("tag:yaml.org,2002:bool", BOOLEAN)
@@ -89,8 +87,8 @@ def load_yaml(path: Path) -> Any:
     Returns
     -------
     object
-        Its content (``None`` for an empty file), values read as typed (module docstring):
-        ``050`` gives ``"050"``, ``01001`` gives ``"01001"``, ``yes`` gives ``"yes"``.
+        Its content (``None`` for an empty file); ``yes`` gives ``"yes"``, only ``true`` and
+        ``false`` give booleans (module docstring).
 
     Raises
     ------
@@ -100,6 +98,9 @@ def load_yaml(path: Path) -> Any:
     DuplicateKeyError
         If a key is written twice in the same mapping: PyYAML would silently keep the last
         value, and a note or an amount would be lost without anyone knowing.
+    AmbiguousNumberError
+        If a value or key is an unquoted number with a leading zero (``050``, which YAML 1.1
+        reads as the octal 40) or a colon (``10:30``, read as 630).
     """
     try:
         text = path.read_text(encoding="utf-8")
@@ -114,6 +115,7 @@ def load_yaml(path: Path) -> Any:
         try:
             node = loader.get_single_node()
             twice = _key_written_twice(node, ()) if node is not None else None
+            ambiguous = _ambiguous_number(node, ()) if node is not None else None
             content = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -121,6 +123,8 @@ def load_yaml(path: Path) -> Any:
         raise RessolError(_syntax_error(path, text, exc)) from None
     if twice is not None:
         raise DuplicateKeyError(path, *twice, content)
+    if ambiguous is not None:
+        raise AmbiguousNumberError(path, *ambiguous)
     return content
 
 
@@ -171,6 +175,62 @@ def _key_written_twice(node: yaml.Node, keys: tuple) -> tuple[tuple, str, int] |
                     return keys, key, key_node.start_mark.line + 1
                 seen.add(key)
             found = _key_written_twice(value_node, (*keys, key))
+            if found:
+                return found
+    return None
+
+
+class AmbiguousNumberError(RessolError):
+    """An unquoted number that YAML 1.1 reads otherwise than typed (``050`` → 40, ``10:30`` → 630).
+
+    ``keys`` are the keys (or 1-based list positions) leading to it, ``text`` the value as typed
+    and ``line`` its 1-based line.
+    """
+
+    def __init__(self, path: Path, keys: tuple, text: str, line: int) -> None:
+        self.path, self.keys, self.text, self.line = path, keys, text, line
+        where = f"« {' › '.join(map(str, keys))} »" if keys else "le document"
+        read = yaml.safe_load(text)
+        if LEADING_ZERO.match(text):
+            digits = text.replace("_", "").lstrip("+")
+            number = ("-" if digits.startswith("-") else "") + (digits.lstrip("-0") or "0")
+            surprise = (
+                f"YAML le lit comme le nombre {read} (en octal), pas comme {text}"
+                if isinstance(read, int)
+                else "YAML lit un tel nombre tantôt en octal (050 devient 40), tantôt comme texte"
+            )
+            problem = f"{text} est un nombre écrit avec un zéro en tête, sans guillemets"
+            advice = f" ; si c'est un nombre, écrivez-le sans le zéro en tête ({number})"
+        else:
+            problem = f"{text} est écrit avec « : », sans guillemets"
+            surprise = f"YAML le lit comme un nombre en base 60 ({read}), pas comme {text}"
+            advice = ""
+        super().__init__(
+            f"Dans {path}, ligne {line}, {where} : {problem}. {surprise}. Si c'est un code ou "
+            f'un texte, mettez-le entre guillemets ("{text}"){advice}.'
+        )
+
+
+def _ambiguous_number(node: yaml.Node, keys: tuple) -> tuple[tuple, str, int] | None:
+    """The first plain scalar below ``node`` read otherwise than typed: (keys, text, line)."""
+    if isinstance(node, yaml.ScalarNode):
+        if node.style is None and (
+            LEADING_ZERO.match(node.value)
+            or (SEXAGESIMAL.match(node.value) and node.tag != "tag:yaml.org,2002:str")
+        ):
+            return keys, node.value, node.start_mark.line + 1
+        return None
+    if isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value, start=1):
+            found = _ambiguous_number(item, (*keys, index))
+            if found:
+                return found
+    elif isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            found = _ambiguous_number(key_node, (*keys, f"clé {key}")) or _ambiguous_number(
+                value_node, (*keys, key)
+            )
             if found:
                 return found
     return None

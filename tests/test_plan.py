@@ -687,7 +687,8 @@ def typed_yaml(tmp_path: Path, old: str, new: str) -> Path:
         (
             'territoire: ["200066389"]\n',
             "territoire: [050502]\n",
-            r"champ « territoire » : code\(s\) non reconnu\(s\) 050502",
+            r"a\.yaml, ligne \d+, « fiches › 1 › territoire › 1 » : 050502 est un nombre écrit "
+            r"avec un zéro en tête.*le nombre 20802 \(en octal\).*entre guillemets \(\"050502\"\)",
         ),
     ],
 )
@@ -696,11 +697,19 @@ def test_advice_fits_the_field(tmp_path, old, new, message):
         plan.build_plan(typed_yaml(tmp_path, old, new), KEYS)
 
 
-def test_leading_zero_numbers_are_read_as_typed_not_as_octal(tmp_path):
-    # YAML 1.1 reads 04000 as octal 2048: the line would no longer add up to 10 000 €.
+def test_a_leading_zero_amount_is_refused_not_read_as_octal(tmp_path):
+    # YAML 1.1 reads 04000 as octal 2048: the line would silently lose 1 952 €.
     folder = typed_yaml(tmp_path, "montant: 4000, financeur", "montant: 04000, financeur")
-    built = plan.build_plan(folder, KEYS)
-    assert built.budget["montant"].tolist()[:3] == [4000.0, 4000.0, 2000.0]
+    line = 1 + (FIXTURES / "contributeur_a.yaml").read_text(encoding="utf-8").split(
+        "montant: 4000, financeur"
+    )[0].count("\n")
+    with pytest.raises(
+        inputs.AmbiguousNumberError,
+        match=rf"a\.yaml, ligne {line}, « fiches › 1 › lignes_budgetaires › 1 › montant » : "
+        r"04000 est un nombre écrit avec un zéro en tête, sans guillemets\. YAML le lit comme "
+        r"le nombre 2048 \(en octal\), pas comme 04000\..*écrivez-le sans le zéro en tête \(4000\)",
+    ):
+        plan.build_plan(folder, KEYS)
 
 
 def test_a_year_typed_into_a_date_cell_is_not_a_date_of_1905(tmp_path):

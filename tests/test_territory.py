@@ -5,6 +5,7 @@ import pytest
 
 from ressol_analysis.errors import RessolError
 from ressol_analysis.geography import build_passage
+from ressol_analysis.inputs import AmbiguousNumberError, DuplicateKeyError
 from ressol_analysis.territory import Geography, load_territory, resolve
 
 COMMUNES = pd.DataFrame(
@@ -105,19 +106,33 @@ def test_unknown_epci_is_named(tmp_path):
 
 
 def test_unquoted_codes_are_refused(tmp_path):
-    path = write(tmp_path, "id: t\nnom: T\nperimetre:\n  communes: [01001, 50002]\n")
-    with pytest.raises(RessolError, match=r"sans guillemets.*entre guillemets"):
+    path = write(tmp_path, "id: t\nnom: T\nperimetre:\n  communes: [50001, 50002]\n")
+    with pytest.raises(RessolError, match=r"sans guillemets \(50001, 50002\).*entre guillemets"):
         load_territory(path, tmp_path)
 
 
-def test_leading_zero_codes_keep_their_zero_instead_of_turning_octal(tmp_path):
+def test_leading_zero_codes_are_refused_instead_of_turning_octal(tmp_path):
     # YAML 1.1 reads 01001 as the octal number 513: the error used to show codes nobody typed.
     path = write(tmp_path, "id: t\nnom: T\nperimetre:\n  communes: [01001, 50002]\n")
-    with pytest.raises(RessolError, match=r"sans guillemets \(50002\)") as caught:
+    with pytest.raises(
+        AmbiguousNumberError,
+        match=r"t\.yaml, ligne 4, « perimetre › communes › 1 » : 01001 est un nombre écrit avec "
+        r"un zéro en tête, sans guillemets\. YAML le lit comme le nombre 513 \(en octal\), pas "
+        r'comme 01001\. Si c\'est un code ou un texte, mettez-le entre guillemets \("01001"\)',
+    ):
         load_territory(path, tmp_path)
-    assert "513" not in str(caught.value)
-    path = write(tmp_path, "id: t\nnom: T\nperimetre:\n  communes: [01001, 050002]\n")
+    path = write(tmp_path, 'id: t\nnom: T\nperimetre:\n  communes: ["01001", "050002"]\n')
     assert load_territory(path, tmp_path).perimeter.codes == ("01001", "050002")
+
+
+def test_a_key_written_twice_in_a_territory_file(tmp_path):
+    # PyYAML alone keeps the second perimeter: the report would describe another territory.
+    text = 'id: t\nnom: T\nperimetre:\n  epci: ["200000001"]\nperimetre:\n  epci: ["200000002"]\n'
+    path = write(tmp_path, text)
+    with pytest.raises(
+        DuplicateKeyError, match=r"t\.yaml, ligne 5 : la clé « perimetre » est écrite deux fois"
+    ):
+        load_territory(path, tmp_path)
 
 
 def test_unreadable_yaml_says_where_and_why_in_french(tmp_path):
