@@ -106,6 +106,23 @@ def test_replace_replaces_the_latest_run_of_the_day_only(tmp_path):
     assert leftovers(tmp_path) == []
 
 
+def test_a_name_being_written_is_skipped_and_cannot_be_replaced(tmp_path):
+    # flock conflicts between two open files even in one process: this stands for two runs.
+    writing = reserve(tmp_path, BASE)  # a run in progress, not published yet
+    try:
+        with pytest.raises(RessolError, match=rf"en cours d'écriture dans .*{BASE} \(processus"):
+            reserve(tmp_path, BASE, replace=True)
+        beside = publish(tmp_path, started="2026-11-26T10:00:00")
+        assert beside.name == f"{BASE}-2"
+        replacing = reserve(tmp_path, BASE, replace=True)  # the latest published run, not held
+        assert replacing.final == beside
+        replacing.release()
+        assert writing.staging.is_dir()
+    finally:
+        writing.release()
+    assert leftovers(tmp_path) == []
+
+
 def test_a_run_that_died_leaves_nothing_in_the_way(tmp_path):
     # kill -9 during a run: its staging folder and lock file stay, but nobody holds the lock.
     (tmp_path / f".{BASE}.en-cours").mkdir()
@@ -236,36 +253,76 @@ class Watched:
 
 
 def test_two_concurrent_runs_and_sigterm_during_the_pdf(built_project, tmp_path, chromium_path):
-    script = tmp_path / "rapport_court.py"
-    script.write_text(SHORT_RUN, encoding="utf-8")
+    # Three runs of one territory at once: one held by this test (a reservation, as run_report
+    # makes), one stopped by SIGTERM while Chromium prints its PDF, one that completes.
     out = tmp_path / "rapports"
     root = out / "centre-manche"
+    info = json.loads((built_project / "data" / "processed" / "build.json").read_text("utf-8"))
+    base = base_name(info)
+    held = reserve(root, base)
+    (held.staging / "index.html").write_text("rapport tenu par le test", encoding="utf-8")
+    (held.staging / "run.json").write_text('{"lance_le": ""}', encoding="utf-8")
+    script = tmp_path / "rapport_court.py"
+    script.write_text(SHORT_RUN, encoding="utf-8")
     run = [sys.executable, str(script), str(built_project), str(out)]
-    first = Watched([*run, "pdf"])  # synthesis page only, then its PDF
-    first.wait_for("staging folder", lambda _: any(root.glob(".*.en-cours")))
-    second = Watched([*run, "sans-pdf"])  # synthesis page only too: runs stay short
-    (staging,) = root.glob(".*.en-cours")
-    base = staging.name[1 : -len(".en-cours")]
+    try:
+        first = Watched([*run, "pdf"])  # synthesis page only, then its PDF
+        second = Watched([*run, "sans-pdf"])  # synthesis page only too: runs stay short
 
-    # The first run holds its name: a replacement is refused, a new run takes the next name.
-    with pytest.raises(RessolError, match=rf"en cours d'écriture dans .*{base}.*processus"):
-        reserve(root, base, replace=True)
-    assert first.popen.poll() is None  # the refusal met a run really in progress
+        # While the first run prints, its folder cannot be replaced: refused, not mixed.
+        first.wait_for("Chromium", lambda _: first.started("chrom"))
+        (lock,) = [
+            p
+            for p in root.glob(".*.verrou")
+            if f"processus {first.popen.pid}," in p.read_text(encoding="utf-8")
+        ]
+        name = lock.name[1 : -len(".verrou")]
+        assert name != base  # the name held by this test was not taken
+        with pytest.raises(RessolError, match=rf"en cours d'écriture dans .*{name}.*processus"):
+            reserve(root, name, replace=True)
+        assert first.popen.poll() is None  # the refusal met a run really in progress
 
-    # SIGTERM while Chromium prints the first run's PDF.
-    first.wait_for("Chromium", lambda _: first.started("chrom"))
-    first.popen.send_signal(signal.SIGTERM)
-    assert first.popen.wait(timeout=60) == 128 + signal.SIGTERM
-    assert second.popen.wait(timeout=240) == 0, second.popen.communicate()[1].decode()
+        first.popen.send_signal(signal.SIGTERM)
+        assert first.popen.wait(timeout=60) == 128 + signal.SIGTERM
+        assert second.popen.wait(timeout=240) == 0, second.popen.communicate()[1].decode()
+        assert first.alive() == []  # no Chromium, no kernel left running
+        assert second.alive() == []
 
-    (published,) = published_runs(root)
-    assert published.name == f"{base}-2"  # reserved while the first run held the name
-    files = {p.name for p in published.iterdir()}
-    assert {"index.html", "indicateurs.csv", "indicateurs.xlsx", "run.json"} <= files
-    assert "rapport.pdf" not in files  # the second run was asked for no PDF: nothing mixed in
+        (published,) = published_runs(root)
+        assert published.name in (f"{base}-2", f"{base}-3")
+        files = {p.name for p in published.iterdir()}
+        assert {"index.html", "indicateurs.csv", "indicateurs.xlsx", "run.json"} <= files
+        assert "rapport.pdf" not in files  # the second run was asked for no PDF: nothing mixed in
+        # Neither the clean-up of the stopped run nor the publication touched the held run.
+        assert (held.staging / "index.html").read_text(encoding="utf-8") == (
+            "rapport tenu par le test"
+        )
+        assert held.publish() == root / base
+    finally:
+        held.release()
     assert leftovers(root) == []
-    assert first.alive() == []
-    assert second.alive() == []
+    assert {p.name for p in published_runs(root)} == {base, published.name}
+
+
+def test_replace_while_another_run_writes_is_refused_by_the_command(built_project, tmp_path):
+    out = tmp_path / "rapports"
+    root = out / "centre-manche"
+    info = json.loads((built_project / "data" / "processed" / "build.json").read_text("utf-8"))
+    held = reserve(root, base_name(info))  # a run of today being written (this test's process)
+    try:
+        result = ressol(built_project, "report", "--output", str(out), "--sans-pdf", "--remplacer")
+        assert_clean_error(
+            result,
+            f"Un autre rapport est en cours d'écriture dans {held.final} (processus "
+            f"{os.getpid()}, lancé le",
+            "--remplacer ne remplace pas un rapport en train d'être écrit",
+            "relancez sans --remplacer pour obtenir un dossier distinct",
+        )
+        assert sorted(p.name for p in root.iterdir()) == sorted(
+            [held.staging.name, held.lock_file.name]
+        )
+    finally:
+        held.release()
 
 
 def test_sigterm_stops_the_kernels_of_the_command(built_project, tmp_path):
