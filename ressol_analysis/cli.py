@@ -46,6 +46,7 @@ def _report(args: argparse.Namespace, paths: ProjectPaths) -> int:
             Path(args.output) if args.output else None,
             args.sirene,
             workers=args.processus,
+            replace=args.remplacer,
         )
         print(f"Index de comparaison : {index} ({time.monotonic() - started:.0f} s).")
         return 0

@@ -110,7 +110,9 @@ def _worker_signals() -> None:
         signal.signal(signum, signal.SIG_DFL)
 
 
-def _one_report(root: str, territory: str, output: str, sirene: str | None) -> tuple[str, str]:
+def _one_report(
+    root: str, territory: str, output: str, sirene: str | None, replace: bool
+) -> tuple[str, str]:
     folder = run_report(
         project_paths(root),
         territory,
@@ -119,6 +121,7 @@ def _one_report(root: str, territory: str, output: str, sirene: str | None) -> t
         sirene=sirene,
         pdf=False,
         workers=1,
+        replace=replace,
     )
     return territory, str(folder)
 
@@ -208,6 +211,7 @@ def report_each_epci(
     sirene: str | None = None,
     workers: int = 2,
     log: Callable[[str], object] = print,
+    replace: bool = False,
 ) -> Path:
     """Produce one report per EPCI of a département or region, and a comparison index.
 
@@ -225,6 +229,9 @@ def report_each_epci(
         Reports produced at the same time (processes).
     log : callable
         Receives one line per finished report.
+    replace : bool
+        Each EPCI's run replaces its latest run of the day with the same data instead of
+        taking the next free name (as ``ressol report --remplacer``).
 
     Returns
     -------
@@ -244,7 +251,7 @@ def report_each_epci(
         pool = ProcessPoolExecutor(max_workers=max(1, workers), initializer=_worker_signals)
         try:
             futures = {
-                pool.submit(_one_report, str(paths.root), str(f), str(base), sirene): f
+                pool.submit(_one_report, str(paths.root), str(f), str(base), sirene, replace): f
                 for f in files
             }
             for future in as_completed(futures):

@@ -226,7 +226,7 @@ def previous_run(run: Path) -> Path:
     Parameters
     ----------
     run : Path
-        A published run folder.
+        A published run folder (or its ``indicateurs.csv``).
 
     Returns
     -------
@@ -239,13 +239,21 @@ def previous_run(run: Path) -> Path:
         If ``run`` is not a run folder, or no earlier run of its territory exists.
     """
     run = Path(run)
+    if run.is_file() and (run.parent / RUN_INFO).is_file():  # its indicateurs.csv
+        run = run.parent
     if not (run / RUN_INFO).is_file():
         raise RessolError(
             f"{run} n'est pas le dossier d'un rapport (il n'a pas de {RUN_INFO}). Indiquez un "
             "dossier de reports/<territoire>/, ou deux fichiers indicateurs.csv."
         )
     runs = published_runs(run.parent)
-    position = [p.resolve() for p in runs].index(run.resolve())
+    resolved = [p.resolve() for p in runs]
+    if run.resolve() not in resolved:  # a staging folder, or a hidden copy
+        raise RessolError(
+            f"{run} n'est pas un rapport publié (dossier caché ou en cours d'écriture). "
+            f"Indiquez un dossier de {run.parent} dont le nom ne commence pas par un point."
+        )
+    position = resolved.index(run.resolve())
     if position == 0:
         raise RessolError(
             f"Aucun rapport antérieur à {run.name} dans {run.parent} : produisez d'abord un "

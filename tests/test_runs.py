@@ -150,6 +150,12 @@ def test_previous_run_follows_start_times_then_suffixes(tmp_path):
         previous_run(older)
     with pytest.raises(RessolError, match=r"notes n'est pas le dossier d'un rapport"):
         previous_run(tmp_path / "notes")
+    assert previous_run(evening / "indicateurs.csv") == morning  # the run's own file
+    hidden = tmp_path / ".copie"
+    hidden.mkdir()
+    (hidden / "run.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(RessolError, match=r"\.copie n'est pas un rapport publié"):
+        previous_run(hidden)
 
 
 def test_compare_finds_the_previous_run(project):
