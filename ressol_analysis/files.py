@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import math
 import os
 import shutil
 import tempfile
@@ -20,11 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from .contract import TIDY_COLUMNS
 from .errors import RessolError
 from .labels import SYNTHETIC_MARK
 
@@ -365,62 +360,3 @@ def locked(path: Path) -> Iterator[None]:
         yield
     finally:
         release_lock(path, handle)
-
-
-def write_xlsx(indicators: pd.DataFrame, path: Path) -> Path:
-    """Write the indicator table to an Excel workbook, codes kept as text.
-
-    Parameters
-    ----------
-    indicators : DataFrame
-        Tidy indicator table (extra columns are kept after the contract's).
-    path : Path
-        Destination ``.xlsx``; an existing file is replaced only when the new one is
-        complete.
-
-    Returns
-    -------
-    Path
-        ``path``.
-
-    Raises
-    ------
-    RessolError
-        If the destination folder does not exist.
-    """
-    path = Path(path)
-    check_folder(path)
-    columns = [c for c in TIDY_COLUMNS if c in indicators.columns]
-    columns += [c for c in indicators.columns if c not in columns]
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "indicateurs"
-    sheet.append(columns)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for record in indicators[columns].itertuples(index=False, name=None):
-        row = []
-        for column, value in zip(columns, record, strict=True):
-            if column == "valeur" or (column == "communes_manquantes" and not _blank(value)):
-                row.append(None if _blank(value) else float(value))
-            else:
-                row.append(None if _blank(value) else str(value))
-        sheet.append(row)
-    for index, column in enumerate(columns, start=1):
-        letter = get_column_letter(index)
-        if column != "valeur":
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = "@"  # text: "01001", "2022" stay as typed
-        width = (
-            14
-            if column == "valeur"
-            else min(60, max(len(column), *(len(str(v)) for v in indicators[column].head(200))) + 2)
-        )
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    return write_atomic(path, workbook.save, suffix=".xlsx")
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA

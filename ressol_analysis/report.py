@@ -27,7 +27,7 @@ from papermill.exceptions import PapermillExecutionError
 from .context import load
 from .errors import RessolError
 from .ess_text import rules as ess_rules
-from .files import marked, probe_folder, write_csv, write_xlsx
+from .files import marked, probe_folder, write_csv
 from .interruption import children, deferred, interruptible, stop_children
 from .network_run import KIT_FOLDER, write_kit
 from .paths import ProjectPaths
@@ -38,6 +38,7 @@ from .scenarios_sheets import ScenarioFolder
 from .scenarios_text import example_warning, synthesis_lines
 from .sources.manifest import load_manifest
 from .synthesis_page import synthesis_page
+from .workbook import write_indicators_xlsx
 
 TEMPLATES = Path(__file__).parent / "templates"
 SCENARIOS_CHAPTER = "05_scenarios"
@@ -318,7 +319,7 @@ def _produce(
     started = time.monotonic()
     indicators = diag.indicators
     write_csv(indicators, staging / "indicateurs.csv")
-    write_xlsx(indicators, staging / "indicateurs.xlsx")
+    write_indicators_xlsx(indicators, staging / "indicateurs.xlsx")
     _commune_table(diag, staging)
     info = {
         "territoire": diag.territory.id,

@@ -12,7 +12,6 @@ import pytest
 from support.pages import external_urls
 
 from ressol_analysis.errors import RessolError
-from ressol_analysis.files import write_xlsx
 from ressol_analysis.formatting import NBSP
 from ressol_analysis.labels import SYNTHETIC_MARK
 from ressol_analysis.sources.manifest import RawFile
@@ -373,33 +372,6 @@ def test_rules_text_lists_and_inline_code():
         "<p>Intro <code>code</code> <strong>fort</strong></p>"
         "<ol><li>un suite</li><li>deux<ul><li>a</li><li>b</li></ul></li></ol>"
     )
-
-
-def test_write_xlsx_keeps_codes_as_text(tmp_path):
-    table = pd.DataFrame(
-        {
-            "territoire_code": ["01001", "dep-01"],
-            "territoire": ["L'Abergement", "Ain"],
-            "indicateur": ["population", "population"],
-            "valeur": [832.0, float("nan")],
-            "unite": ["habitants"] * 2,
-            "source": ["Insee"] * 2,
-            "millesime": ["2022", "2022"],
-        }
-    )
-    path = write_xlsx(table, tmp_path / "indicateurs.xlsx")
-    sheet = openpyxl.load_workbook(path)["indicateurs"]
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == tuple(table.columns)
-    assert rows[1] == ("01001", "L'Abergement", "population", 832.0, "habitants", "Insee", "2022")
-    assert rows[2][3] is None
-    assert sheet["A2"].number_format == "@"
-    assert not list(tmp_path.glob(".indicateurs.xlsx.*"))
-
-
-def test_write_xlsx_refuses_missing_folder(tmp_path):
-    with pytest.raises(RessolError, match="n'existe pas"):
-        write_xlsx(tidy_fixture(), tmp_path / "absent" / "indicateurs.xlsx")
 
 
 def test_demography_chapter_and_synthesis_say_the_same_without_double_negative():
