@@ -30,6 +30,8 @@ from .labels import SYNTHETIC_MARK
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE9EF")
 MAX_WIDTH = 60
+LINE_HEIGHT = 15  # points, one line of the default font
+CHARACTERS_PER_WIDTH = 1.1  # a column width unit holds a little more than one average letter
 TEXT = "@"
 WHOLE = "#,##0"
 ONE_DECIMAL = "#,##0.0"
@@ -137,11 +139,39 @@ def write_table(
         number_format = formats.get(str(column), default)
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
             cell.number_format = number_format
-            if column in wrap:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = Alignment(wrap_text=column in wrap, vertical="top")
     style_header(sheet, freeze=freeze)
     fit_widths(sheet, table)
+    fit_rows(sheet, table, wrap)
     return sheet
+
+
+def fit_rows(sheet: Worksheet, table: pd.DataFrame, wrap: Iterable[str]) -> None:
+    """Rows tall enough for the wrapped texts (Excel does not always grow them on opening)."""
+    columns = list(table.columns)
+
+    def lines(text: str, column: object) -> int:
+        letter = get_column_letter(columns.index(column) + 1)
+        width = sheet.column_dimensions[letter].width or MAX_WIDTH
+        return max(1, math.ceil(len(text) / (CHARACTERS_PER_WIDTH * width)))
+
+    sheet.row_dimensions[1].height = LINE_HEIGHT * max(lines(str(c), c) for c in columns)
+    for column in [c for c in columns if c in set(wrap)]:
+        for row, text in enumerate(table[column].astype("string").fillna(""), start=2):
+            needed = LINE_HEIGHT * lines(text, column)
+            if needed > LINE_HEIGHT:
+                current = sheet.row_dimensions[row].height or LINE_HEIGHT
+                sheet.row_dimensions[row].height = max(current, needed)
+
+
+def print_setup(sheet: Worksheet) -> None:
+    """Printed in landscape, as wide as one page, the header repeated on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_title_rows = "1:1"
 
 
 def style_header(sheet: Worksheet, *, freeze: str = "A2") -> None:
@@ -152,6 +182,7 @@ def style_header(sheet: Worksheet, *, freeze: str = "A2") -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = freeze
     sheet.auto_filter.ref = sheet.dimensions
+    print_setup(sheet)
 
 
 def fit_widths(sheet: Worksheet, table: pd.DataFrame, minimum: int = 8) -> None:
@@ -227,17 +258,18 @@ def _key_figures_sheet(sheet: Worksheet, indicators: pd.DataFrame) -> None:
     zones = [
         c for c in table.columns[2:] if c not in {"Millésime", "Source", "Avertissement", "Clé"}
     ]
-    write_table(sheet, table, wrap=["Indicateur"], freeze="C2")
+    write_table(sheet, table, wrap=["Indicateur", "Unité"], freeze="C2")
     for row, unit in enumerate(table["Unité"], start=2):
         number_format = unit_format(unit)
         for index in range(3, 3 + len(zones)):
             sheet.cell(row=row, column=index).number_format = number_format
-    widths = {"A": 55, "B": 16}
+    widths = {"A": 50, "B": 18}
     for letter, width in widths.items():
         sheet.column_dimensions[letter].width = width
     for index in range(3, 3 + len(zones)):
         header = str(table.columns[index - 1])
         sheet.column_dimensions[get_column_letter(index)].width = max(13, min(24, len(header) + 2))
+    fit_rows(sheet, table, ["Indicateur", "Unité"])
 
 
 def long_table(indicators: pd.DataFrame) -> pd.DataFrame:
