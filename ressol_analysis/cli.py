@@ -304,6 +304,13 @@ def _kit(args: argparse.Namespace, paths: ProjectPaths) -> int:
     return 0
 
 
+def _territories_search(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    from .territory_search import format_search, search_territories
+
+    print(format_search(search_territories(paths, args.texte)))
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, ProjectPaths], int]] = {
     "report": _report,
     "indicators": _indicators,
@@ -314,6 +321,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, ProjectPaths], int]] = {
     "data update": _data_update,
     "data fetch": _data_fetch,
     "compare": _compare,
+    "territoires chercher": _territories_search,
     "plan template": _plan_template,
     "plan build": _plan_build,
     "scenarios template": _scenarios_template,
@@ -505,6 +513,16 @@ def _parser() -> argparse.ArgumentParser:
         "(défaut : centre-manche)",
     )
 
+    territories = commands.add_parser("territoires", help="trouver les codes d'un territoire")
+    territory_commands = territories.add_subparsers(
+        dest="territoires_command", required=True, metavar="ACTION"
+    )
+    search = territory_commands.add_parser(
+        "chercher",
+        help="EPCI, communes et départements dont le nom contient un texte, avec leurs codes",
+    )
+    search.add_argument("texte", help="partie du nom (accents et majuscules indifférents) ou code")
+
     plan = commands.add_parser("plan", help="fiches actions et plan d'actions")
     plan_commands = plan.add_subparsers(dest="plan_command", required=True, metavar="ACTION")
     template = plan_commands.add_parser("template", help="écrire le modèle XLSX de fiche action")
@@ -559,9 +577,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         Exit status: 0 success, 1 check failed, 2 bad input, 3 internal error.
     """
     args = _parser().parse_args(argv)
-    sub = {"data": "data_command", "plan": "plan_command", "scenarios": "scenarios_command"}.get(
-        args.command
-    )
+    sub = {
+        "data": "data_command",
+        "plan": "plan_command",
+        "scenarios": "scenarios_command",
+        "territoires": "territoires_command",
+    }.get(args.command)
     command = args.command + (f" {getattr(args, sub)}" if sub else "")
     try:
         paths = project_paths(args.racine)
