@@ -276,6 +276,63 @@ def write_csv(table: pd.DataFrame, path: Path) -> Path:
     return write_atomic(path, lambda temporary: table.to_csv(temporary, index=False))
 
 
+EXCEL_SUFFIX = "_excel"
+
+
+def excel_name(path: Path) -> Path:
+    """``indicateurs.csv`` → ``indicateurs_excel.csv``: the French Excel variant beside it."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}{EXCEL_SUFFIX}{path.suffix}")
+
+
+def for_excel(table: pd.DataFrame, code_columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The table as French Excel should read it from a CSV opened by a double click.
+
+    Codes made of digits only (``01001``, a SIRET) are written ``="01001"``: Excel would
+    otherwise read them as numbers, drop the leading zero and show a SIRET as ``1,2E+13``.
+    Other columns are left as they are (numbers are written with a decimal comma by
+    :func:`write_excel_csv`).
+    """
+    table = table.copy()
+    for column in code_columns:
+        if column not in table.columns:
+            continue
+        text = table[column].astype("string")
+        digits = text.str.fullmatch(r"\d+").fillna(False)
+        table[column] = text.where(~digits, '="' + text + '"')
+    return table
+
+
+def write_excel_csv(table: pd.DataFrame, path: Path, code_columns: tuple[str, ...] = ()) -> Path:
+    """Write the French Excel variant of a CSV: ``;`` separator, decimal comma, UTF-8 with BOM.
+
+    French Excel opens such a file by a double click with accents, columns and numbers
+    right; the comma-separated, point-decimal CSV beside it stays the file for programs.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Table to write, without its index.
+    path : Path
+        Destination (by convention :func:`excel_name` of the program's CSV); replaced only
+        when the new one is complete.
+    code_columns : tuple of str
+        Columns of codes kept as text in Excel (see :func:`for_excel`).
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    excel = for_excel(table, code_columns)
+    return write_atomic(
+        path,
+        lambda temporary: excel.to_csv(
+            temporary, index=False, sep=";", decimal=",", encoding="utf-8-sig"
+        ),
+    )
+
+
 def marked(table: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
     """The table with a first column ``avertissement`` saying on each row that it is synthetic.
 

@@ -27,7 +27,7 @@ from papermill.exceptions import PapermillExecutionError
 from .context import load
 from .errors import RessolError
 from .ess_text import rules as ess_rules
-from .files import marked, probe_folder, write_csv
+from .files import excel_name, marked, probe_folder, write_csv, write_excel_csv
 from .interruption import children, deferred, interruptible, stop_children
 from .network_run import KIT_FOLDER, write_kit
 from .paths import ProjectPaths
@@ -42,6 +42,8 @@ from .workbook import write_indicators_xlsx
 
 TEMPLATES = Path(__file__).parent / "templates"
 SCENARIOS_CHAPTER = "05_scenarios"
+# Code columns of ess_par_commune.csv, kept as text in its Excel variant.
+COMMUNE_CODES = ("CODGEO", "groupe")
 CHAPTERS = (
     ("01_demographie", "Démographie"),
     ("02_economie", "Économie"),
@@ -155,7 +157,9 @@ def _commune_table(diag, staging: Path) -> None:
     The directory of ESS employers is not written here: with the commune table it would let
     a reader rebuild the masked cells (``ressol annuaire`` writes it to ``travail/``).
     """
-    write_csv(marked(diag.ess_communes, diag.synthetic), staging / "ess_par_commune.csv")
+    table = marked(diag.ess_communes, diag.synthetic)
+    write_csv(table, staging / "ess_par_commune.csv")
+    write_excel_csv(table, excel_name(staging / "ess_par_commune.csv"), COMMUNE_CODES)
 
 
 def _scenarios_summary(
@@ -319,6 +323,7 @@ def _produce(
     started = time.monotonic()
     indicators = diag.indicators
     write_csv(indicators, staging / "indicateurs.csv")
+    write_excel_csv(indicators, excel_name(staging / "indicateurs.csv"))
     write_indicators_xlsx(indicators, staging / "indicateurs.xlsx")
     _commune_table(diag, staging)
     info = {

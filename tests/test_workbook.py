@@ -226,3 +226,55 @@ def test_the_report_run_workbook_labels_every_key_and_formats_every_zone(report_
     share = next(r for r in rows if r[-1].value == "part_ess_effectif_salarie_estime")
     assert share[-2].value == SYNTHETIC_MARK
     assert all(c.number_format == PERCENT for c in share[2 : 2 + len(zones)])
+
+
+def test_excel_csv_is_semicolon_decimal_comma_utf8_bom_and_keeps_codes(tmp_path):
+    from ressol_analysis.files import excel_name, write_csv, write_excel_csv
+
+    table = pd.DataFrame(
+        {
+            "CODGEO": ["01001", "2A004", "50502"],
+            "LIBELLE": ["L'Abergement-Clémenciat", "Ajaccio", "Saint-Lô"],
+            "part": [12.3456, float("nan"), 7.0],
+            "emplois": [1200, 3, 0],
+        }
+    )
+    write_csv(table, tmp_path / "t.csv")
+    path = write_excel_csv(table, excel_name(tmp_path / "t.csv"), ("CODGEO",))
+    assert path.name == "t_excel.csv"
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw[3:].decode("utf-8").splitlines()
+    assert lines == [
+        "CODGEO;LIBELLE;part;emplois",
+        '"=""01001""";L\'Abergement-Clémenciat;12,3456;1200',
+        "2A004;Ajaccio;;3",
+        '"=""50502""";Saint-Lô;7,0;0',
+    ]
+    # The program's CSV beside it is untouched: commas, points, codes as they are.
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8").splitlines()[1] == (
+        "01001,L'Abergement-Clémenciat,12.3456,1200"
+    )
+    back = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype={"CODGEO": str})
+    assert back.loc[0, "part"] == 12.3456 and back.loc[0, "CODGEO"] == '="01001"'
+
+
+def test_the_report_run_writes_the_excel_variants_beside_the_contract_csv(report_run, root):
+    contract = (report_run / "indicateurs.csv").read_text(encoding="utf-8")
+    assert contract.splitlines()[0] == (
+        "territoire_code,territoire,indicateur,valeur,unite,source,millesime,synthetique"
+    )
+    excel = pd.read_csv(
+        report_run / "indicateurs_excel.csv",
+        sep=";",
+        decimal=",",
+        encoding="utf-8-sig",
+        dtype=str,
+        keep_default_na=False,
+    )
+    tidy_table = pd.read_csv(report_run / "indicateurs.csv", dtype=str, keep_default_na=False)
+    assert list(excel.columns) == list(tidy_table.columns)
+    assert (excel["valeur"].str.replace(",", ".") == tidy_table["valeur"]).all()
+    assert excel.loc[0, "valeur"] == "146623,0"
+    communes = (report_run / "ess_par_commune_excel.csv").read_bytes()
+    assert communes.startswith(b"\xef\xbb\xbf") and b'"=""50502"""' in communes
