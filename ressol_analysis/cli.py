@@ -201,6 +201,11 @@ def _compare(args: argparse.Namespace, paths: ProjectPaths) -> int:
         print(f"Rapport précédent : {run_a}\nRapport comparé : {run_b}")
     comparison = compare_runs(csv_of(run_a), csv_of(run_b))
     print(format_comparison(comparison, str(run_a), str(run_b)))
+    if args.output:
+        from .compare import write_comparison_xlsx
+
+        written = write_comparison_xlsx(comparison, args.output, str(run_a), str(run_b))
+        print(f"Comparaison écrite dans {written}.")
     return 0
 
 
@@ -511,6 +516,9 @@ def _parser() -> argparse.ArgumentParser:
         default="centre-manche",
         help="territoire dont comparer les deux derniers rapports, sans argument "
         "(défaut : centre-manche)",
+    )
+    compare.add_argument(
+        "--output", "--sortie", help="classeur Excel (.xlsx) où écrire aussi la comparaison"
     )
 
     territories = commands.add_parser("territoires", help="trouver les codes d'un territoire")
