@@ -234,7 +234,10 @@ def _plan_build(args: argparse.Namespace, paths: ProjectPaths) -> int:
     for message in consolidated.warnings:
         print(f"Attention : {message}")
     written = plan_text.write_plan(consolidated, Path(args.output))
-    print(f"Plan consolidé ({len(consolidated.actions)} actions) écrit dans {written}.")
+    from .formatting import count
+
+    actions = count(len(consolidated.actions), "action", "actions")
+    print(f"Plan consolidé ({actions}) écrit dans {written}.")
     return 0
 
 

@@ -39,6 +39,11 @@ def number(value: object, decimals: int = 0) -> str:
     return text.replace(",", NBSP).replace(".", ",").replace("-", "−")
 
 
+def count(n: int, one: str, many: str) -> str:
+    """``1 action``, ``2 actions``, ``0 action``: a number and its noun, agreed in French."""
+    return f"{number(n)} {one if abs(n) < 2 else many}"
+
+
 def percent(value: object, decimals: int = 1) -> str:
     """Format a percentage given in 0–100 (``16,3 %``)."""
     return MISSING if _is_missing(value) else f"{number(value, decimals)}{NBSP}%"

@@ -88,3 +88,20 @@ def unlabelled(keys: Iterable[str]) -> list[str]:
 def label_or_key(key: str) -> str:
     """The label of ``key``, or the key itself for a key added without a label."""
     return indicator_label(key) or key
+
+
+def listed_keys() -> list[str]:
+    """The keys a diagnostic can have, as far as the table knows them without a run.
+
+    Exact keys and the keys of each ESS family are listed, in the table's order; keys that
+    carry census years (``population_2016``) depend on the data and are left out.
+    """
+    keys: list[str] = []
+    with LABELS_FILE.open(encoding="utf-8", newline="") as stream:
+        for row in csv.DictReader(stream):
+            key = row["cle"].strip()
+            if "{" not in key:
+                keys.append(key)
+            elif re.findall(r"\{(\w+)\}", key) == ["famille"]:
+                keys += [key.replace("{famille}", family) for family in FAMILY_LABELS]
+    return keys

@@ -25,6 +25,7 @@ import pandas as pd
 
 from .errors import RessolError, list_codes
 from .formatting import euros
+from .indicator_labels import label_or_key
 from .inputs import is_blank, normalise
 from .plan_sheets import (
     BUDGET_FIELDS,
@@ -309,9 +310,12 @@ def _budget(
 def _indicators(raw: RawSheet, known: Collection[str]) -> list[dict[str, Any]]:
     labels = {f.key: f.label for f in INDICATOR_FIELDS} if raw.path.suffix == ".xlsx" else {}
     found = []
+    # The template offers the indicators by their French label: read it back as its key.
+    by_label = {normalise(label_or_key(k)): k for k in known}
     for place, values in raw.indicators:
         item_raw = RawSheet(raw.path, place, values, labels or {k: k for k in values})
         key = _text(item_raw, place, "indicateur", values.get("indicateur"), True)
+        key = key if key in known else by_label.get(normalise(key), key)
         if key not in known:
             near = [k for k in sorted(known) if normalise(key)[:6] in normalise(k)][:8]
             hint = f" Clés proches : {', '.join(near)}." if near else ""

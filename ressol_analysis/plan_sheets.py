@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .errors import RessolError, list_codes
 from .files import write_atomic
+from .indicator_labels import label_or_key, listed_keys
 from .inputs import is_blank, load_yaml, normalise, open_workbook
 
 DEFAULT_FRAMEWORK = Path(__file__).parent / "reference" / "cadre_strategique.yaml"
@@ -49,6 +51,34 @@ AUDIENCES = (
 UNFUNDED = "Financement à trouver"
 PRIORITY_LABELS = {1: "Priorité 1", 2: "Priorité 2", 3: "Priorité 3"}
 TEMPLATE_ROWS = 200
+# The template's filled example: one action, one budget line, one indicator, on the first row
+# of each sheet. Rows with this title are skipped when a sheet is read.
+EXAMPLE_TITLE = "EXEMPLE — Forum annuel des acteurs de l'ESS (ligne ignorée à la lecture)"
+EXAMPLE_ACTION = {
+    "titre": EXAMPLE_TITLE,
+    "contributeur": "Structure exemple",
+    "objectif": "Faire se rencontrer les structures de l'ESS et les élus du territoire.",
+    "description": "Une journée par an : ateliers, présentation du diagnostic, stands.",
+    "pilote": "RESSOL",
+    "partenaires": "Communauté de communes ; CRESS",
+    "publics": "structures de l'ESS ; élus",
+    "budget_total": 3000,
+    "financeurs": "Région",
+    "resultats_attendus": "80 participants ; 3 coopérations nouvelles",
+    "impact": 4,
+    "faisabilite": 4,
+    "statut": "Exemple",
+}
+EXAMPLE_BUDGET = {
+    "annee": 2027,
+    "poste": "Location de salle et animation",
+    "montant": 3000,
+    "financeur": "Région",
+}
+EXAMPLE_INDICATOR_KEY = "part_ess_etablissements_employeurs"
+REQUIRED_FILL = "FCE4D6"  # header of a column that must be filled
+REQUIRED_CELL_FILL = "FFF8F3"
+EXAMPLE_FONT = Font(italic=True, color="7F7F7F")
 # Computed columns of a consolidated plan; they are ignored when such a plan is read back.
 COMPUTED_KEYS = ("numero", "score_priorite", "priorite", "fichiers")
 IGNORED_FILES = (".", "~$")
@@ -193,12 +223,12 @@ INDICATOR_FIELDS = (
     Field(
         "indicateur",
         "Indicateur (clé du diagnostic)",
-        "Une clé du fichier "
+        "Choisissez l'indicateur dans la liste (son libellé), ou écrivez sa clé du fichier "
         "indicateurs.csv (par exemple part_15_29_ans) ; sa valeur actuelle sert de "
         "situation de départ.",
         "text",
         True,
-        30,
+        50,
     ),
     Field(
         "cible",
@@ -339,16 +369,30 @@ def load_framework(path: str | Path | None = None) -> Framework:
 
 
 def _header(sheet, fields: Iterable[Field]) -> None:
+    """Header with the help as a comment; required columns in orange down to the last row."""
     fill = PatternFill("solid", fgColor="DDEBF1")
+    required = PatternFill("solid", fgColor=REQUIRED_FILL)
+    required_cell = PatternFill("solid", fgColor=REQUIRED_CELL_FILL)
     for column, item in enumerate(fields, start=1):
         cell = sheet.cell(row=1, column=column, value=item.label)
         cell.font = Font(bold=True)
-        cell.fill = fill
+        cell.fill = required if item.required else fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         mark = " (obligatoire)" if item.required else ""
         cell.comment = Comment(item.help + mark, "RESSOL")
         sheet.column_dimensions[cell.column_letter].width = item.width
+        if item.required:
+            for row in range(2, TEMPLATE_ROWS + 2):
+                sheet.cell(row=row, column=column).fill = required_cell
+    sheet.row_dimensions[1].height = 32
     sheet.freeze_panes = "B2"
+
+
+def _example_row(sheet, fields: tuple[Field, ...], values: Mapping[str, Any]) -> None:
+    for column, item in enumerate(fields, start=1):
+        if item.key in values:
+            cell = sheet.cell(row=2, column=column, value=values[item.key])
+            cell.font = EXAMPLE_FONT
 
 
 def _list_validation(sheet, column: int, formula: str, message: str) -> None:
@@ -376,6 +420,12 @@ def template(
 ) -> Path:
     """Write the XLSX template of action sheets that members fill in.
 
+    The sheets « Fiches actions », « Lignes budgétaires » and « Indicateurs » start with a
+    filled example (title :data:`EXAMPLE_TITLE`, skipped when the sheets are read); required
+    columns are coloured; axes, orientations (those of the chosen axis), statuses, scores,
+    action titles (budget and indicator sheets) and indicators (by their French label) are
+    chosen from drop-down lists.
+
     Parameters
     ----------
     path : path
@@ -383,7 +433,9 @@ def template(
     framework : Framework, optional
         Axes and orientations offered (default: :func:`load_framework`).
     indicator_keys : collection of str, optional
-        Indicator keys of the diagnostic, offered as a list in the sheet « Indicateurs ».
+        Indicator keys of the diagnostic, offered with their labels in the sheet
+        « Indicateurs » (default: the keys the label table lists, see
+        :func:`ressol_analysis.indicator_labels.listed_keys`).
 
     Returns
     -------
@@ -402,6 +454,7 @@ def template(
             f".xlsx (reçu : {path.name})."
         )
     framework = framework or load_framework()
+    keys = list(indicator_keys) if indicator_keys else listed_keys()
     book = openpyxl.Workbook()
     guide_sheet(book, _guide_lines(framework))
 
@@ -417,42 +470,58 @@ def template(
         for item in FIELDS:
             cell = actions.cell(row=row, column=_column(FIELDS, item.key))
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    first = framework.table.iloc[0]
+    _example_row(
+        actions,
+        FIELDS,
+        {
+            **EXAMPLE_ACTION,
+            "axe": framework.axis_choices()[0],
+            "orientation": f"{first['orientation_code']} — {first['orientation']}",
+            "debut": date(2027, 3, 1),
+            "fin": date(2027, 6, 30),
+        },
+    )
 
     lists = book.create_sheet(FRAMEWORK_SHEET)
-    for column, label in enumerate(
-        [
-            "Axe",
-            "Orientation",
-            "Code de l'axe",
-            "Titre de l'axe",
-            "Code de l'orientation",
-            "Titre de l'orientation",
-        ],
-        1,
-    ):
+    headers = [
+        "Axe",
+        "Orientation",
+        "Code de l'axe",
+        "Titre de l'axe",
+        "Code de l'orientation",
+        "Titre de l'orientation",
+        "Axe de l'orientation",
+    ]
+    for column, label in enumerate(headers, 1):
         lists.cell(row=1, column=column, value=label).font = Font(bold=True)
         lists.column_dimensions[openpyxl.utils.get_column_letter(column)].width = 40
+    axes = framework.axis_choices()
+    axis_label = dict(zip(framework.axes["axe_code"], axes, strict=True))
     for row, values in enumerate(framework.table.itertuples(index=False), start=2):
         lists.cell(row=row, column=2, value=f"{values.orientation_code} — {values.orientation}")
         for column, value in enumerate(values, start=3):
             lists.cell(row=row, column=column, value=value)
-    axes = framework.axis_choices()
+        lists.cell(row=row, column=7, value=axis_label[values.axe_code])
     for row, label in enumerate(axes, start=2):
         lists.cell(row=row, column=1, value=label)
     n_axes, n_orient = len(axes), len(framework.table)
 
     choices = book.create_sheet(LISTS_SHEET)
+    labels = [label_or_key(k) for k in keys]
     for column, (label, values) in enumerate(
         [
             ("Statut", STATUSES),
             ("Note (1-5)", range(1, 6)),
             ("Publics (exemples)", AUDIENCES),
-            ("Indicateurs du diagnostic", sorted(indicator_keys or [])),
+            ("Indicateurs du diagnostic (libellé)", labels),
+            ("Clé de l'indicateur", keys),
         ],
         start=1,
     ):
         choices.cell(row=1, column=column, value=label).font = Font(bold=True)
-        choices.column_dimensions[openpyxl.utils.get_column_letter(column)].width = 30
+        width = 70 if column == 4 else 30
+        choices.column_dimensions[openpyxl.utils.get_column_letter(column)].width = width
         for row, value in enumerate(values, start=2):
             choices.cell(row=row, column=column, value=value)
 
@@ -463,11 +532,17 @@ def template(
         f"{sheet_ref}!$A$2:$A${n_axes + 1}",
         "Choisissez un axe du cadre stratégique.",
     )
+    # Orientations of the axis chosen on the same row (all of them while no axis is chosen):
+    # the framework lists them axis by axis, column G holding each one's axis.
+    axis_cell = f"${openpyxl.utils.get_column_letter(_column(FIELDS, 'axe'))}2"
+    owners = f"{sheet_ref}!$G$2:$G${n_orient + 1}"
     _list_validation(
         actions,
         _column(FIELDS, "orientation"),
-        f"{sheet_ref}!$B$2:$B${n_orient + 1}",
-        "Choisissez une orientation du cadre stratégique.",
+        f'IF({axis_cell}="",{sheet_ref}!$B$2:$B${n_orient + 1},'
+        f"OFFSET({sheet_ref}!$B$1,MATCH({axis_cell},{owners},0),0,"
+        f"COUNTIF({owners},{axis_cell}),1))",
+        "Choisissez une orientation de l'axe retenu (colonne Axe).",
     )
     for key in ("impact", "faisabilite"):
         _list_validation(
@@ -482,20 +557,39 @@ def template(
         f"'{LISTS_SHEET}'!$A$2:$A${len(STATUSES) + 1}",
         "Choisissez un statut.",
     )
+    titles = f"'{ACTIONS_SHEET}'!$A$2:$A${TEMPLATE_ROWS + 1}"
 
     budget = book.create_sheet(BUDGET_SHEET)
     _header(budget, BUDGET_FIELDS)
     for row in range(2, TEMPLATE_ROWS + 2):
         budget.cell(row=row, column=_column(BUDGET_FIELDS, "montant")).number_format = "#,##0"
+    _example_row(budget, BUDGET_FIELDS, {"titre": EXAMPLE_TITLE, **EXAMPLE_BUDGET})
+    _list_validation(
+        budget, 1, titles, f"Recopiez le titre d'une action de la feuille « {ACTIONS_SHEET} »."
+    )
     indicators = book.create_sheet(INDICATORS_SHEET)
     _header(indicators, INDICATOR_FIELDS)
-    if indicator_keys:
-        _list_validation(
-            indicators,
-            2,
-            f"'{LISTS_SHEET}'!$D$2:$D${len(indicator_keys) + 1}",
-            "Choisissez une clé du diagnostic (feuille « Listes »).",
-        )
+    _example_row(
+        indicators,
+        INDICATOR_FIELDS,
+        {
+            "titre": EXAMPLE_TITLE,
+            "indicateur": label_or_key(EXAMPLE_INDICATOR_KEY),
+            "commentaire": "Suivi chaque année avec le diagnostic.",
+        },
+    )
+    _list_validation(
+        indicators,
+        1,
+        titles,
+        f"Recopiez le titre d'une action de la feuille « {ACTIONS_SHEET} ».",
+    )
+    _list_validation(
+        indicators,
+        2,
+        f"'{LISTS_SHEET}'!$D$2:$D${len(keys) + 1}",
+        "Choisissez un indicateur du diagnostic (feuille « Listes »).",
+    )
     write_atomic(path, book.save, suffix=".xlsx")
     return path
 
@@ -605,10 +699,16 @@ def _sheet_rows(
     found = []
     for number, values in enumerate(rows, start=2):
         record = {key: values[i] if i < len(values) else None for i, key in columns.items()}
-        if all(is_blank(v) for v in record.values()):
+        if all(is_blank(v) for v in record.values()) or is_example(record):
             continue
         found.append((number, record))
     return found
+
+
+def is_example(values: Mapping[str, Any]) -> bool:
+    """Whether a row read from a sheet is the template's example (by its title)."""
+    title = values.get("titre")
+    return not is_blank(title) and normalise(title) == normalise(EXAMPLE_TITLE)
 
 
 def _read_xlsx(path: Path, notes: list[str]) -> list[RawSheet]:
@@ -753,6 +853,14 @@ def read_sheets(folder: str | Path) -> tuple[list[RawSheet], list[str]]:
         elif suffix in (".yaml", ".yml"):
             sheets += _read_yaml(path)
     if not sheets:
+        readable = [p.name for p in files if p.suffix.lower() in (".xlsx", ".yaml", ".yml")]
+        if readable:
+            raise RessolError(
+                f"Le dossier {folder} ne contient aucune fiche action remplie : "
+                f"{list_codes(readable)} n'ont aucune ligne d'action (la ligne d'exemple du "
+                "modèle ne compte pas). Remplissez une ligne par action sous l'exemple, ou "
+                "remplacez l'exemple par votre action en changeant son titre."
+            )
         raise RessolError(
             f"Le dossier {folder} ne contient aucune fiche action (.xlsx ou .yaml). Créez le "
             "modèle avec « ressol plan template --output fiches.xlsx »."

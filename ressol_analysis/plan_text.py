@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 from . import formatting
 from .errors import RessolError
 from .files import check_folder, write_atomic, write_text
-from .formatting import euros
+from .formatting import count, euros
 from .inputs import normalise
 from .plan import (
     Plan,
@@ -216,8 +216,9 @@ def source_line(plan: Plan) -> str:
     )
     contributors = {c for cell in plan.actions["contributeurs"] for c in cell.split(" ; ")}
     return (
-        f"fiches actions RESSOL{kind}, {len(plan.actions)} actions de "
-        f"{len(contributors)} contributeur(s) ; cadre : {plan.framework.name}"
+        f"fiches actions RESSOL{kind}, {count(len(plan.actions), 'action', 'actions')} de "
+        f"{count(len(contributors), 'contributeur', 'contributeurs')} ; "
+        f"cadre : {plan.framework.name}"
     )
 
 
@@ -602,7 +603,8 @@ def heading(plan: Plan, territory_name: str, folder_name: str) -> str:
         Markdown; a warning follows when every sheet is an example.
     """
     text = (
-        f"**Territoire : {territory_name}** — {len(plan.actions)} actions issues des fiches du "
+        f"**Territoire : {territory_name}** — "
+        f"{count(len(plan.actions), 'action issue', 'actions issues')} des fiches du "
         f"dossier `{folder_name}`, classées selon le cadre « {plan.framework.name} »."
     )
     if (plan.actions["statut"] == "Exemple").all():

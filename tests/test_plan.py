@@ -82,6 +82,10 @@ def write_xlsx(
 ) -> Path:
     plan_sheets.template(path, indicator_keys=sorted(KEYS))
     book = openpyxl.load_workbook(path)
+    # The contributor replaces the template's example row by their own actions.
+    for name in (plan_sheets.ACTIONS_SHEET, plan_sheets.BUDGET_SHEET, plan_sheets.INDICATORS_SHEET):
+        for cell in book[name][2]:
+            cell.value = None
     sheet = book[plan_sheets.ACTIONS_SHEET]
     keys = [f.key for f in plan_sheets.FIELDS]
     for row, action in enumerate(actions, start=2):
@@ -165,7 +169,12 @@ def test_template_has_sheets_and_dropdown_lists(tmp_path):
     assert header == [f.label for f in plan_sheets.FIELDS]
     formulas = {v.formula1 for v in book[plan_sheets.ACTIONS_SHEET].data_validations.dataValidation}
     assert "'Cadre stratégique'!$A$2:$A$3" in formulas  # two axes
-    assert "'Cadre stratégique'!$B$2:$B$6" in formulas  # five orientations
+    # Orientations of the chosen axis (all five while no axis is chosen).
+    assert (
+        "IF($C2=\"\",'Cadre stratégique'!$B$2:$B$6,OFFSET('Cadre stratégique'!$B$1,"
+        "MATCH($C2,'Cadre stratégique'!$G$2:$G$6,0),0,COUNTIF('Cadre stratégique'!$G$2:$G$6,"
+        "$C2),1))"
+    ) in formulas
     assert "'Listes'!$B$2:$B$6" in formulas  # scores 1 to 5
     framework = book[plan_sheets.FRAMEWORK_SHEET]
     assert framework["A3"].value == "AXE 2 — Accompagner les initiatives économiques et solidaires"
