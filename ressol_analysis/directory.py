@@ -13,12 +13,20 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
 from .context import load
 from .errors import RessolError
-from .files import marked, replace_folder, write_csv
+from .files import marked, replace_folder, write_atomic, write_csv
+from .labels import FAMILY_LABELS, sentence_case
 from .paths import ProjectPaths
+from .sources.sirene import ADDRESS_COLUMNS
+from .workbook import write_table
 
 WORK_FOLDER = "travail"
+SHEET_NAME = "Annuaire ESS"
 
 
 def directory_folder(paths: ProjectPaths, territory_id: str, output: str | Path | None) -> Path:
@@ -40,6 +48,99 @@ def directory_folder(paths: ProjectPaths, territory_id: str, output: str | Path 
             "reports/ (par défaut : travail/)."
         )
     return folder
+
+
+# Headers of the directory's spreadsheet: column of the table → what the reader sees.
+SHEET_HEADERS = {
+    "avertissement": "Avertissement",
+    "siret": "SIRET",
+    "nom": "Nom",
+    "enseigne": "Enseigne",
+    "adresse": "Adresse",
+    "code_postal": "Code postal",
+    "commune": "Commune",
+    "CODGEO": "Code commune",
+    "epci_nom": "Intercommunalité",
+    "epci": "SIREN de l'intercommunalité",
+    "famille_libelle": "Famille de l'ESS",
+    "tranche_libelle": "Effectif salarié (tranche)",
+    "activite": "Activité (NAF)",
+    "secteur": "Secteur",
+}
+
+
+def readable_directory(
+    directory: pd.DataFrame, establishments: pd.DataFrame, communes: pd.DataFrame
+) -> pd.DataFrame:
+    """The directory with what a reader needs: address, commune and EPCI names, labels.
+
+    Parameters
+    ----------
+    directory : DataFrame
+        ``Diagnostic.ess_directory`` (``siret``, ``nom``, ``enseigne``, ``CODGEO``,
+        ``activite``, ``secteur``, ``famille``, ``tranche``, ``tranche_libelle``…).
+    establishments : DataFrame
+        SIRENE establishments with ``siret`` and, when the stock has them, the address
+        columns (``numeroVoieEtablissement``, ``indiceRepetitionEtablissement``,
+        ``typeVoieEtablissement``, ``libelleVoieEtablissement``, ``codePostalEtablissement``).
+    communes : DataFrame
+        ``CODGEO``, ``LIBELLE``, ``EPCI``, ``EPCI_NOM``.
+
+    Returns
+    -------
+    DataFrame
+        The directory's columns plus ``adresse`` (number, repetition index, type and name of
+        the street, as SIRENE writes them; empty when the stock has none), ``code_postal``,
+        ``commune``, ``epci``, ``epci_nom`` and ``famille_libelle``; the sector in sentence
+        case; same rows, same order.
+    """
+    missing = pd.Series(pd.NA, index=establishments.index, dtype="string")
+    parts = [
+        establishments.get(c, missing).astype("string").str.strip() for c in ADDRESS_COLUMNS[:4]
+    ]
+    street = parts[0].fillna("")
+    for part in parts[1:]:
+        street = street.str.cat(part.fillna(""), sep=" ")
+    street = street.str.split().str.join(" ").replace("", pd.NA)
+    address = pd.DataFrame(
+        {
+            "siret": establishments["siret"].astype("string"),
+            "adresse": street,
+            "code_postal": establishments.get(ADDRESS_COLUMNS[4], missing).astype("string"),
+        }
+    ).drop_duplicates("siret")
+    places = communes[["CODGEO", "LIBELLE", "EPCI", "EPCI_NOM"]].rename(
+        columns={"LIBELLE": "commune", "EPCI": "epci", "EPCI_NOM": "epci_nom"}
+    )
+    table = directory.merge(address, on="siret", how="left").merge(places, on="CODGEO", how="left")
+    table["famille_libelle"] = table["famille"].map(FAMILY_LABELS)
+    table["secteur"] = table["secteur"].map(sentence_case, na_action="ignore")
+    return table.astype("string")
+
+
+def write_directory_xlsx(table: pd.DataFrame, path: Path) -> Path:
+    """Write the directory's spreadsheet: French headers, codes as text, filters, frozen header.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`readable_directory`, possibly with the demonstration mark first.
+    path : Path
+        Destination ``.xlsx``, replaced only when complete.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    columns = [c for c in SHEET_HEADERS if c in table.columns]
+    sheet_table = table[columns].rename(columns=SHEET_HEADERS)
+    book = Workbook()
+    book.active.title = SHEET_NAME
+    # SIRET and name stay in view when scrolling right (after the mark, if any).
+    freeze = get_column_letter(columns.index("nom") + 2) + "2"
+    write_table(book.active, sheet_table, freeze=freeze)
+    return write_atomic(path, book.save, suffix=".xlsx")
 
 
 def write_directory(
@@ -66,9 +167,11 @@ def write_directory(
     Returns
     -------
     Path
-        The folder, with ``annuaire_ess.csv`` and ``annuaire_ess.xlsx`` (every column as
-        text: SIRET, commune and NAF codes keep their leading zeros). Units partially
-        diffusible and natural persons are never listed (``ess.ess_directory``).
+        The folder, with ``annuaire_ess.csv`` and ``annuaire_ess.xlsx`` (see
+        :func:`readable_directory`; every column as text: SIRET, commune and NAF codes keep
+        their leading zeros; the spreadsheet has French headers, filters and a frozen
+        header). Units partially diffusible and natural persons are never listed
+        (``ess.ess_directory``).
 
     Raises
     ------
@@ -78,16 +181,15 @@ def write_directory(
     """
     diag = load(territory, str(paths.root), sirene)
     folder = directory_folder(paths, diag.territory.id, output)
-    listed = marked(diag.ess_directory, diag.synthetic)
+    readable = readable_directory(diag.ess_directory, diag.establishments, diag.data.communes)
+    listed = marked(readable, diag.synthetic)
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = folder.parent / f".{folder.name}.en-cours"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
         write_csv(listed, staging / "annuaire_ess.csv")
-        listed.astype("string").to_excel(
-            staging / "annuaire_ess.xlsx", sheet_name="Annuaire ESS", index=False
-        )
+        write_directory_xlsx(listed, staging / "annuaire_ess.xlsx")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

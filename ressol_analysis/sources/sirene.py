@@ -60,9 +60,18 @@ UL_REQUIRED = (
 # register (caractère employeur, year of the band), coordinates for the map (INSEE's Lambert-93
 # since format 3.11, Etalab's WGS 84 in the geolocated files).
 EMPLOYER_FLAG = "caractereEmployeurEtablissement"
+# The establishment's address, for the directory of ESS employers (a working file).
+ADDRESS_COLUMNS = (
+    "numeroVoieEtablissement",
+    "indiceRepetitionEtablissement",
+    "typeVoieEtablissement",
+    "libelleVoieEtablissement",
+    "codePostalEtablissement",
+)
 ETAB_OPTIONAL = (
     "denominationUsuelleEtablissement",
     "enseigne1Etablissement",
+    *ADDRESS_COLUMNS,
     EMPLOYER_FLAG,
     BAND_YEAR,
     "coordonneeLambertAbscisseEtablissement",
