@@ -96,7 +96,12 @@ def _indicators(args: argparse.Namespace, paths: ProjectPaths) -> int:
             args.territory, str(paths.root), args.sirene, args.perimeter, members=args.adherents
         )
         table, notes = diag.indicators, diag.sirene_notes
-    write_csv(table, Path(args.output))
+    if Path(args.output).suffix.lower() == ".xlsx":
+        from .workbook import write_indicators_xlsx
+
+        write_indicators_xlsx(table, Path(args.output))
+    else:
+        write_csv(table, Path(args.output))
     for note in notes:
         print(note)
     areas = table["territoire_code"].nunique()
@@ -417,7 +422,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FICHIER",
         help="fichier des adhérents du réseau, CSV ou XLSX : ajoute les indicateurs du réseau",
     )
-    indicators.add_argument("--output", "--sortie", required=True, help="fichier CSV à écrire")
+    indicators.add_argument(
+        "--output",
+        "--sortie",
+        required=True,
+        help="fichier à écrire : .csv (le contrat) ou .xlsx (avec la feuille « Chiffres clés »)",
+    )
 
     directory = commands.add_parser(
         "annuaire", help="annuaire des employeurs de l'ESS (fichier de travail, hors rapport)"

@@ -316,7 +316,7 @@ def test_priority_classes():
 
 def test_source_line_says_examples_and_contributors(consolidated):
     assert plan_text.source_line(consolidated).startswith(
-        "fiches actions RESSOL (dont exemples), 3 actions de 2 contributeur(s)"
+        "fiches actions RESSOL (dont exemples), 3 actions de 2 contributeurs"
     )
 
 

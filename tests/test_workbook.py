@@ -278,3 +278,16 @@ def test_the_report_run_writes_the_excel_variants_beside_the_contract_csv(report
     assert excel.loc[0, "valeur"] == "146623,0"
     communes = (report_run / "ess_par_commune_excel.csv").read_bytes()
     assert communes.startswith(b"\xef\xbb\xbf") and b'"=""50502"""' in communes
+
+
+def test_ressol_indicators_writes_the_workbook_when_asked_for_xlsx(built_project, tmp_path):
+    from ressol_analysis.cli import main
+
+    output = tmp_path / "indicateurs.xlsx"
+    args = ["--racine", str(built_project), "indicators", "--territory", "saint-lo-agglo"]
+    assert main([*args, "--output", str(output)]) == 0
+    book = openpyxl.load_workbook(output)
+    assert book.sheetnames == [KEY_FIGURES_SHEET, "indicateurs"]
+    header = [c.value for c in book[KEY_FIGURES_SHEET][1]]
+    assert header[:3] == ["Indicateur", "Unité", "Saint-Lô Agglo"]
+    assert not list(tmp_path.glob("*.csv"))

@@ -29,7 +29,11 @@ MEASURES = {"secret_ess": "ess_effectif_salarie_estime", "secret_total": "effect
 def read_any(path: Path) -> list[pd.DataFrame]:
     """Every table of a CSV or XLSX file, as text (other files: none)."""
     if path.suffix == ".csv":
-        return [pd.read_csv(path, dtype=str, keep_default_na=False)]
+        # The French Excel variants (``*_excel.csv``) use « ; » and write codes ="50502".
+        first = path.read_text(encoding="utf-8-sig").split("\n", 1)[0]
+        sep = ";" if first.count(";") > first.count(",") else ","
+        table = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        return [table.apply(lambda c: c.str.replace(r'^="(.*)"$', r"\1", regex=True))]
     if path.suffix == ".xlsx":
         return list(pd.read_excel(path, sheet_name=None, dtype=str, engine="openpyxl").values())
     return []
