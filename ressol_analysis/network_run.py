@@ -20,8 +20,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl import Workbook
 
 from . import kit, kit_charts, network, network_lists
 from .build import load_geometry
@@ -29,7 +28,7 @@ from .compare import read_indicators
 from .context import Diagnostic, load
 from .contract import TIDY_COLUMNS
 from .errors import RessolError
-from .files import replace_folder, stage, write_csv
+from .files import replace_folder, stage, write_atomic, write_csv
 from .labels import FAMILY_LABELS, SYNTHETIC_MARK
 from .network_matching import (
     AMBIGUITY_MARGIN,
@@ -41,12 +40,11 @@ from .network_matching import (
 )
 from .paths import ProjectPaths
 from .territory import load_territory
+from .workbook import PERCENT, fit_rows, write_table
 
 WORK_FOLDER = "travail"
 # The kit inside a report run (board and communication material, unlike the working file).
 KIT_FOLDER = "kit"
-HEADER_FILL = PatternFill("solid", fgColor="DCE9EF")
-MAX_WIDTH = 60
 
 
 @dataclass(frozen=True)
@@ -111,24 +109,22 @@ def _for_reading(table: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
 
 
 def _write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, table in sheets.items():
-            table.to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-                cell.fill = HEADER_FILL
-            if name == "À lire":
-                sheet.column_dimensions["A"].width = 120
-                for row in sheet.iter_rows(min_row=2):
-                    row[0].alignment = Alignment(wrap_text=True, vertical="top")
-                continue
-            sheet.freeze_panes = "A2"
-            sheet.auto_filter.ref = sheet.dimensions
-            for position, column in enumerate(table.columns, start=1):
-                longest = table[column].astype("string").str.len().max()
-                width = max(len(str(column)), 0 if pd.isna(longest) else int(longest)) + 2
-                sheet.column_dimensions[get_column_letter(position)].width = min(width, MAX_WIDTH)
+    """The working file: « À lire » as wrapped lines, every table in the shared layout."""
+    book = Workbook()
+    book.remove(book.active)
+    for name, table in sheets.items():
+        sheet = book.create_sheet(name)
+        if name == "À lire":
+            write_table(sheet, table, wrap=list(table.columns))
+            sheet.column_dimensions["A"].width = 120
+            for row in range(2, len(table) + 2):
+                sheet.row_dimensions[row].height = None
+            fit_rows(sheet, table, table.columns)
+            sheet.auto_filter.ref = None
+            continue
+        shares = {str(c): PERCENT for c in table.columns if str(c).startswith("part_")}
+        write_table(sheet, table, shares)
+    write_atomic(path, book.save, suffix=".xlsx")
 
 
 def run_network(

@@ -6,7 +6,6 @@ import re
 from html import unescape
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pytest
 from support.pages import external_urls
