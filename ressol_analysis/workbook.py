@@ -263,9 +263,12 @@ def _key_figures_sheet(sheet: Worksheet, indicators: pd.DataFrame) -> None:
         number_format = unit_format(unit)
         for index in range(3, 3 + len(zones)):
             sheet.cell(row=row, column=index).number_format = number_format
-    widths = {"A": 50, "B": 18}
+    widths = {"A": 50, "B": 22}
     for letter, width in widths.items():
         sheet.column_dimensions[letter].width = width
+    # The vintage, text after right-aligned numbers, keeps a little space from them.
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=3 + len(zones), max_col=3 + len(zones)):
+        cell.alignment = Alignment(vertical="top", indent=1)
     for index in range(3, 3 + len(zones)):
         header = str(table.columns[index - 1])
         sheet.column_dimensions[get_column_letter(index)].width = max(13, min(24, len(header) + 2))

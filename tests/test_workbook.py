@@ -98,6 +98,9 @@ def test_labels_cover_every_key_of_the_golden_file_and_fill_years_and_families(r
     assert indicator_label("ess_effectif_salarie_estime_bas") == (
         "Emplois salariés estimés de l'ESS, bas des tranches"
     )
+    assert indicator_label("part_reseau_ess_effectif_salarie_estime_mutuelles") == (
+        "Part des adhérents dans les emplois salariés estimés de l'ESS : mutuelles"
+    )
     assert indicator_label("cle_inconnue") is None
     assert unlabelled(["population", "cle_inconnue"]) == ["cle_inconnue"]
 
