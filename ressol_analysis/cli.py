@@ -215,7 +215,7 @@ def _compare(args: argparse.Namespace, paths: ProjectPaths) -> int:
 
 
 def _plan_template(args: argparse.Namespace, paths: ProjectPaths) -> int:
-    from . import plan_sheets
+    from . import plan_template
     from .files import check_writable
 
     check_writable(Path(args.output))
@@ -224,7 +224,7 @@ def _plan_template(args: argparse.Namespace, paths: ProjectPaths) -> int:
         from .context import load
 
         keys = sorted(set(load(args.territory, str(paths.root)).indicators["indicateur"]))
-    written = plan_sheets.template(Path(args.output), indicator_keys=keys)
+    written = plan_template.template(Path(args.output), indicator_keys=keys)
     print(f"Modèle de fiche action écrit dans {written}.")
     return 0
 

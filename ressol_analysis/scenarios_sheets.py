@@ -33,7 +33,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .errors import RessolError, list_codes
 from .files import check_folder, write_atomic
 from .inputs import DuplicateKeyError, is_blank, load_yaml, normalise, open_workbook
-from .plan_sheets import IGNORED_FILES, REFUSED_SUFFIXES, Framework, guide_sheet
+from .plan_sheets import IGNORED_FILES, REFUSED_SUFFIXES, Framework
+from .plan_template import guide_sheet
 from .scenarios_definition import Definition, check_keys, match_id, read_definition, text_field
 
 GRIDS_FOLDER = "grilles"

@@ -24,7 +24,15 @@ import pytest
 import yaml
 from pandas.testing import assert_frame_equal
 
-from ressol_analysis import formatting, inputs, plan, plan_charts, plan_sheets, plan_text
+from ressol_analysis import (
+    formatting,
+    inputs,
+    plan,
+    plan_charts,
+    plan_sheets,
+    plan_template,
+    plan_text,
+)
 from ressol_analysis.errors import RessolError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,7 +88,7 @@ def write_xlsx(
     indicators: list[tuple],
     drop_column: str | None = None,
 ) -> Path:
-    plan_sheets.template(path, indicator_keys=sorted(KEYS))
+    plan_template.template(path, indicator_keys=sorted(KEYS))
     book = openpyxl.load_workbook(path)
     # The contributor replaces the template's example row by their own actions.
     for name in (plan_sheets.ACTIONS_SHEET, plan_sheets.BUDGET_SHEET, plan_sheets.INDICATORS_SHEET):
@@ -154,7 +162,7 @@ def test_framework_with_a_duplicate_orientation_is_refused(tmp_path):
 
 
 def test_template_has_sheets_and_dropdown_lists(tmp_path):
-    path = plan_sheets.template(tmp_path / "modele.xlsx", indicator_keys=["population"])
+    path = plan_template.template(tmp_path / "modele.xlsx", indicator_keys=["population"])
     assert path.stat().st_mode & 0o044  # readable by others, like any file the user saves
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == [
@@ -190,11 +198,11 @@ def test_template_has_sheets_and_dropdown_lists(tmp_path):
 
 def test_template_must_be_xlsx(tmp_path):
     with pytest.raises(RessolError, match=r"\.xlsx \(reçu : modele\.ods\)"):
-        plan_sheets.template(tmp_path / "modele.ods")
+        plan_template.template(tmp_path / "modele.ods")
 
 
 def test_an_empty_template_is_not_a_plan(tmp_path):
-    plan_sheets.template(tmp_path / "modele.xlsx")
+    plan_template.template(tmp_path / "modele.xlsx")
     with pytest.raises(RessolError, match="ne contient aucune fiche action"):
         plan.build_plan(tmp_path, KEYS)
 

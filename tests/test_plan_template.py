@@ -7,7 +7,7 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from ressol_analysis import plan, plan_sheets
+from ressol_analysis import plan, plan_sheets, plan_template
 from ressol_analysis.cli import main
 from ressol_analysis.errors import RessolError
 from ressol_analysis.indicator_labels import indicator_label
@@ -34,7 +34,7 @@ def validations(sheet) -> dict[str, str]:
 
 
 def test_without_a_territory_the_indicators_are_listed_with_their_labels(tmp_path):
-    book = openpyxl.load_workbook(plan_sheets.template(tmp_path / "modele.xlsx"))
+    book = openpyxl.load_workbook(plan_template.template(tmp_path / "modele.xlsx"))
     lists = book[plan_sheets.LISTS_SHEET]
     assert lists["D1"].value == "Indicateurs du diagnostic (libellé)"
     assert lists["E1"].value == "Clé de l'indicateur"
@@ -52,16 +52,16 @@ def test_titles_are_offered_in_the_budget_and_indicator_sheets_and_required_colu
     tmp_path,
 ):
     book = openpyxl.load_workbook(
-        plan_sheets.template(tmp_path / "modele.xlsx", indicator_keys=sorted(KEYS))
+        plan_template.template(tmp_path / "modele.xlsx", indicator_keys=sorted(KEYS))
     )
     for name in (plan_sheets.BUDGET_SHEET, plan_sheets.INDICATORS_SHEET):
         assert validations(book[name])["A2:A201"] == "'Fiches actions'!$A$2:$A$201"
     actions = book[plan_sheets.ACTIONS_SHEET]
     colours = {c.value: c.fill.fgColor.rgb[-6:] for c in actions[1]}
-    assert colours["Titre de l'action"] == plan_sheets.REQUIRED_FILL
-    assert colours["Contributeur"] != plan_sheets.REQUIRED_FILL
+    assert colours["Titre de l'action"] == plan_template.REQUIRED_FILL
+    assert colours["Contributeur"] != plan_template.REQUIRED_FILL
     assert {
-        f.label for f in plan_sheets.FIELDS if colours[f.label] == plan_sheets.REQUIRED_FILL
+        f.label for f in plan_sheets.FIELDS if colours[f.label] == plan_template.REQUIRED_FILL
     } == {f.label for f in plan_sheets.FIELDS if f.required}
     framework = book[plan_sheets.FRAMEWORK_SHEET]
     owners = [framework.cell(row=r, column=7).value for r in range(2, 7)]
@@ -76,7 +76,7 @@ def test_titles_are_offered_in_the_budget_and_indicator_sheets_and_required_colu
 
 
 def test_the_example_row_is_filled_and_a_template_with_only_the_example_has_no_action(tmp_path):
-    path = plan_sheets.template(tmp_path / "modele.xlsx", indicator_keys=sorted(KEYS))
+    path = plan_template.template(tmp_path / "modele.xlsx", indicator_keys=sorted(KEYS))
     book = openpyxl.load_workbook(path)
     for name in (plan_sheets.ACTIONS_SHEET, plan_sheets.BUDGET_SHEET, plan_sheets.INDICATORS_SHEET):
         assert book[name]["A2"].value == plan_sheets.EXAMPLE_TITLE
@@ -99,7 +99,7 @@ def test_the_example_row_is_filled_and_a_template_with_only_the_example_has_no_a
 def test_an_action_under_the_example_is_read_alone_with_its_indicator_chosen_by_label(
     tmp_path, capsys
 ):
-    path = plan_sheets.template(tmp_path / "fiche.xlsx", indicator_keys=sorted(KEYS))
+    path = plan_template.template(tmp_path / "fiche.xlsx", indicator_keys=sorted(KEYS))
     book = openpyxl.load_workbook(path)
     keys = [f.key for f in plan_sheets.FIELDS]
     sheet = book[plan_sheets.ACTIONS_SHEET]
@@ -120,7 +120,7 @@ def test_an_action_under_the_example_is_read_alone_with_its_indicator_chosen_by_
 def test_plan_build_says_one_action_in_the_singular(built_project, tmp_path, capsys):
     folder = tmp_path / "fiches"
     folder.mkdir()
-    path = plan_sheets.template(folder / "fiche.xlsx")
+    path = plan_template.template(folder / "fiche.xlsx")
     book = openpyxl.load_workbook(path)
     keys = [f.key for f in plan_sheets.FIELDS]
     for key, value in {**ACTION, "budget_total": None, "financeurs": None}.items():
