@@ -179,7 +179,7 @@ def territory_of(table: pd.DataFrame) -> str:
 def territory_warning(a: pd.DataFrame, b: pd.DataFrame) -> str | None:
     """A French warning when two indicator tables are not of the same territory."""
     first_a, first_b = territory_of(a), territory_of(b)
-    if first_a == first_b:
+    if first_a == first_b or not first_a or not first_b:
         return None
     name = dict(zip(b["territoire_code"], b["territoire"], strict=False))
     name |= dict(zip(a["territoire_code"], a["territoire"], strict=False))

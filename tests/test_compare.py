@@ -251,3 +251,14 @@ def test_compare_writes_the_workbook_and_the_command_prints_the_warning(tmp_path
     assert notes["B2"].value == str(a) and notes["A4"].value.startswith("Attention :")
     assert main(["compare", str(a), str(b), "--output", str(tmp_path / "c.csv")]) == 2
     assert "classeur Excel" in capsys.readouterr().err
+
+
+def test_an_empty_run_is_all_removed_without_a_territory_warning(tmp_path):
+    empty = tmp_path / "vide.csv"
+    empty.write_text(A.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    result = compare_runs(A, empty)
+    assert set(result["statut"]) == {"zone retirée"} and result.attrs["avertissements"] == []
+    assert format_comparison(result).splitlines()[1:] == [
+        "− Zone Centre Manche (centre-manche) : absente de B (3 indicateurs)",
+        "− Zone Manche (dep-50) : absente de B (3 indicateurs)",
+    ]
