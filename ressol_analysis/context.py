@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import demography, economy, ess, ess_perimeter, network, sectors
+from . import demography, dynamics, economy, ess, ess_perimeter, network, sectors
 from .build import ProcessedData, load_geometry, load_processed
 from .contract import TIDY_COLUMNS, conform, geography_note, mark_synthetic
 from .demo_stock import BAND_YEAR
@@ -33,6 +33,7 @@ from .sources import cog, naf, reference
 from .sources.manifest import raw_file
 from .sources.members import read_members
 from .sources.sirene import read_itdd_ess, read_official_ess_jobs, read_sirene
+from .sources.sirene_dates import read_sirene_dates
 from .sources.urssaf import read_urssaf_commune_ape
 from .territory import Territory, load_territory, resolve
 
@@ -44,6 +45,11 @@ SYNTHETIC_SOURCE = (
 PERIMETER_NOTE = (
     "fourchette selon le bas ou le haut des tranches ; périmètre statistique : familles de "
     "l'Insee par catégorie juridique, activités exclues (voir docs/methode_ess.md)"
+)
+# What the dynamics since 2013 read, after the source line of the stock.
+DYNAMICS_NOTE = (
+    "établissements actifs et fermés, dates de création (dateCreationEtablissement) et de "
+    "fermeture (dateDebut) ; ESS et famille selon l'unité légale actuelle"
 )
 REAL_SOURCE = (
     "Insee, base Sirene des entreprises et de leurs établissements (stock), établissements "
@@ -195,6 +201,7 @@ class Diagnostic:
                 self.data.economy, self.membership, self.data.info["comparateur"]
             ),
             self._ess_indicators(),
+            self._dynamics_indicators(),
             *self._sector_indicators(),
             *self._urssaf_indicators(),
             *self._network_indicators(),
@@ -281,6 +288,36 @@ class Diagnostic:
         ranges = more["indicateur"].str.startswith("part_ess_effectif_salarie_estime_")
         more.loc[ranges & ~more["indicateur"].str.endswith("statistique"), "valeur"] = None
         return pd.concat([table, more], ignore_index=True)
+
+    @cached_property
+    def dated_establishments(self) -> pd.DataFrame:
+        """Every SIRENE establishment of the areas active or closed since 2013, with its dates.
+
+        The legal unit's current ESS membership and family are joined (``ess``, ``famille``);
+        ``attrs["date_stock"]`` is the stock's date (:func:`ressol_analysis.dynamics.stock_date`).
+        """
+        found = read_sirene_dates(
+            self.sirene_dir, self.membership, self.sirene_passage, dynamics.FIRST_YEAR
+        )
+        table = found.join(ess.ess_membership(found, self.perimeter))
+        table.attrs = {
+            **found.attrs,
+            "date_stock": dynamics.stock_date(found.attrs["date_stock"], found),
+        }
+        return table
+
+    def _dynamics_indicators(self) -> pd.DataFrame:
+        """Creations, closures, active establishments each 1 January and survival since 2013."""
+        found = self.dated_establishments
+        stock = found.attrs["date_stock"]
+        return dynamics.dynamics_indicators(
+            found,
+            self.membership,
+            stock,
+            f"{self.sirene_source} ; {DYNAMICS_NOTE}",
+            f"Stock Sirene au {stock:%d/%m/%Y}",
+            self.synthetic,
+        )
 
     @cached_property
     def urssaf_by_year(self) -> pd.DataFrame | None:

@@ -35,6 +35,23 @@ calibrated on public figures:
   (``P``, names ``[ND]``), natural persons (CJ ``1000``) and, when a passage table is given,
   some old (pre-merger) commune codes are included so that every rule of the reader is used.
 
+* creation and closure dates (:func:`_add_dynamics`, drawn from a separate seeded stream so
+  that every other draw, unit and figure stays as it was): each group (ESS, other employers,
+  non-employers) follows a survival curve and a trend of creations (:data:`DYNAMICS`);
+  establishments closed since 2013 are added (their legal units ceased), copying the
+  attributes of active ones. Published figures used: INSEE, 3-year survival of enterprises
+  created in 2010, 71 % (Insee Première n° 1543, April 2015,
+  https://www.insee.fr/fr/statistiques/1287782), of « entreprises classiques » created in
+  H1 2018, 82 % (Insee Première n° 1962, July 2023, https://insee.fr/fr/statistiques/7653231),
+  micro-entreprises about 50 % (Insee Analyses Grand Est n° 177, April 2024); about 70 000
+  associations created a year for 1,35 to 1,5 million active (Recherches & Solidarités, « La
+  France associative en mouvement », 2018-2023 editions, relayed by third parties): about 5 %
+  a year. The survival of ESS establishments or associations is not published in the sources
+  found: 85 % at three years is an assumption of the generator, like the later closure rates
+  and the trends;
+* a few establishments carry INSEE's « date non déterminée » (``1900-01-01``) as creation
+  date, so that the « date inconnue » count is used.
+
 Names are visibly synthetic (``ASSOCIATION DEMO …``). Same seed, same bytes.
 """
 
@@ -276,6 +293,22 @@ NAME_PREFIX = {
     "autres": "SOCIETE ESS DEMO",
     "": "ENTREPRISE DEMO",
 }
+# Dynamics of the demo (see the module docstring): per group, survival at three years, annual
+# closure rate after three years, and annual trend of creations.
+DYNAMICS = {
+    # ESS: 85 % at 3 years (assumption; not published), about 5 % created a year (associations).
+    "ess": {"survie_3_ans": 0.85, "fermeture_apres": 0.045, "tendance": 0.0},
+    # Other employers: between INSEE's 71 % (2010 cohort) and 82 % (2018 cohort).
+    "employeurs": {"survie_3_ans": 0.75, "fermeture_apres": 0.06, "tendance": 0.01},
+    # Non-employers (many micro-entrepreneurs, about 50 % at 3 years): more creations each year.
+    "non_employeurs": {"survie_3_ans": 0.60, "fermeture_apres": 0.10, "tendance": 0.04},
+}
+DYNAMICS_STREAM = 15  # second seed word of the dates' random stream (issue 15)
+DYNAMICS_FROM = "1960-01"  # first month of creation drawn
+CLOSED_FROM = "2013-01"  # closures drawn since the first diagnostic
+UNKNOWN_DATE_SHARE = 0.003
+UNKNOWN_DATE = "1900-01-01"
+ADDED_SIREN_START = 800000000  # sirens of the added closed units (never those of the others)
 ETAB_FILE = "StockEtablissement_utf8.parquet"
 UL_FILE = "StockUniteLegale_utf8.parquet"
 
@@ -457,6 +490,148 @@ def _old_codes(
     return result
 
 
+def _survival(age_years: np.ndarray, params: dict[str, float]) -> np.ndarray:
+    """Survival at an age: constant hazard to 3 years (from the 3-year rate), then another."""
+    early = -np.log(params["survie_3_ans"]) / 3
+    late = params["fermeture_apres"]
+    age = np.maximum(age_years, 0)
+    return np.exp(-early * np.minimum(age, 3) - late * np.maximum(age - 3, 0))
+
+
+def _iso(values) -> np.ndarray:
+    """``AAAA-MM-JJ`` text of dates."""
+    days = np.asarray(values, dtype="datetime64[D]")
+    return np.datetime_as_string(days, unit="D").astype(object)
+
+
+def _month_days(rng: np.random.Generator, months: pd.DatetimeIndex, after=None) -> np.ndarray:
+    """A uniform day within each month (not before ``after`` when given)."""
+    start = months.to_numpy().astype("datetime64[D]")
+    end = (months + pd.offsets.MonthBegin(1)).to_numpy().astype("datetime64[D]")
+    if after is not None:
+        start = np.maximum(start, after)
+    span = (end - start).astype(int)
+    return start + (rng.random(len(start)) * span).astype(int)
+
+
+def _draw_dates(
+    rng: np.random.Generator, params: dict[str, float], n_active: int, at_least: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Creation dates of active establishments, and (creation, closure) of closed ones.
+
+    Creations per month grow by the group's trend; an establishment alive at the stock's date
+    was created at month m with a weight creations(m) × survival(age). Closed establishments
+    are those whose death falls between :data:`CLOSED_FROM` and the stock's date: their
+    expected number follows from the same model and ``n_active`` (at least ``at_least``).
+    """
+    stock = pd.Timestamp(STOCK_UPDATE[:10])
+    months = pd.period_range(DYNAMICS_FROM, stock.to_period("M"), freq="M").to_timestamp()
+    last = len(months) - 1
+    index = np.arange(len(months))
+    creations = (1 + params["tendance"]) ** ((index - last) / 12)
+    alive = creations * _survival((last - index + 0.5) / 12, params)
+    created = rng.choice(len(months), size=n_active, p=alive / alive.sum())
+    active = _month_days(rng, months[created])
+    # Joint weight of (creation month m, closure month k), k from CLOSED_FROM to the stock.
+    first_closed = int(np.searchsorted(months, pd.Timestamp(CLOSED_FROM + "-01")))
+    age = index[None, :] - index[:, None]  # k - m
+    death = _survival(age / 12, params) - _survival((age + 1) / 12, params)
+    joint = creations[:, None] * np.where(age >= 0, death, 0.0)
+    joint[:, :first_closed] = 0.0
+    expected = n_active * joint.sum() / alive.sum()
+    count = max(int(round(expected)), at_least)
+    pick = rng.choice(joint.size, size=count, p=(joint / joint.sum()).ravel())
+    made, gone = np.divmod(pick, len(months))
+    creation = _month_days(rng, months[made])
+    closure = np.minimum(_month_days(rng, months[gone], after=creation), stock.to_datetime64())
+    return active, creation, closure.astype("datetime64[D]")
+
+
+def _add_dynamics(
+    etab: pd.DataFrame,
+    units: pd.DataFrame,
+    table: pd.DataFrame,
+    seed: int,
+    passage: pd.DataFrame | None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Creation and closure dates, and establishments closed since 2013 (new random stream).
+
+    The rows already drawn keep every value but their dates; the added closed establishments
+    copy the commune, activity, band and legal form of an active one of the same group, with a
+    legal unit of their own (ceased) whose siren starts at :data:`ADDED_SIREN_START`.
+    """
+    rng = np.random.default_rng([seed, DYNAMICS_STREAM])
+    employer = (table["band"].notna() & (table["band"] != "NN")).to_numpy()
+    group = np.where(
+        table["ess"].to_numpy(), "ess", np.where(employer, "employeurs", "non_employeurs")
+    )
+    active = (table["etat"] == "A").to_numpy()
+    creation = np.empty(len(table), dtype="datetime64[D]")
+    closure = np.empty(len(table), dtype="datetime64[D]")
+    added = []
+    for name, params in DYNAMICS.items():
+        on = np.flatnonzero(active & (group == name))
+        off = np.flatnonzero(~active & (group == name))
+        born, made, gone = _draw_dates(rng, params, len(on), len(off))
+        creation[on] = born
+        creation[off], closure[off] = made[: len(off)], gone[: len(off)]
+        extra = len(made) - len(off)
+        if extra and len(on):
+            copies = table.iloc[on[rng.integers(0, len(on), extra)]].assign(etat="F")
+            added.append(copies.assign(_creation=made[len(off) :], _closure=gone[len(off) :]))
+    closure[active] = creation[active]
+    text = pd.Series(_iso(creation))
+    text[rng.random(len(table)) < UNKNOWN_DATE_SHARE] = UNKNOWN_DATE
+    etab = etab.copy()
+    etab["dateCreationEtablissement"] = text.to_numpy(dtype=object)
+    etab["dateDebut"] = _iso(closure)
+    etab.loc[~active, "nombrePeriodesEtablissement"] = "2"
+    if not added:
+        return etab, units
+    extra = pd.concat(added, ignore_index=True)
+    n = len(extra)
+    siren = np.char.zfill((ADDED_SIREN_START + np.arange(n)).astype(str), 9).astype(object)
+    more = pd.DataFrame({c: pd.Series([None] * n, dtype=object) for c in etab.columns})
+    more["siren"] = siren
+    more["nic"] = "00010"
+    more["siret"] = siren + "00010"
+    more["statutDiffusionEtablissement"] = "O"
+    more["dateCreationEtablissement"] = _iso(extra["_creation"])
+    more["dateDernierTraitementEtablissement"] = STOCK_UPDATE
+    more["trancheEffectifsEtablissement"] = extra["band"].to_numpy()
+    more["anneeEffectifsEtablissement"] = np.where(extra["band"].notna(), BAND_YEAR, None)
+    more["etablissementSiege"] = "true"
+    more["nombrePeriodesEtablissement"] = "2"
+    more["codeCommuneEtablissement"] = _old_codes(rng, extra["commune"].to_numpy(), passage)
+    more["dateDebut"] = _iso(extra["_closure"])
+    more["etatAdministratifEtablissement"] = "F"
+    more["activitePrincipaleEtablissement"] = extra["naf"].to_numpy()
+    more["nomenclatureActivitePrincipaleEtablissement"] = "NAFRev2"
+    band = extra["band"]
+    more["caractereEmployeurEtablissement"] = np.where(band.notna() & (band != "NN"), "O", "N")
+    new_units = pd.DataFrame({c: pd.Series([None] * n, dtype=object) for c in units.columns})
+    new_units["siren"] = siren
+    new_units["statutDiffusionUniteLegale"] = "O"
+    new_units["dateCreationUniteLegale"] = more["dateCreationEtablissement"]
+    new_units["dateDernierTraitementUniteLegale"] = STOCK_UPDATE
+    new_units["etatAdministratifUniteLegale"] = "C"
+    natural = extra["cj"].to_numpy() == "1000"
+    names = [f"{NAME_PREFIX[f]} {s}" for f, s in zip(extra["family"], siren, strict=True)]
+    new_units["denominationUniteLegale"] = np.where(natural, None, np.asarray(names, dtype=object))
+    new_units["nomUniteLegale"] = np.where(natural, "DEMO", None)
+    new_units["prenom1UniteLegale"] = np.where(natural, "CAMILLE", None)
+    new_units["categorieJuridiqueUniteLegale"] = extra["cj"].to_numpy()
+    new_units["activitePrincipaleUniteLegale"] = extra["naf"].to_numpy()
+    new_units["nomenclatureActivitePrincipaleUniteLegale"] = "NAFRev2"
+    new_units["nicSiegeUniteLegale"] = "00010"
+    new_units["economieSocialeSolidaireUniteLegale"] = np.where(extra["ess"].to_numpy(), "O", "N")
+    new_units["caractereEmployeurUniteLegale"] = more["caractereEmployeurEtablissement"]
+    new_units["dateDebut"] = more["dateDebut"]
+    etab = pd.concat([etab, more], ignore_index=True)
+    units = pd.concat([units, new_units], ignore_index=True)
+    return etab, units
+
+
 def build_synthetic_stock(
     calibration: pd.DataFrame,
     ess_shares: dict[str, float],
@@ -570,7 +745,7 @@ def build_synthetic_stock(
         first
     ]
     units["dateDebut"] = "2024-01-01"
-    return etab, units
+    return _add_dynamics(etab, units, table, seed, passage)
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:

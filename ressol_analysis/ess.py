@@ -152,6 +152,48 @@ def classify(
     return result.reset_index(drop=True)
 
 
+def ess_membership(establishments: pd.DataFrame, perimeter: str = "loi") -> pd.DataFrame:
+    """Family and ESS membership of establishments whatever their state (rules 4 and 5).
+
+    Used for the dynamics since 2013, where closed establishments count too: the legal unit's
+    current flag and catégorie juridique decide, as for the active ones.
+
+    Parameters
+    ----------
+    establishments : DataFrame
+        Columns ``categorieJuridiqueUniteLegale``, ``economieSocialeSolidaireUniteLegale``,
+        ``activitePrincipaleEtablissement``.
+    perimeter : {"loi", "statistique"}
+        As in :func:`classify`.
+
+    Returns
+    -------
+    DataFrame
+        Same index; ``famille`` (missing for a malformed catégorie juridique, which a closed
+        unit may carry) and ``ess`` (bool).
+    """
+    if perimeter not in ESS_RULES:
+        raise RessolError(
+            f"Périmètre de l'ESS inconnu : « {perimeter} ». Périmètres possibles : "
+            f"{', '.join(PERIMETERS)} (loi de 2014 ou périmètre statistique de l'Insee)."
+        )
+    require_columns(
+        Path("établissements SIRENE"),
+        list(establishments.columns),
+        [
+            "categorieJuridiqueUniteLegale",
+            "economieSocialeSolidaireUniteLegale",
+            "activitePrincipaleEtablissement",
+        ],
+    )
+    families = legal_category_families(establishments["categorieJuridiqueUniteLegale"])
+    table = establishments.join(families[["famille"]])
+    return pd.DataFrame(
+        {"famille": table["famille"], "ess": ESS_RULES[perimeter](table).astype(bool)},
+        index=establishments.index,
+    )
+
+
 def input_anomalies(classified: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Codes of the register that the rules had to work around, counted (pure).
 
@@ -813,6 +855,7 @@ __all__ = [
     "ess_by_sector",
     "ess_directory",
     "ess_indicators",
+    "ess_membership",
     "family_shares",
     "indicator_units",
     "listable",
