@@ -169,3 +169,35 @@ def test_processed_data_of_an_older_build_format_are_rebuilt_not_reused(built_pr
     ):
         (paths.processed / BUILD_INFO).write_text(json.dumps(stale))
         assert not is_up_to_date(paths)
+
+
+def test_demo_dates_give_plausible_dynamics(stock, manche_comparateur):
+    from ressol_analysis import dynamics
+    from ressol_analysis.sources.sirene_dates import read_sirene_dates
+
+    current = sorted(set(read_calibration(manche_comparateur)["CODGEO"]))
+    membership = pd.DataFrame(
+        {"territoire_code": "dep-50", "territoire": "Manche", "CODGEO": current}
+    )
+    found = read_sirene_dates(stock, membership, PASSAGE, dynamics.FIRST_YEAR)
+    table = found.join(ess.ess_membership(found))
+    assert found.attrs["date_stock"] == demo_stock.STOCK_UPDATE[:10]
+    stock_day = dynamics.stock_date(found.attrs["date_stock"])
+    values = dynamics.dynamics_indicators(table, membership, stock_day, "s", "m")
+    values = values.set_index("indicateur")["valeur"]
+    # Calibration (module docstring): 3-year survival between INSEE's micro-enterprises
+    # (about 50 %) and « entreprises classiques » (71-82 %); ESS assumed at 85 %.
+    assert 60 <= values["taux_survie_3_ans"] <= 75
+    assert 80 <= values["ess_taux_survie_3_ans"] <= 90
+    # About 5 % of ESS establishments created each year (associations), more for all.
+    ess_rate = (
+        values["ess_etablissements_crees_2019"] / values["ess_etablissements_actifs_01_01_2019"]
+    )
+    assert 0.03 <= ess_rate <= 0.07
+    # Closed establishments since 2013 exist, and some dates are INSEE's « non déterminée ».
+    assert values["etablissements_fermes_2016"] > 0
+    assert values["etablissements_date_inconnue"] > 0
+    # Every active establishment of the snapshot is still in the dated table.
+    active = read_sirene(stock, membership, PASSAGE)
+    assert set(active["siret"]) <= set(found["siret"])
+    assert found["siren"].str.fullmatch(r"\d{9}").all()
