@@ -217,7 +217,7 @@ def _cohort_words(indicators: pd.DataFrame) -> str:
 
 
 def findings(
-    indicators: pd.DataFrame, territory: str, reference: str, names: dict[str, str]
+    indicators: pd.DataFrame, areas: pd.DataFrame, territory: str, reference: str
 ) -> list[str]:
     """Plain-French findings of the section.
 
@@ -225,10 +225,10 @@ def findings(
     ----------
     indicators : DataFrame
         Tidy indicator table.
+    areas : DataFrame
+        ``territoire_code``, ``territoire`` (``Diagnostic.areas``).
     territory, reference : str
         Codes of the territory and of the reference area (the region).
-    names : dict
-        Area code → name.
 
     Returns
     -------
@@ -237,6 +237,7 @@ def findings(
         survival (ESS and all), and the establishments whose date is unknown.
     """
     wide = _wide(indicators)
+    names = dict(zip(areas["territoire_code"], areas["territoire"], strict=True))
     w, r = wide.loc[territory], wide.loc[reference]
     name, ref = names[territory], names[reference]
     actives = _years(wide, "ess_etablissements_actifs_01_01")
