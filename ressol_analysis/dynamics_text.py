@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .dynamics import FIRST_YEAR, SURVIVAL_YEARS, yearly_series
-from .formatting import html_table, number, percent
+from .formatting import html_table, number, percent, signed_percent
 from .labels import FAMILY_LABELS
 from .sources.reference import FAMILIES
 
@@ -162,13 +162,12 @@ def tables_html(
         {
             **{c: number for c in ("Créations ESS par an", "Fermetures ESS par an")},
             **{
+                c: (lambda v: signed_percent(v, 1))
+                for c in ("Évolution ESS", "Évolution, tous établissements")
+            },
+            **{
                 c: (lambda v: percent(v, 1))
-                for c in (
-                    "Évolution ESS",
-                    "Évolution, tous établissements",
-                    "Survie à 3 ans, ESS",
-                    "Survie à 3 ans, tous",
-                )
+                for c in ("Survie à 3 ans, ESS", "Survie à 3 ans, tous")
             },
             **{c: number for c in areas_table(indicators, areas).columns if "actifs" in c},
         },

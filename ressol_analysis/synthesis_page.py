@@ -546,7 +546,7 @@ def synthesis_page(
     since = finding_since_2013(table, territory_code, territory_name, reference)
     if since:
         findings.append(f"<li>{escape(since)}</li>")
-    findings = findings[:8]
+    findings = findings[:9]
 
     meta = []
     if run_info.get("date"):

@@ -387,6 +387,29 @@ def finding_ess(table: pd.DataFrame, territory: str, name: str) -> str | None:
     )
 
 
+def finding_ess_dynamics(table: pd.DataFrame, territory: str, name: str) -> str | None:
+    """Evolution of the active ESS establishments since 2013, against all establishments."""
+    ess = indicator_value(table, territory, "ess_evolution_etablissements_actifs_depuis_2013")
+    every = indicator_value(table, territory, "evolution_etablissements_actifs_depuis_2013")
+    if ess is None or every is None:
+        return None
+    compared = _comparison_phrase(
+        table, territory, "ess_evolution_etablissements_actifs_depuis_2013", _signed
+    )
+    listed = f" ({compared[1]})" if compared else ""
+    return (
+        f"Depuis le 1er janvier 2013, le nombre d'établissements de l'ESS en activité a varié "
+        f"de {_signed(ess)}{listed}, contre {_signed(every)} pour l'ensemble des "
+        "établissements (créations moins fermetures, employeurs ou non ; voir « Dynamique de "
+        "l'ESS depuis 2013 »)."
+    )
+
+
+def _signed(value: float) -> str:
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    return f"{sign}{percent(abs(value))}"
+
+
 def finding_since_2013(
     table: pd.DataFrame, territory: str, name: str, reference: Mapping | None
 ) -> str | None:
@@ -644,9 +667,11 @@ FINDINGS: tuple[Callable[[pd.DataFrame, str, str], str | None], ...] = (
     *DEMOGRAPHY_FINDINGS,
     finding_employment,
     finding_ess,
+    finding_ess_dynamics,
 )
 SYNTHETIC_FINDINGS = {
-    finding_ess: ("part_ess_etablissements_employeurs", "part_ess_effectif_salarie_estime")
+    finding_ess: ("part_ess_etablissements_employeurs", "part_ess_effectif_salarie_estime"),
+    finding_ess_dynamics: ("ess_evolution_etablissements_actifs_depuis_2013",),
 }
 
 
@@ -681,7 +706,7 @@ def synthesis_findings(
     territory_name: str,
     reference_2013: Mapping | None = None,
 ) -> list[str]:
-    """Five to eight plain-French sentences generated from the indicator table.
+    """Five to nine plain-French sentences generated from the indicator table.
 
     Parameters
     ----------
@@ -697,9 +722,9 @@ def synthesis_findings(
     Returns
     -------
     list of str
-        At most eight sentences (fewer when keys are missing), figures in French format.
+        At most nine sentences (fewer when keys are missing), figures in French format.
     """
     table = check_table(indicators, territory_code)
     sentences = [f(table, territory_code, territory_name) for f in FINDINGS]
     sentences.append(finding_since_2013(table, territory_code, territory_name, reference_2013))
-    return [s for s in sentences if s][:8]
+    return [s for s in sentences if s][:9]
