@@ -13,6 +13,7 @@ else niveau I); grouped by area. It gives the same figures as
 from __future__ import annotations
 
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -28,51 +29,119 @@ from ressol_analysis.sources.reference import (
 )
 
 FAMILY = "coalesce(f3.famille, f2.famille, f1.famille)"
-ESS = "u.economieSocialeSolidaireUniteLegale = 'O'"
 FAMILY_SQL = ",\n".join(
-    f"count(*) FILTER (WHERE {ESS} AND {FAMILY} = '{fam}') "
+    f"count(*) FILTER (WHERE employer AND ess_d AND {FAMILY} = '{fam}') "
     f"AS ess_etablissements_employeurs_{fam},\n"
-    f"coalesce(sum(b.effectif_central) FILTER (WHERE {ESS} AND {FAMILY} = '{fam}'), 0) "
-    f"AS ess_effectif_salarie_estime_{fam}"
+    f"coalesce(sum(b.effectif_central) FILTER (WHERE employer AND ess_d AND {FAMILY} = '{fam}'),"
+    f" 0) AS ess_effectif_salarie_estime_{fam}"
     for fam in FAMILIES
 )
 
-FLOOR_SQL = f"""
+FLOOR_SQL = """
 WITH latest AS (
-    SELECT max(TRY_CAST(anneeEffectifsEtablissement AS INTEGER)) AS y FROM {{etab}}
+    SELECT max(TRY_CAST(anneeEffectifsEtablissement AS INTEGER)) AS y FROM {etab}
 ),
 e AS (
     SELECT siren, coalesce(m.code_actuel, codeCommuneEtablissement) AS codgeo,
-           NULLIF(trancheEffectifsEtablissement, '') AS band
-    FROM {{etab}}
+           NULLIF(trancheEffectifsEtablissement, '') AS band,
+           etatAdministratifEtablissement AS etat,
+           etatAdministratifEtablissement = 'A'
+           AND CASE WHEN NULLIF(caractereEmployeurEtablissement, '') IS NOT NULL
+                    THEN caractereEmployeurEtablissement = 'O'
+                    ELSE coalesce(b0.employeur, false) END
+           AND coalesce(TRY_CAST(anneeEffectifsEtablissement AS INTEGER)
+                        >= (SELECT y FROM latest) - 2, true)
+           AND (NULLIF(trancheEffectifsEtablissement, '') IS NULL OR b0.tranche IS NOT NULL)
+               AS employer,
+           CASE WHEN TRY_CAST(dateCreationEtablissement AS DATE) <> DATE '1900-01-01'
+                     AND TRY_CAST(dateCreationEtablissement AS DATE) <= {stock}
+                THEN TRY_CAST(dateCreationEtablissement AS DATE) END AS creation,
+           CASE WHEN etatAdministratifEtablissement = 'F'
+                     AND TRY_CAST(dateDebut AS DATE) <> DATE '1900-01-01'
+                     AND TRY_CAST(dateDebut AS DATE) <= {stock}
+                THEN TRY_CAST(dateDebut AS DATE) END AS closure
+    FROM {etab}
     LEFT JOIN moves AS m ON codeCommuneEtablissement = m.code_ancien
     LEFT JOIN bands AS b0 ON NULLIF(trancheEffectifsEtablissement, '') = b0.tranche
     WHERE etatAdministratifEtablissement = 'A'
-      AND CASE WHEN NULLIF(caractereEmployeurEtablissement, '') IS NOT NULL
-               THEN caractereEmployeurEtablissement = 'O'
-               ELSE coalesce(b0.employeur, false) END
-      AND coalesce(TRY_CAST(anneeEffectifsEtablissement AS INTEGER)
-                   >= (SELECT y FROM latest) - 2, true)
-      AND (NULLIF(trancheEffectifsEtablissement, '') IS NULL OR b0.tranche IS NOT NULL)
+       OR NOT coalesce(TRY_CAST(dateDebut AS DATE) BETWEEN DATE '1900-01-02'
+                                                      AND DATE '2012-12-31', false)
+),
+d AS (
+    SELECT e.*, u.categorieJuridiqueUniteLegale AS cj,
+           coalesce(u.economieSocialeSolidaireUniteLegale = 'O', false) AS ess_d,
+           creation IS NULL OR (etat = 'F' AND closure IS NULL) OR etat IS NULL
+               OR etat NOT IN ('A', 'F') AS unknown,
+           coalesce(year(creation) BETWEEN 2013 AND {last_cohort}, false) AS cohort
+    FROM e JOIN (SELECT siren, categorieJuridiqueUniteLegale, economieSocialeSolidaireUniteLegale
+                 FROM {units}) AS u USING (siren)
 )
 SELECT g.territoire_code,
-    count(*) AS etablissements_employeurs,
-    count(*) FILTER (WHERE {ESS}) AS ess_etablissements_employeurs,
-    coalesce(sum(b.effectif_central), 0) AS effectif_salarie_estime,
-    coalesce(sum(b.effectif_central) FILTER (WHERE {ESS}), 0) AS ess_effectif_salarie_estime,
-    coalesce(sum(b.effectif_bas) FILTER (WHERE {ESS}), 0) AS ess_effectif_salarie_estime_bas,
-    coalesce(sum(b.effectif_haut) FILTER (WHERE {ESS}), 0) AS ess_effectif_salarie_estime_haut,
-    {{families}}
-FROM e
-JOIN (SELECT siren, categorieJuridiqueUniteLegale, economieSocialeSolidaireUniteLegale
-      FROM {{units}}) AS u USING (siren)
-JOIN groups AS g ON g.CODGEO = e.codgeo
-LEFT JOIN bands AS b ON b.tranche = e.band
-LEFT JOIN families AS f3 ON f3.categorie_juridique = u.categorieJuridiqueUniteLegale
-LEFT JOIN families_ii AS f2 ON f2.code = left(u.categorieJuridiqueUniteLegale, 2)
-LEFT JOIN families_i AS f1 ON f1.code = left(u.categorieJuridiqueUniteLegale, 1)
+    count(*) FILTER (WHERE employer) AS etablissements_employeurs,
+    count(*) FILTER (WHERE employer AND ess_d) AS ess_etablissements_employeurs,
+    coalesce(sum(b.effectif_central) FILTER (WHERE employer), 0) AS effectif_salarie_estime,
+    coalesce(sum(b.effectif_central) FILTER (WHERE employer AND ess_d), 0)
+        AS ess_effectif_salarie_estime,
+    coalesce(sum(b.effectif_bas) FILTER (WHERE employer AND ess_d), 0)
+        AS ess_effectif_salarie_estime_bas,
+    coalesce(sum(b.effectif_haut) FILTER (WHERE employer AND ess_d), 0)
+        AS ess_effectif_salarie_estime_haut,
+    {families},
+    {dynamics}
+FROM d
+JOIN groups AS g ON g.CODGEO = d.codgeo
+LEFT JOIN bands AS b ON b.tranche = d.band
+LEFT JOIN families AS f3 ON f3.categorie_juridique = d.cj
+LEFT JOIN families_ii AS f2 ON f2.code = left(d.cj, 2)
+LEFT JOIN families_i AS f1 ON f1.code = left(d.cj, 1)
 GROUP BY g.territoire_code
 """
+
+
+def dynamics_sql(first_flow: int, last_flow: int) -> str:
+    """The dynamics counts, written out year by year (same names as the project's columns)."""
+    items = []
+    for scope, condition in (("", "true"), ("ess_", "ess_d")):
+        known = f"NOT unknown AND {condition}"
+        for y in range(first_flow, last_flow + 2):
+            items.append(
+                f"count(*) FILTER (WHERE {known} AND creation < DATE '{y}-01-01' AND "
+                f"(etat = 'A' OR closure >= DATE '{y}-01-01')) "
+                f"AS {scope}etablissements_actifs_01_01_{y}"
+            )
+        for y in range(first_flow, last_flow + 1):
+            items.append(
+                f"count(*) FILTER (WHERE {known} AND year(creation) = {y}) "
+                f"AS {scope}etablissements_crees_{y}"
+            )
+        for y in range(first_flow, last_flow + 1):
+            items.append(
+                f"count(*) FILTER (WHERE {known} AND year(closure) = {y}) "
+                f"AS {scope}etablissements_fermes_{y}"
+            )
+        items.append(
+            f"count(*) FILTER (WHERE unknown AND {condition}) "
+            f"AS {scope}etablissements_date_inconnue"
+        )
+        items.append(
+            f"count(*) FILTER (WHERE {known} AND cohort) "
+            f"AS {scope}etablissements_cohortes_survie_3_ans"
+        )
+        items.append(
+            f"count(*) FILTER (WHERE {known} AND cohort AND (etat = 'A' OR closure > creation + "
+            f"INTERVAL 3 YEAR)) AS {scope}etablissements_survivants_3_ans"
+        )
+    for fam in FAMILIES:
+        member = f"NOT unknown AND ess_d AND {FAMILY} = '{fam}'"
+        items.append(
+            f"count(*) FILTER (WHERE {member} AND cohort) "
+            f"AS ess_etablissements_cohortes_survie_3_ans_{fam}"
+        )
+        items.append(
+            f"count(*) FILTER (WHERE {member} AND cohort AND (etat = 'A' OR closure > creation + "
+            f"INTERVAL 3 YEAR)) AS ess_etablissements_survivants_3_ans_{fam}"
+        )
+    return ",\n    ".join(items)
 
 
 def _zip_reader(path: Path, columns: list[str]) -> pa.RecordBatchReader:
@@ -118,7 +187,8 @@ def floor_indicators(
                 directory / "StockEtablissement_utf8.zip",
                 ["siren", "codeCommuneEtablissement", "etatAdministratifEtablissement",
                  "trancheEffectifsEtablissement", "caractereEmployeurEtablissement",
-                 "anneeEffectifsEtablissement"],
+                 "anneeEffectifsEtablissement", "dateCreationEtablissement", "dateDebut",
+                 "dateDernierTraitementEtablissement"],
             ),
         )  # fmt: skip
         con.register(
@@ -128,16 +198,30 @@ def floor_indicators(
                 ["siren", "categorieJuridiqueUniteLegale", "economieSocialeSolidaireUniteLegale"],
             ),
         )
-        # Streams have no row count: materialize the (small) filtered side so that DuckDB
-        # builds its hash table on it rather than on the 30 M legal units.
+        # Streams have no row count and are read once: materialize the (smaller) establishments
+        # kept, so that DuckDB builds its hash table on them rather than on the legal units.
         con.execute(
-            "CREATE TEMP TABLE etab_active AS SELECT * FROM etab_zip "
-            "WHERE etatAdministratifEtablissement = 'A' AND (caractereEmployeurEtablissement = "
-            "'O' OR trancheEffectifsEtablissement NOT IN ('', 'NN'))"
+            "CREATE TEMP TABLE etab_kept AS SELECT * FROM etab_zip "
+            "WHERE etatAdministratifEtablissement = 'A' OR NOT coalesce(TRY_CAST(dateDebut AS "
+            "DATE) BETWEEN DATE '1900-01-02' AND DATE '2012-12-31', false)"
         )
-        etab, units = "etab_active", "units_zip"
-    result = con.execute(FLOOR_SQL.format(etab=etab, units=units, families=FAMILY_SQL)).fetch_df()
+        etab, units = "etab_kept", "units_zip"
+    stock = con.execute(
+        f"SELECT max(left(dateDernierTraitementEtablissement, 10)) FROM {etab}"
+    ).fetchall()[0][0]
+    stock = date.fromisoformat(stock)
+    last_flow = stock.year - 1 if stock < date(stock.year, 12, 31) else stock.year
+    sql = FLOOR_SQL.format(
+        etab=etab,
+        units=units,
+        families=FAMILY_SQL,
+        dynamics=dynamics_sql(2013, last_flow),
+        stock=f"DATE '{stock.isoformat()}'",
+        last_cohort=last_flow - 3,
+    )
+    result = con.execute(sql).fetch_df()
     con.close()
+    result.attrs["date_stock"] = stock
     return result
 
 
@@ -153,6 +237,23 @@ def floor_tidy(wide: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     values["part_ess_effectif_salarie_estime"] = (
         100 * values["ess_effectif_salarie_estime"] / jobs.where(jobs > 0)
     )
+    actives = sorted(c for c in values.columns if c.startswith("etablissements_actifs_01_01_"))
+    rates = {}
+    for scope in ("", "ess_"):
+        first = values[f"{scope}{actives[0]}"]
+        last = values[f"{scope}{actives[-1]}"]
+        rates[f"{scope}evolution_etablissements_actifs_depuis_2013"] = (
+            100 * last / first.where(first > 0) - 100
+        )
+        cohort = values[f"{scope}etablissements_cohortes_survie_3_ans"]
+        survivors = values[f"{scope}etablissements_survivants_3_ans"]
+        rates[f"{scope}taux_survie_3_ans"] = 100 * survivors / cohort.where(cohort > 0)
+    for fam in FAMILIES:
+        cohort = values[f"ess_etablissements_cohortes_survie_3_ans_{fam}"]
+        survivors = values[f"ess_etablissements_survivants_3_ans_{fam}"]
+        rates[f"ess_taux_survie_3_ans_{fam}"] = 100 * survivors / cohort.where(cohort > 0)
+    survivors = [c for c in values.columns if "survivants" in c]
+    values = pd.concat([values.drop(columns=survivors), pd.DataFrame(rates)], axis=1)
     return (
         values.rename_axis("territoire_code")
         .reset_index()

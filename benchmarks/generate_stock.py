@@ -51,6 +51,8 @@ from ressol_analysis.sources import cog
 from ressol_analysis.sources.reference import families_table, legal_category_families
 from ressol_analysis.sources.sirene_files import ETAB_COLUMNS, UL_COLUMNS
 
+STOCK_UPDATE = "2026-03-31T06:00:00.000"  # last update of every row: a stock of March 2026
+
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"
 DEFAULT_SEED = 20260401
@@ -264,17 +266,21 @@ class _Generator:
         naf = np.array(NAF, dtype=object)[rng.integers(0, len(NAF), n)]
         partial_e = partial[owner]
 
+        # Creation dates from 1985 to the stock's month (a few « non déterminée »), closures
+        # between creation and the stock: the dynamics since 2013 have something to count.
+        first, last = np.datetime64("1985-01-01"), np.datetime64("2026-03-31")
+        born = first + (rng.random(n) * (last - first).astype(int)).astype(int)
+        gone = born + (rng.random(n) * (last - born).astype(int)).astype(int)
+        created = np.datetime_as_string(born, unit="D").astype(object)
+        created[rng.random(n) < 0.002] = "1900-01-01"
+        closed = np.datetime_as_string(gone, unit="D").astype(object)
         etab_siren = pc.take(siren, pa.array(owner))
         etab = {
             "siren": etab_siren,
             "nic": _padded(nic, 5),
             "siret": pc.binary_join_element_wise(etab_siren, _padded(nic, 5), ""),
             "statutDiffusionEtablissement": _strings(np.where(partial_e, "P", "O")),
-            "dateCreationEtablissement": _strings(
-                np.array(["1990-01-01", "2005-06-15", "2019-03-01", "2023-09-12"], dtype=object)[
-                    rng.integers(0, 4, n)
-                ]
-            ),
+            "dateCreationEtablissement": _strings(created),
             "trancheEffectifsEtablissement": _strings(band),
             "anneeEffectifsEtablissement": _strings(year),
             "etablissementSiege": _strings(np.where(head, "true", "false")),
@@ -294,7 +300,8 @@ class _Generator:
             ),  # fmt: skip
             "codePostalEtablissement": _strings(commune),
             "codeCommuneEtablissement": _strings(commune),
-            "dateDebut": _strings(np.where(active, "2020-01-01", "2021-06-30")),
+            "dateDebut": _strings(np.where(active, created, closed)),
+            "dateDernierTraitementEtablissement": _strings(np.full(n, STOCK_UPDATE, dtype=object)),
             "etatAdministratifEtablissement": _strings(np.where(active, "A", "F")),
             "activitePrincipaleEtablissement": _strings(naf),
             "nomenclatureActivitePrincipaleEtablissement": _strings(
@@ -312,6 +319,9 @@ class _Generator:
         units = {
             "siren": siren,
             "statutDiffusionUniteLegale": _strings(np.where(partial, "P", "O")),
+            "dateDernierTraitementUniteLegale": _strings(
+                np.full(n_units, STOCK_UPDATE, dtype=object)
+            ),
             "dateCreationUniteLegale": _strings(np.where(natural, "2015-02-01", "2001-10-20")),
             "nomUniteLegale": _strings(np.where(natural, np.where(partial, "[ND]", "DEMO"), None)),
             "denominationUniteLegale": names,

@@ -7,7 +7,9 @@ arrondissements of Paris, Lyon and Marseille with the passage table, applies the
 of :class:`ressol_analysis.ess.EmployerRule`, joins the legal units, a commune → area table and
 the band and family reference tables, and groups by area. The rules and indicator keys are those
 of :mod:`ressol_analysis.ess` (``classify`` + ``ess_indicators``, legal perimeter); the result is
-the same tidy table.
+the same tidy table. The same scan keeps the establishments closed since 2013 and the dates, and
+gives the dynamics keys of :mod:`ressol_analysis.dynamics` (creations, closures, active
+establishments each 1 January, survival), computed in SQL with the same rules.
 
 Differences with the one-territory path (:func:`ressol_analysis.sources.sirene.read_sirene`),
 all about input checks, none about figures: split commune codes are checked on the candidate
@@ -26,6 +28,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from . import dynamics
 from .employers import BAND_MAX_AGE, EmployerRule
 from .errors import RessolError, list_codes
 from .ess import tidy_indicators, with_shares
@@ -67,7 +70,10 @@ ETAB_NEEDED = (
     "codeCommuneEtablissement",
     "etatAdministratifEtablissement",
     "trancheEffectifsEtablissement",
+    "dateCreationEtablissement",
+    "dateDebut",
 )
+DYNAMICS_NOTE = "établissements actifs et fermés, dates de création et de fermeture"
 UL_NEEDED = ("siren", "categorieJuridiqueUniteLegale", "economieSocialeSolidaireUniteLegale")
 
 
@@ -118,30 +124,54 @@ def _register_references(con: duckdb.DuckDBPyConnection, groups, passage) -> Non
         con.register(name, frame)
 
 
-def _candidates(con: duckdb.DuckDBPyConnection, source: str, columns: list[str]) -> None:
-    """Materialize the active establishments that may be employers, in current codes.
+def _located(con: duckdb.DuckDBPyConnection, source: str, columns: list[str]) -> None:
+    """Materialize every establishment of the areas that a figure may use, in current codes.
 
-    The filters compare the raw columns (cheap, pushed into the Parquet scan); values are
-    cleaned only for the rows kept.
+    Active establishments, and closed ones except those closed before the dynamics' first
+    year with a known date. ``candidate`` marks the active establishments that may be employers
+    (employer flag ``O``, or a band present and not ``NN``): the snapshot's rows. The filters
+    compare the raw columns (cheap, pushed into the Parquet scan); values are cleaned only for
+    the rows kept. The view ``candidates`` holds the candidate rows.
     """
     flag = f'CAST("{EMPLOYER_FLAG}" AS VARCHAR)' if EMPLOYER_FLAG in columns else "NULL"
+    start = f"DATE '{dynamics.FIRST_YEAR - 1}-12-31'"
     con.execute(
         f"""
-        CREATE TEMP TABLE candidates AS
-        WITH active AS (
+        CREATE TEMP TABLE located AS
+        WITH kept AS (
             SELECT {_clean("siren")} AS siren,
                    {_clean("codeCommuneEtablissement")} AS code,
                    {_clean("trancheEffectifsEtablissement")} AS band,
                    {_clean(EMPLOYER_FLAG, columns)} AS flag,
-                   TRY_CAST({_clean(BAND_YEAR, columns)} AS INTEGER) AS band_year
+                   TRY_CAST({_clean(BAND_YEAR, columns)} AS INTEGER) AS band_year,
+                   {_clean("etatAdministratifEtablissement")} AS etat,
+                   {_clean("dateCreationEtablissement")} AS creation,
+                   {_clean("dateDebut")} AS debut,
+                   COALESCE(CAST(etatAdministratifEtablissement AS VARCHAR) = 'A'
+                            AND ({flag} = 'O'
+                                 OR CAST(trancheEffectifsEtablissement AS VARCHAR)
+                                    NOT IN ('', 'NN')), false) AS candidate
             FROM {source}
-            WHERE CAST(etatAdministratifEtablissement AS VARCHAR) = 'A'
-              AND CAST(codeCommuneEtablissement AS VARCHAR) IN (SELECT code FROM ref_codes)
-              AND ({flag} = 'O'
-                   OR CAST(trancheEffectifsEtablissement AS VARCHAR) NOT IN ('', 'NN'))
+            WHERE CAST(codeCommuneEtablissement AS VARCHAR) IN (SELECT code FROM ref_codes)
+              AND NOT COALESCE(CAST(etatAdministratifEtablissement AS VARCHAR) = 'F'
+                  AND TRY_CAST(CAST(dateDebut AS VARCHAR) AS DATE)
+                      BETWEEN DATE '1900-01-02' AND {start}, false)
         )
-        SELECT active.*, COALESCE(m.code_actuel, active.code) AS CODGEO
-        FROM active LEFT JOIN ref_moves AS m ON active.code = m.code_ancien
+        SELECT kept.*, COALESCE(m.code_actuel, kept.code) AS CODGEO
+        FROM kept LEFT JOIN ref_moves AS m ON kept.code = m.code_ancien
+        """
+    )
+    con.execute("CREATE TEMP VIEW candidates AS SELECT * FROM located WHERE candidate")
+
+
+def _join_units(con: duckdb.DuckDBPyConnection, units_source: str) -> None:
+    """Join the legal units once (raw key in the join, cleaned after) into ``joined``."""
+    con.execute(
+        f"""
+        CREATE TEMP TABLE joined AS
+        SELECT l.rowid AS rid, l.*, {_clean("categorieJuridiqueUniteLegale")} AS cj,
+               {_clean("economieSocialeSolidaireUniteLegale")} AS ess
+        FROM located AS l JOIN {units_source} AS units ON l.siren = CAST(units.siren AS VARCHAR)
         """
     )
 
@@ -182,7 +212,7 @@ def _employer_sql(rule: EmployerRule, e: str = "e") -> str:
     return f"({test}) AND {fresh} AND {known}"
 
 
-def _aggregate_sql(units_source: str, rule: EmployerRule) -> str:
+def _aggregate_sql(rule: EmployerRule) -> str:
     ess = "u.ess = 'O'"
     family = "COALESCE(f3.famille, f2.famille, f1.famille)"
     family_items = []
@@ -194,19 +224,13 @@ def _aggregate_sql(units_source: str, rule: EmployerRule) -> str:
             f'AS "ess_effectif_salarie_estime_{name}"'
         )
     return f"""
-        WITH e AS (
-            SELECT c.rowid AS rid, c.siren, c.CODGEO,
+        WITH u AS (
+            SELECT c.rid, c.siren, c.CODGEO, c.cj, c.ess,
                    COALESCE(b.effectif_bas, 0) AS low,
                    COALESCE(b.effectif_central, 0) AS central,
                    COALESCE(b.effectif_haut, 0) AS high
-            FROM candidates AS c LEFT JOIN ref_bands AS b ON c.band = b.tranche
-            WHERE {_employer_sql(rule, "c")}
-        ),
-        u AS (
-            -- Raw columns in the join (pushed into the scan of 30 M rows), cleaned after it.
-            SELECT e.*, {_clean("categorieJuridiqueUniteLegale")} AS cj,
-                   {_clean("economieSocialeSolidaireUniteLegale")} AS ess
-            FROM e JOIN {units_source} AS units ON e.siren = CAST(units.siren AS VARCHAR)
+            FROM joined AS c LEFT JOIN ref_bands AS b ON c.band = b.tranche
+            WHERE c.candidate AND {_employer_sql(rule, "c")}
         )
         SELECT g.territoire_code,
             COUNT(*) AS etablissements_employeurs,
@@ -224,6 +248,79 @@ def _aggregate_sql(units_source: str, rule: EmployerRule) -> str:
         LEFT JOIN ref_families AS f3 ON u.cj = f3.categorie_juridique
         LEFT JOIN ref_families_ii AS f2 ON left(u.cj, 2) = f2.code
         LEFT JOIN ref_families_i AS f1 ON left(u.cj, 1) = f1.code
+        GROUP BY g.territoire_code
+    """
+
+
+def _known(column: str, stock: str) -> str:
+    """SQL date of a text date column, NULL when unknown (dynamics rule 1)."""
+    value = f"TRY_CAST(left({column}, 10) AS DATE)"
+    return (
+        f"CASE WHEN {value} <> DATE '{dynamics.UNKNOWN_DATE}' AND {value} <= {stock} "
+        f"THEN {value} END"
+    )
+
+
+def _dynamics_sql(stock) -> str:
+    """SQL of the dynamics counts per area (:func:`ressol_analysis.dynamics.dynamics_sums`)."""
+    years = dynamics.period(stock, dynamics.FIRST_YEAR)
+    day = f"DATE '{stock.isoformat()}'"
+    family = (
+        f"CASE WHEN regexp_full_match(j.cj, '{LEGAL_CATEGORY}') "
+        "THEN COALESCE(f3.famille, f2.famille, f1.famille) END"
+    )
+    items = []
+    for scope, condition in (("", "true"), ("ess_", "d.ess")):
+        known = f"NOT d.unknown AND {condition}"
+        for year in years["actifs"]:
+            alive = (
+                f"d.creation < DATE '{year}-01-01' AND "
+                f"(d.etat = 'A' OR d.closure >= DATE '{year}-01-01')"
+            )
+            items.append((f"{scope}etablissements_actifs_01_01_{year}", f"{known} AND {alive}"))
+        for year in years["flux"]:
+            items.append(
+                (f"{scope}etablissements_crees_{year}", f"{known} AND year(d.creation) = {year}")
+            )
+        for year in years["flux"]:
+            items.append(
+                (f"{scope}etablissements_fermes_{year}", f"{known} AND year(d.closure) = {year}")
+            )
+        items.append((f"{scope}etablissements_date_inconnue", f"d.unknown AND {condition}"))
+        items.append((f"{scope}etablissements_cohortes_survie_3_ans", f"{known} AND d.cohort"))
+        items.append((f"{scope}etablissements_survivants_3_ans", f"{known} AND d.survived"))
+    for name in FAMILIES:
+        member = f"NOT d.unknown AND d.ess AND d.famille = '{name}'"
+        items.append((f"ess_etablissements_cohortes_survie_3_ans_{name}", f"{member} AND d.cohort"))
+        items.append((f"ess_etablissements_survivants_3_ans_{name}", f"{member} AND d.survived"))
+    counts = ",\n            ".join(f'COUNT(*) FILTER (WHERE {c}) AS "{k}"' for k, c in items)
+    cohorts = years["cohortes"] or [0]
+    in_cohort = (
+        f"year(creation) BETWEEN {cohorts[0]} AND {cohorts[-1]}" if years["cohortes"] else "false"
+    )
+    return f"""
+        WITH j AS (
+            SELECT j.CODGEO, j.etat, COALESCE(j.ess = 'O', false) AS ess, {family} AS famille,
+                   {_known("j.creation", day)} AS creation,
+                   CASE WHEN j.etat = 'F' THEN {_known("j.debut", day)} END AS closure
+            FROM joined AS j
+            LEFT JOIN ref_families AS f3 ON j.cj = f3.categorie_juridique
+            LEFT JOIN ref_families_ii AS f2 ON left(j.cj, 2) = f2.code
+            LEFT JOIN ref_families_i AS f1 ON left(j.cj, 1) = f1.code
+        ),
+        d AS (
+            SELECT *,
+                   creation IS NULL OR (etat = 'F' AND closure IS NULL)
+                       OR etat IS NULL OR etat NOT IN ('A', 'F') AS unknown,
+                   COALESCE({in_cohort}, false) AS cohort,
+                   COALESCE({in_cohort}
+                            AND (etat = 'A' OR closure > creation + INTERVAL 3 YEAR), false)
+                       AS survived
+            FROM j
+        )
+        SELECT g.territoire_code,
+            {counts}
+        FROM d JOIN ref_groups AS g ON d.CODGEO = g.CODGEO
         GROUP BY g.territoire_code
     """
 
@@ -287,8 +384,10 @@ def national_indicators(
     DataFrame
         Columns ``territoire_code, territoire, indicateur, valeur, unite, source, millesime``,
         one row per area (in the order of ``commune_groups``) and key of
-        :func:`ressol_analysis.ess.indicator_units`; figures identical to
-        :func:`ressol_analysis.ess.ess_indicators` on the same establishments. An area
+        :func:`ressol_analysis.ess.indicator_units` then of
+        :func:`ressol_analysis.dynamics.indicator_units`; figures identical to
+        :func:`ressol_analysis.ess.ess_indicators` and
+        :func:`ressol_analysis.dynamics.dynamics_indicators` on the same establishments. An area
         without any employer has zero counts and missing shares. ``attrs``: ``fichiers``,
         ``sans_unite_legale`` (employer establishments of the areas whose ``siren`` is absent
         from the legal units, left out with a warning), ``regle_employeur`` (the
@@ -328,7 +427,7 @@ def national_indicators(
             con, units, "units_source", list(UL_NEEDED), facts, "unites_legales"
         )
         check_same_stock(list(facts.values()))
-        _candidates(con, etab_source, etab_columns)
+        _located(con, etab_source, etab_columns)
         bands = _check_candidates(con, etab)
         years = [facts[p].latest_band_year for p in etab.paths if p in facts]
         years = [y for y in years if y is not None]
@@ -350,8 +449,26 @@ def national_indicators(
                 "couvre ces communes (stock national ou extrait départemental) et que "
                 "codeCommuneEtablissement contient des codes communes à 5 caractères."
             )
-        sums = con.execute(_aggregate_sql(units_source, rule)).fetch_df()
+        _join_units(con, units_source)
         check_same_stock(list(facts.values()))
+        sums = con.execute(_aggregate_sql(rule)).fetch_df()
+        updates = [facts[p].latest_update for p in etab.paths if p in facts]
+        updates = [u for u in updates if u]
+        latest = None
+        if not updates:  # no last-update column: the latest known date of the areas' rows
+            latest = con.execute(
+                """
+                SELECT max(d) FROM (
+                    SELECT TRY_CAST(left(creation, 10) AS DATE) AS d FROM joined
+                    WHERE CODGEO IN (SELECT CODGEO FROM ref_groups)
+                    UNION ALL
+                    SELECT TRY_CAST(left(debut, 10) AS DATE) FROM joined
+                    WHERE CODGEO IN (SELECT CODGEO FROM ref_groups)
+                )
+                """
+            ).fetchall()[0][0]
+        stock = dynamics.stock_date(max(updates)[:10] if updates else str(latest))
+        flows = con.execute(_dynamics_sql(stock)).fetch_df()
     finally:
         con.close()
 
@@ -382,6 +499,29 @@ def national_indicators(
     )
     values.index = pd.Index(areas["territoire_code"])
     result = tidy_indicators(with_shares(values), areas, source, vintage)
+    counts = (
+        flows.set_index("territoire_code")
+        .reindex(areas["territoire_code"].astype(str))
+        .fillna(0.0)
+        .astype(float)
+    )
+    counts.index = pd.Index(areas["territoire_code"])
+    result = pd.concat(
+        [
+            result,
+            dynamics.dynamics_tidy(
+                counts[dynamics.count_columns(stock)],
+                areas,
+                stock,
+                f"{source} ; {DYNAMICS_NOTE}",
+                f"Stock Sirene au {stock:%d/%m/%Y}",
+            ),
+        ],
+        ignore_index=True,
+    )
+    order = {code: i for i, code in enumerate(areas["territoire_code"])}
+    result = result.assign(_a=result["territoire_code"].map(order))
+    result = result.sort_values("_a", kind="stable").drop(columns="_a").reset_index(drop=True)
     result.attrs = {
         "fichiers": [str(p) for p in (*etab.paths, *units.paths)],
         "sans_unite_legale": orphans,

@@ -11,14 +11,16 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from ressol_analysis import ess
+from ressol_analysis import dynamics, ess
 from ressol_analysis.errors import RessolError
 from ressol_analysis.geography import split_passage
 from ressol_analysis.national import (
+    DYNAMICS_NOTE,
     departement_groups,
     national_indicators,
 )
 from ressol_analysis.sources.sirene import read_sirene
+from ressol_analysis.sources.sirene_dates import read_sirene_dates
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,7 +103,25 @@ def test_national_equals_ess_indicators_and_hand_written_query(stock):
 
     sirene = read_sirene(stock / "parquet", GROUPS, PASSAGE)
     expected = ess.ess_indicators(ess.classify(sirene), GROUPS, SOURCE, VINTAGE)
-    assert_frame_equal(national, expected)
+    dated = read_sirene_dates(stock / "parquet", GROUPS, PASSAGE, dynamics.FIRST_YEAR)
+    day = dynamics.stock_date(dated.attrs["date_stock"])
+    flows = dynamics.dynamics_indicators(
+        dated.join(ess.ess_membership(dated)),
+        GROUPS,
+        day,
+        f"{SOURCE} ; {DYNAMICS_NOTE}",
+        f"Stock Sirene au {day:%d/%m/%Y}",
+    )
+    both = pd.concat([expected, flows], ignore_index=True)
+    order = {a: i for i, a in enumerate(GROUPS["territoire_code"].drop_duplicates())}
+    both = both.iloc[both["territoire_code"].map(order).argsort(kind="stable")]
+    assert_frame_equal(national, both.reset_index(drop=True))
+    values = national.set_index(["territoire_code", "indicateur"])["valeur"]
+    # The generated stock has creations and closures every year, and some unknown dates.
+    assert values["A", "etablissements_crees_2019"] > 0
+    assert values["A", "etablissements_fermes_2019"] > 0
+    assert values["A", "etablissements_date_inconnue"] > 0
+    assert 0 < values["A", "taux_survie_3_ans"] < 100
 
     areas = GROUPS[["territoire_code"]].drop_duplicates()
     hand = floor.floor_tidy(floor.floor_indicators(stock / "parquet", GROUPS, PASSAGE), areas)
