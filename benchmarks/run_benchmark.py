@@ -6,7 +6,7 @@ peak resident memory from ``os.wait4``):
 * ``projet_national`` — :func:`ressol_analysis.national.national_indicators` (one scan, grouped
   by area in DuckDB);
 * ``projet_territoire`` — the one-territory path: ``read_sirene`` + ``classify`` +
-  ``ess_indicators`` (Centre Manche only);
+  ``ess_indicators``, then ``read_sirene_dates`` + ``dynamics_indicators`` (Centre Manche only);
 * ``plancher_sql`` — the hand-written DuckDB query of ``benchmarks/floor.py`` (the floor);
 * ``pandas_naif`` — what an analyst tries first: ``pandas.read_parquet`` (or ``read_csv`` on the
   zip) of the needed columns, then filtering, merging and grouping in pandas, under an address
@@ -84,13 +84,20 @@ def _run_national(stock: Path, groups: pd.DataFrame, passage: pd.DataFrame, out:
 
 
 def _run_territory(stock: Path, groups: pd.DataFrame, passage: pd.DataFrame, out: Path) -> None:
-    from ressol_analysis import ess
+    from ressol_analysis import dynamics, ess
     from ressol_analysis.sources.sirene import read_sirene
+    from ressol_analysis.sources.sirene_dates import read_sirene_dates
 
     found = read_sirene(stock, groups, passage)
     rule = ess.employer_rule(found, found.attrs["annee_tranche_recente"], found.attrs["colonnes"])
     table = ess.classify(found, rule=rule)
-    _tidy_out(ess.ess_indicators(table, groups, "Insee, Sirene", "stock"), out)
+    dated = read_sirene_dates(stock, groups, passage, dynamics.FIRST_YEAR)
+    day = dynamics.stock_date(dated.attrs["date_stock"], dated)
+    flows = dynamics.dynamics_indicators(
+        dated.join(ess.ess_membership(dated)), groups, day, "Insee, Sirene", "stock"
+    )
+    snapshot = ess.ess_indicators(table, groups, "Insee, Sirene", "stock")
+    _tidy_out(pd.concat([snapshot, flows], ignore_index=True), out)
 
 
 def _run_pandas(stock: Path, groups: pd.DataFrame, passage: pd.DataFrame, out: Path) -> None:

@@ -235,3 +235,50 @@ def test_reader_refuses_a_stock_without_dates(tmp_path):
     table.to_csv(path, index=False)
     with pytest.raises(RessolError, match="dateDebut"):
         read_sirene_dates(folder, MEMBERSHIP, PASSAGE, dynamics.FIRST_YEAR)
+
+
+AREAS = pd.DataFrame(
+    {
+        "territoire_code": ["zone", "paris"],
+        "territoire": ["Zone", "Paris"],
+        "niveau": ["territoire", "comparaison"],
+        "ordre": [0, 1],
+    }
+)
+
+
+def test_section_tables_and_findings_say_the_hand_counted_figures():
+    from ressol_analysis import dynamics_text
+
+    table = indicators_frame()
+    by_area = dynamics_text.areas_table(table, AREAS).set_index("Zone")
+    assert by_area.at["Zone", "ESS actifs au 1er janv. 2013"] == 1
+    assert by_area.at["Zone", "ESS actifs au 1er janv. 2026"] == 3
+    assert by_area.at["Zone", "Évolution ESS"] == 200.0
+    assert by_area.at["Zone", "Survie à 3 ans, tous"] == 75.0
+    # 3 ESS creations (2013, 2014, 2025) over the 13 years 2013-2025.
+    assert by_area.at["Zone", "Créations ESS par an"] == pytest.approx(3 / 13)
+    years = dynamics_text.years_table(table, "zone").set_index("Année")
+    assert years.at["2014", "Créations ESS"] == 1
+    assert years.at["2017", "Fermetures ESS"] == 1
+    html = dynamics_text.tables_html(table, AREAS, "zone", "paris", " — démo")
+    assert "+200,0" in html and "75,0" in html and "démo" in html
+    lines = dynamics_text.findings(table, AREAS, "zone", "paris")
+    assert lines[0].startswith("Zone : 1 établissements de l'ESS actifs au 1er janvier 2013, 3 ")
+    assert "+300,0\xa0%" in lines[0] and "Paris : n.d." in lines[0]
+    assert "créés de 2013 à 2022" in lines[2] and "50\xa0%" in lines[2] and "75\xa0%" in lines[2]
+    assert lines[3].startswith("3 établissements (dont 1 de l'ESS)")
+
+
+def test_section_figures_draw_three_charts_with_their_source():
+    import matplotlib.pyplot as plt
+
+    from ressol_analysis import dynamics_charts
+
+    figures = dynamics_charts.figures(indicators_frame(), AREAS, "zone", "paris", synthetic=True)
+    assert len(figures) == 3
+    for fig, alt in figures:
+        texts = " ".join(t.get_text() for t in fig.texts)
+        assert "Source : s" in texts and "Données synthétiques" in texts
+        assert alt.endswith("Zone.") or "pour Zone" in alt
+        plt.close(fig)
