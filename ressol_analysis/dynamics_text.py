@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .dynamics import FIRST_YEAR, SURVIVAL_YEARS, yearly_series
-from .formatting import html_table, number, percent, signed_percent
+from .formatting import count, html_table, number, percent, signed_percent
 from .labels import FAMILY_LABELS
 from .sources.reference import FAMILIES
 
@@ -244,21 +244,25 @@ def findings(
     first, last = actives[0], actives[-1]
     lines = []
     change = w[f"ess_{EVOLUTION}"]
-    start = number(w[f"ess_etablissements_actifs_01_01_{first}"])
+    start = w[f"ess_etablissements_actifs_01_01_{first}"]
     end = number(w[f"ess_etablissements_actifs_01_01_{last}"])
     if pd.notna(change):
+        active = "établissement de l'ESS actif" if start < 2 else "établissements de l'ESS actifs"
         lines.append(
-            f"{name} : {start} établissements de l'ESS actifs au 1er janvier {first}, {end} "
+            f"{name} : {number(start)} {active} au 1er janvier {first}, {end} "
             f"au 1er janvier {last} ({_signed(change)}), contre {_signed(w[EVOLUTION])} pour "
             f"l'ensemble des établissements ; {ref} : {_signed(r[f'ess_{EVOLUTION}'])} pour "
             "l'ESS."
         )
     created = sum(w[f"ess_etablissements_crees_{y}"] for y in flows)
     closed = sum(w[f"ess_etablissements_fermes_{y}"] for y in flows)
+    created_verb = "a été créé" if created < 2 else "ont été créés"
+    closed_verb = "a fermé" if closed < 2 else "ont fermé"
     lines.append(
-        f"De {flows[0]} à {flows[-1]}, {number(created)} établissements de l'ESS ont été créés "
-        f"et {number(closed)} ont fermé, soit {number(created / len(flows), 0)} créations et "
-        f"{number(closed / len(flows), 0)} fermetures par an en moyenne."
+        f"De {flows[0]} à {flows[-1]}, {count(created, 'établissement', 'établissements')} "
+        f"de l'ESS {created_verb} et {number(closed)} {closed_verb}, soit "
+        f"{_per_year(created / len(flows))} créations et "
+        f"{_per_year(closed / len(flows))} fermetures par an en moyenne."
     )
     ess_rate, all_rate = w[f"ess_{SURVIVAL}"], w[SURVIVAL]
     if pd.notna(ess_rate) and pd.notna(all_rate):
@@ -271,12 +275,20 @@ def findings(
     unknown = w["etablissements_date_inconnue"]
     if unknown:
         of_ess = number(w["ess_etablissements_date_inconnue"])
+        verb, counted = (
+            ("n'a", "il n'est compté") if unknown < 2 else ("n'ont", "ils ne sont comptés")
+        )
         lines.append(
-            f"{number(unknown)} établissements (dont {of_ess} de l'ESS) n'ont pas de date de "
-            "création ou de fermeture exploitable : ils ne sont "
-            "comptés dans aucune série."
+            f"{count(unknown, 'établissement', 'établissements')} (dont {of_ess} de l'ESS) "
+            f"{verb} pas de date de création ou de fermeture exploitable : {counted} "
+            "dans aucune série."
         )
     return lines
+
+
+def _per_year(value: float) -> str:
+    """A yearly mean, with one decimal below ten so that small flows do not read as 0."""
+    return number(value, 0 if value >= 10 else 1)
 
 
 def _signed(value: float) -> str:

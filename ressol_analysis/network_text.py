@@ -12,7 +12,7 @@ from html import escape
 import pandas as pd
 
 from . import ess
-from .formatting import html_table, number, percent, points
+from .formatting import count, html_table, number, percent, points
 from .labels import FAMILY_LABELS, SYNTHETIC_MARK, sentence_case
 from .network_matching import (
     AMBIGUITY_MARGIN,
@@ -125,10 +125,6 @@ def data_banner(synthetic: bool, members_file: str | None, territory: str, yaml_
     )
 
 
-def _plural(count: float, word: str, plural: str | None = None) -> str:
-    return f"{number(count)} {word if count < 2 else (plural or word + 's')}"
-
-
 def _employers_sentence(found: int, with_employer: int) -> str:
     """How many members found have an ESS employer establishment (what coverage counts)."""
     if with_employer == found:
@@ -196,13 +192,15 @@ def members_summary(matches: pd.DataFrame, flagged: pd.DataFrame, file_name: str
     n_found, n_review = int(status.get(FOUND, 0)), int(status.get(REVIEW, 0))
     n_missing = int(status.get(NOT_FOUND, 0))
     sentences = [
-        f"Le fichier des adhérents (`{file_name}`) compte {_plural(len(lines), 'adhérent')} ; "
+        f"Le fichier des adhérents (`{file_name}`) compte "
+        f"{count(len(lines), 'adhérent', 'adhérents')} ; "
         f"{number(n_found)} {'sont retrouvés' if n_found > 1 else 'est retrouvé'} parmi les "
         "établissements actifs du territoire" + (f" ({', '.join(how)})." if how else "."),
     ]
     if n_review:
         sentences.append(
-            f"{_plural(n_review, 'adhérent')} {'sont' if n_review > 1 else 'est'} à vérifier : "
+            f"{count(n_review, 'adhérent', 'adhérents')} "
+            f"{'sont' if n_review > 1 else 'est'} à vérifier : "
             "le nom ressemble à celui d'un établissement, sans certitude. "
             + (
                 "Ils ne sont pas comptés tant que le fichier ne donne pas leur SIRET."
@@ -212,7 +210,7 @@ def members_summary(matches: pd.DataFrame, flagged: pd.DataFrame, file_name: str
         )
     if n_missing:
         sentences.append(
-            _plural(n_missing, "adhérent")
+            count(n_missing, "adhérent", "adhérents")
             + (" ne sont pas retrouvés" if n_missing > 1 else " n'est pas retrouvé")
             + " (nom absent de la commune indiquée, SIREN sans établissement actif dans le "
             "territoire…)."
@@ -301,7 +299,7 @@ def coverage_findings(coverage: pd.DataFrame, territory: str) -> list[str]:
     share_est = t["part_reseau_ess_etablissements_employeurs"]
     share_jobs = t["part_reseau_ess_effectif_salarie_estime"]
     findings = [
-        f"Les adhérents retrouvés comptent {_plural(t['reseau_ess_etablissements_employeurs_adherents'], 'établissement employeur', 'établissements employeurs')} "  # noqa: E501
+        f"Les adhérents retrouvés comptent {count(t['reseau_ess_etablissements_employeurs_adherents'], 'établissement employeur', 'établissements employeurs')} "  # noqa: E501
         f"de l'ESS, sur les {number(t['ess_etablissements_employeurs'])} du territoire : le "
         f"réseau rassemble {percent(share_est)} des employeurs de l'ESS de {t['territoire']}.",
         f"Ces établissements emploieraient environ "
@@ -356,7 +354,7 @@ def _group_findings(table: pd.DataFrame, label: str, best_words: str) -> list[st
             f"{best_words} : "
             + _listing(
                 f"{row[label]}, avec "
-                f"{_plural(row['reseau_ess_etablissements_employeurs_adherents'], 'employeur adhérent', 'employeurs adhérents')} "  # noqa: E501
+                f"{count(row['reseau_ess_etablissements_employeurs_adherents'], 'employeur adhérent', 'employeurs adhérents')} "  # noqa: E501
                 f"sur {number(row['ess_etablissements_employeurs'])}"
                 for _, row in best.iterrows()
             )
@@ -565,9 +563,9 @@ def commune_findings(communes: pd.DataFrame) -> list[str]:
     with_ess = communes[communes["ess_etablissements_employeurs"] > 0]
     with_members = with_ess[with_ess["reseau_ess_etablissements_employeurs_adherents"] > 0]
     where = (
-        f"dans chacune des {_plural(len(with_ess), 'commune')}"
+        f"dans chacune des {count(len(with_ess), 'commune', 'communes')}"
         if len(with_members) == len(with_ess)
-        else f"dans {number(len(with_members))} des {_plural(len(with_ess), 'commune')}"
+        else f"dans {number(len(with_members))} des {count(len(with_ess), 'commune', 'communes')}"
     )
     findings = [
         f"Les adhérents employeurs de l'ESS sont présents {where} qui comptent au moins un "

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .employers import EmployerRule
-from .formatting import number
+from .formatting import count, number
 
 LEVEL_WORDS = {
     "II": "son niveau II (deux premiers chiffres)",
@@ -36,10 +36,6 @@ NOMENCLATURE_LABELS = {
 }
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{number(n)} {one if n <= 1 else many}"
-
-
 def category_message(categories: pd.DataFrame, where: str) -> str | None:
     """Message on catégories juridiques absent from the nomenclature (None when there is none).
 
@@ -59,15 +55,15 @@ def category_message(categories: pd.DataFrame, where: str) -> str | None:
     if categories.empty:
         return None
     details = ", ".join(
-        f"{row.categorie_juridique} ({_plural(int(row.unites), 'unité légale', 'unités légales')}"
-        f", {_plural(int(row.etablissements), 'établissement', 'établissements')} ; famille "
+        f"{row.categorie_juridique} ({count(int(row.unites), 'unité légale', 'unités légales')}"
+        f", {count(int(row.etablissements), 'établissement', 'établissements')} ; famille "
         f"« {FAMILY_WORDS.get(row.famille, row.famille)} » par "
         f"{LEVEL_WORDS[row.niveau_famille]})"
         for row in categories.sort_values("categorie_juridique").itertuples()
     )
     total = int(categories["etablissements"].sum())
     return (
-        f"Sirene : {_plural(total, 'établissement employeur', 'établissements employeurs')} "
+        f"Sirene : {count(total, 'établissement employeur', 'établissements employeurs')} "
         f"{where} relèvent de catégories juridiques absentes de la nomenclature de l'Insee "
         f"(septembre 2022) : {details}. Ils restent comptés, dans la famille de leur groupe."
     )
@@ -96,7 +92,7 @@ def band_message(bands: pd.DataFrame, where: str) -> str | None:
     )
     total = int(bands["etablissements"].sum())
     return (
-        f"Sirene : {_plural(total, 'établissement actif', 'établissements actifs')} {where} "
+        f"Sirene : {count(total, 'établissement actif', 'établissements actifs')} {where} "
         f"ont un code de tranche d'effectifs inconnu : {details}. Leur caractère employeur et "
         "leurs emplois sont inconnus : ils ne sont comptés ni parmi les employeurs ni dans les "
         "emplois. Si le fichier a été ouvert dans un tableur (zéros initiaux perdus), restaurez "
@@ -198,7 +194,7 @@ def input_notes(
     notes = [rule.describe()]
     if stale:
         notes.append(
-            f"Sirene : {_plural(stale, 'établissement actif', 'établissements actifs')} dont la "
+            f"Sirene : {count(stale, 'établissement actif', 'établissements actifs')} dont la "
             "tranche d'effectifs est trop ancienne ne sont pas comptés comme employeurs actuels."
         )
     where = "des zones étudiées"

@@ -264,10 +264,14 @@ def test_section_tables_and_findings_say_the_hand_counted_figures():
     html = dynamics_text.tables_html(table, AREAS, "zone", "paris", " — démo")
     assert "+200,0" in html and "75,0" in html and "démo" in html
     lines = dynamics_text.findings(table, AREAS, "zone", "paris")
-    assert lines[0].startswith("Zone : 1 établissements de l'ESS actifs au 1er janvier 2013, 3 ")
+    assert lines[0].startswith("Zone : 1 établissement de l'ESS actif au 1er janvier 2013, 3 ")
     assert "+300,0\xa0%" in lines[0] and "Paris : n.d." in lines[0]
     assert "créés de 2013 à 2022" in lines[2] and "50\xa0%" in lines[2] and "75\xa0%" in lines[2]
-    assert lines[3].startswith("3 établissements (dont 1 de l'ESS)")
+    assert lines[1] == (
+        "De 2013 à 2025, 3 établissements de l'ESS ont été créés et 1 a fermé, soit 0,2 "
+        "créations et 0,1 fermetures par an en moyenne."
+    )
+    assert lines[3].startswith("3 établissements (dont 1 de l'ESS) n'ont pas de date")
 
 
 def test_section_figures_draw_three_charts_with_their_source():
