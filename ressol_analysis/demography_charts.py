@@ -15,6 +15,8 @@ from .chart_style import PALETTE, add_source, percent_axis, style
 from .demography import AGE_BANDS, AGE_LABELS
 from .maps import choropleth
 
+MAP_NAMES = 8  # communes named on the density map, the most populous
+
 
 def age_structure(ages: pd.DataFrame, source: str) -> Figure:
     """Grouped horizontal bars of the census age bands, one colour per area.
@@ -164,7 +166,7 @@ def density_map(shapes: gpd.GeoDataFrame, communes: pd.DataFrame, year: int, sou
     Returns
     -------
     Figure
-        The map (Fisher-Jenks classes).
+        The map (classes in plain words), the most populous communes named.
     """
     return choropleth(
         shapes,
@@ -173,4 +175,5 @@ def density_map(shapes: gpd.GeoDataFrame, communes: pd.DataFrame, year: int, sou
         unit="hab./km²",
         source=source,
         groups=shapes.set_index("CODGEO")["EPCI"],
+        names=communes.nlargest(MAP_NAMES, "population").set_index("CODGEO")["LIBELLE"],
     )

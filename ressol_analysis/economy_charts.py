@@ -590,8 +590,9 @@ def choropleth_with_secret(
     source: str,
     groups: pd.Series | None = None,
     decimals: int = 0,
+    names: pd.Series | None = None,
 ) -> Figure:
-    """A choropleth of a per-commune value with Fisher-Jenks classes, secret and missing apart.
+    """A choropleth of a per-commune value with stated classes, secret and missing apart.
 
     Parameters
     ----------
@@ -607,6 +608,8 @@ def choropleth_with_secret(
         Group (EPCI) of each commune indexed by ``CODGEO``.
     decimals : int
         Decimals in the legend.
+    names : Series, optional
+        Names of the main communes, indexed by ``CODGEO``, written on the map.
 
     Returns
     -------
@@ -623,6 +626,7 @@ def choropleth_with_secret(
         groups=groups,
         decimals=decimals,
         secret=secret,
+        names=names,
     )
 
 
@@ -632,6 +636,14 @@ def choropleth_with_secret(
 
 def _groups(shapes: gpd.GeoDataFrame) -> pd.Series:
     return shapes.set_index("CODGEO")["EPCI"]
+
+
+def main_towns(communes: pd.DataFrame, names: Mapping[str, str] | None, count: int = 6):
+    """Names of the communes with the most jobs, to write on a map (None without names)."""
+    if names is None:
+        return None
+    top = communes.dropna(subset=["emplois"]).nlargest(count, "emplois")["CODGEO"]
+    return pd.Series({code: names.get(code, code) for code in top})
 
 
 def jobs_map(
@@ -707,7 +719,11 @@ def dominant_map(
 
 
 def unemployment_map(
-    shapes: gpd.GeoDataFrame, communes: pd.DataFrame, year: int, source: str
+    shapes: gpd.GeoDataFrame,
+    communes: pd.DataFrame,
+    year: int,
+    source: str,
+    names: Mapping[str, str] | None = None,
 ) -> Figure:
     """Choropleth of the census unemployment rate of the 15-64 year-olds by commune.
 
@@ -721,11 +737,13 @@ def unemployment_map(
         Census year.
     source : str
         Source line (with the outlines' source).
+    names : mapping, optional
+        Commune code → name: the communes with the most jobs are named on the map.
 
     Returns
     -------
     Figure
-        The map (Fisher-Jenks classes, one decimal).
+        The map (classes in plain words, one decimal).
     """
     return choropleth(
         shapes,
@@ -735,10 +753,17 @@ def unemployment_map(
         source=source,
         groups=_groups(shapes),
         decimals=1,
+        names=main_towns(communes, names),
     )
 
 
-def income_map(shapes: gpd.GeoDataFrame, communes: pd.DataFrame, year: int, source: str) -> Figure:
+def income_map(
+    shapes: gpd.GeoDataFrame,
+    communes: pd.DataFrame,
+    year: int,
+    source: str,
+    names: Mapping[str, str] | None = None,
+) -> Figure:
     """Choropleth of the median disposable income by commune, secret communes apart.
 
     Parameters
@@ -752,6 +777,8 @@ def income_map(shapes: gpd.GeoDataFrame, communes: pd.DataFrame, year: int, sour
         Filosofi year.
     source : str
         Source line (with the outlines' source).
+    names : mapping, optional
+        Commune code → name: the communes with the most jobs are named on the map.
 
     Returns
     -------
@@ -767,4 +794,5 @@ def income_map(shapes: gpd.GeoDataFrame, communes: pd.DataFrame, year: int, sour
         unit="€",
         source=source,
         groups=_groups(shapes),
+        names=main_towns(communes, names),
     )

@@ -39,8 +39,8 @@ SYNTHETIC_WARNING = (
     "graphique et tableau concerné porte la mention « Données synthétiques de démonstration »."
 )
 UNEMPLOYMENT_NOTE = (
-    "Classes de Fisher-Jenks : les seuils sont choisis pour regrouper les communes aux taux "
-    "proches. Dans les petites communes, le taux repose sur quelques dizaines d'actifs et varie "
+    "Les seuils de couleur sont choisis pour regrouper les communes aux taux proches. Dans "
+    "les petites communes, le taux repose sur quelques dizaines d'actifs et varie "
     "beaucoup d'un recensement à l'autre : il faut lire la carte par grandes zones plutôt que "
     "commune par commune."
 )
@@ -413,7 +413,7 @@ def unemployment_alt(year: int) -> str:
     """Alternative text of the map of unemployment."""
     return (
         "Carte des communes colorées selon le taux de chômage des 15-64 ans au sens du "
-        f"recensement en {year}, en cinq classes de Fisher-Jenks."
+        f"recensement en {year}, en cinq classes de taux."
     )
 
 

@@ -31,6 +31,7 @@ from .maps import (
     fill_classes,
     finish_map,
     head_and_legends,
+    label_communes,
     map_figure,
     proportional_circles,
 )
@@ -337,6 +338,7 @@ def ess_map(
     source: str,
     synthetic: bool = False,
     points: pd.DataFrame | None = None,
+    names: pd.Series | None = None,
 ) -> Figure:
     """ESS estimated jobs as proportional circles over the ESS share as a choropleth.
 
@@ -365,11 +367,13 @@ def ess_map(
         Whether the figures come from synthetic demonstration data.
     points : DataFrame, optional
         ``CODGEO``, ``x``, ``y`` (Lambert-93, missing for the rest of a commune), ``emplois``.
+    names : Series, optional
+        Names of the main communes, indexed by ``CODGEO``, written on the map.
 
     Returns
     -------
     Figure
-        The map, with the classes (Fisher-Jenks) and the circle sizes in the legend.
+        The map, with the classes in plain words and the circle sizes in the legend.
     """
     columns = [
         "CODGEO",
@@ -422,6 +426,8 @@ def ess_map(
     circle_handles = proportional_circles(
         ax, xs, ys, values, CIRCLE_COLOUR, "#7a3a10", "emplois", max_area=CIRCLE_MAX_AREA
     )
+    if names is not None:
+        label_communes(ax, frame, names)
     placed = points is not None and not points.empty
     head_and_legends(
         ax,
@@ -431,7 +437,7 @@ def ess_map(
         f"Ensemble de {area_name} (non soumis au secret) : {formatting.number(total_jobs)} "
         f"emplois salariés estimés dans l'ESS, soit {formatting.percent(total_share)}",
         handles,
-        "Part de l'ESS dans l'emploi salarié estimé\n(classes de Fisher-Jenks)",
+        "Part de l'ESS dans l'emploi salarié estimé",
         circle_handles,
         "Emplois salariés estimés de l'ESS"
         + (

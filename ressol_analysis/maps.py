@@ -57,12 +57,58 @@ def class_breaks(values: pd.Series, k: int = 5) -> list[float]:
 
 
 def legend_labels(breaks: list[float], minimum: float, unit: str, decimals: int = 0) -> list[str]:
-    """French legend labels ``de 12 à 45 hab./km²`` for consecutive classes."""
+    """Plain French legend labels: ``moins de 12 %``, ``de 12 à 45 %``, ``45 % ou plus``.
+
+    The first class reads « moins de » its upper bound, the last « ou plus » from its lower
+    bound, the others « de … à … »; a single class reads « de … à … » (``minimum`` to its
+    bound).
+    """
+    if len(breaks) == 1:
+        low, high = (formatting.number(v, decimals) for v in (minimum, breaks[0]))
+        return [f"de {low} à {high} {unit}"]
     lower = [minimum, *breaks[:-1]]
-    return [
-        f"{formatting.number(lo, decimals)} à {formatting.number(hi, decimals)} {unit}"
-        for lo, hi in zip(lower, breaks, strict=True)
-    ]
+    labels = []
+    for index, (lo, hi) in enumerate(zip(lower, breaks, strict=True)):
+        if index == 0 and formatting.number(hi, decimals) == formatting.number(lo, decimals):
+            labels.append(f"{formatting.number(hi, decimals)} {unit}")
+        elif index == 0:
+            labels.append(f"moins de {formatting.number(hi, decimals)} {unit}")
+        elif index == len(breaks) - 1:
+            labels.append(f"{formatting.number(lo, decimals)} {unit} ou plus")
+        else:
+            labels.append(
+                f"de {formatting.number(lo, decimals)} à {formatting.number(hi, decimals)} {unit}"
+            )
+    return labels
+
+
+def label_communes(ax, frame: gpd.GeoDataFrame, names: pd.Series) -> None:
+    """Write the names of some communes on a map, on a light box at their centre.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Axes of the map.
+    frame : GeoDataFrame
+        Commune outlines with ``CODGEO``, in the map's projection.
+    names : Series
+        Name of each commune to label, indexed by ``CODGEO`` (the main communes only: a map
+        with every name is unreadable).
+    """
+    centres = frame.set_index("CODGEO").representative_point()
+    for code, name in names.items():
+        if code not in centres.index:
+            continue
+        ax.annotate(
+            str(name),
+            (centres[code].x, centres[code].y),
+            xytext=(0, 6),
+            textcoords="offset points",
+            ha="center",
+            fontsize=7.5,
+            zorder=6,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+        )
 
 
 SECRET_LABEL = "Secret statistique"
@@ -332,6 +378,7 @@ def choropleth(
     decimals: int = 0,
     secret: pd.Series | None = None,
     synthetic: bool = False,
+    names: pd.Series | None = None,
 ) -> Figure:
     """A choropleth of a ratio by commune, with stated classes, group borders and outline.
 
@@ -356,12 +403,14 @@ def choropleth(
         dotted as « Secret statistique », apart from missing values (hatched).
     synthetic : bool
         Whether the values come from synthetic demonstration data.
+    names : Series, optional
+        Names of the main communes, indexed by ``CODGEO``, written on the map.
 
     Returns
     -------
     Figure
-        The map; the legend states the Fisher-Jenks classes and counts secret and missing
-        communes.
+        The map; the legend states the classes in plain words (« moins de 2 % ») and counts
+        secret and missing communes.
 
     Raises
     ------
@@ -397,10 +446,12 @@ def choropleth(
                 )
             )
     draw_borders(ax, frame, groups)
+    if names is not None:
+        label_communes(ax, frame, names)
     ax.set_title(title)
     ax.legend(
         handles=handles,
-        title=f"{unit} (classes de Fisher-Jenks)",
+        title=unit,
         loc="lower left",
         fontsize=8,
         title_fontsize=8,
