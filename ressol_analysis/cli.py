@@ -61,6 +61,7 @@ def _report(args: argparse.Namespace, paths: ProjectPaths) -> int:
         pdf=not args.sans_pdf,
         members=args.adherents,
         replace=args.remplacer,
+        fiches=args.fiches,
     )
     print(f"Rapport écrit dans {folder} ({time.monotonic() - started:.0f} s).")
     print(f"  Page d'accueil : {folder / 'index.html'}")
@@ -371,6 +372,11 @@ def _parser() -> argparse.ArgumentParser:
         "--sirene",
         metavar="DOSSIER",
         help="fichiers Sirene officiels (défaut : données de démonstration)",
+    )
+    report.add_argument(
+        "--fiches",
+        metavar="DOSSIER",
+        help="fiches actions du plan (défaut : clé « fiches » du fichier du territoire)",
     )
     report.add_argument("--output", "--sortie", help="dossier des rapports (défaut : reports/)")
     report.add_argument(

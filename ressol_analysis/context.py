@@ -488,8 +488,18 @@ class Diagnostic:
 
     @property
     def heading(self) -> str:
-        """``**Territoire : Centre Manche** — <description>``, the first line of a chapter."""
-        return f"**Territoire : {self.territory.name}** — {self.territory.description}"
+        """``**Territoire : Centre Manche** — <description>``, then its comparison areas.
+
+        The first lines of a chapter: every chapter says which areas the territory is compared
+        with, as named by its file, so that no sentence assumes another territory's.
+        """
+        head = f"**Territoire : {self.territory.name}**"
+        if self.territory.description:
+            head += f" — {self.territory.description}"
+        others = [self.names[code] for code in self.comparisons]
+        if others:
+            head += f"\n\n**Zones de comparaison :** {' ; '.join(others)}."
+        return head
 
     @property
     def geography_note(self) -> str:
@@ -596,11 +606,35 @@ class Diagnostic:
         epcis = communes[communes["EPCI"].notna()]
         return self.commune_names | dict(zip(epcis["EPCI"], epcis["EPCI_NOM"], strict=True))
 
-    def plan_folder(self, folder: str | Path | None = None) -> Path:
-        """Folder of the action sheets: the one given, else the project's examples."""
-        return Path(folder) if folder else self.paths.root / "plan" / "exemples"
+    def plan_folder(self, folder: str | Path | None = None) -> Path | None:
+        """Folder of the action sheets: the one given, else the territory's ``fiches`` key.
 
-    def action_plan(self, folder: str | Path | None = None) -> Plan:
+        ``None`` when neither names one: no example folder stands in for another territory's
+        action sheets.
+
+        Raises
+        ------
+        RessolError
+            If the folder named by the territory file does not exist.
+        """
+        if folder:
+            return Path(folder)
+        named = self.territory.fiches
+        if named is not None and not named.is_dir():
+            raise RessolError(
+                f"Le dossier de fiches actions {named}, nommé par la clé « fiches » de "
+                f"{self.territory.source}, n'existe pas. Corrigez le chemin (relatif au fichier "
+                "du territoire) ou retirez la clé."
+            )
+        return named
+
+    @cached_property
+    def reference_2013(self) -> dict | None:
+        """Figures of the territory's earlier diagnostic (``diagnostic_2013`` key), or None."""
+        path = self.territory.diagnostic_2013
+        return None if path is None else reference.load_reference_2013(path)
+
+    def action_plan(self, folder: str | Path | None = None) -> Plan | None:
         """The action sheets of a folder validated against this diagnostic and consolidated.
 
         Parameters
@@ -610,11 +644,15 @@ class Diagnostic:
 
         Returns
         -------
-        Plan
-            The plan; its points to check are in ``Plan.warnings`` (not emitted as warnings).
+        Plan or None
+            The plan (its points to check are in ``Plan.warnings``, not emitted as warnings);
+            None when the territory has no action sheets.
         """
+        chosen = self.plan_folder(folder)
+        if chosen is None:
+            return None
         return build_plan(
-            self.plan_folder(folder),
+            chosen,
             set(self.indicators["indicateur"]),
             load_framework(),
             known_areas=self.places,

@@ -242,8 +242,8 @@ def estimates_table(wide: pd.DataFrame, year: int, source: str) -> str:
         note="Autre source, autre date : ces estimations existent seulement pour les "
         "départements et les régions. Les tranches d'âge du recensement par commune livrées ici "
         "(0-14, 15-29, 30-44, 45-59, 60-74, 75-89, 90 ans ou plus) ne coupent ni à 20 ni à 65 "
-        "ans : les parts des moins de 20 ans et des 65 ans ou plus, que citait le diagnostic de "
-        "2013, ne peuvent pas être calculées pour le territoire.",
+        "ans : les parts des moins de 20 ans et des 65 ans ou plus ne peuvent pas être "
+        "calculées pour le territoire.",
     )
 
 

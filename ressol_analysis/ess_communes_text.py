@@ -72,6 +72,27 @@ def commune_display(
     return pd.concat([shown, pd.DataFrame([last])], ignore_index=True)
 
 
+def main_communes(table: pd.DataFrame, count: int = 8) -> pd.Series:
+    """Names of the communes with the most ESS jobs, unmasked cells only, to write on a map.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`ressol_analysis.ess.commune_table` with ``LIBELLE``.
+    count : int
+        How many communes to name.
+
+    Returns
+    -------
+    Series
+        ``LIBELLE`` indexed by ``CODGEO``, largest first; a masked commune is never chosen
+        (its rank would tell its figure).
+    """
+    shown = table[~table["secret_ess"].astype(bool) & (table["ess_effectif_salarie_estime"] > 0)]
+    top = shown.sort_values("ess_effectif_salarie_estime", ascending=False, kind="stable")
+    return top.head(count).set_index("CODGEO")["LIBELLE"]
+
+
 def map_alt(name: str) -> str:
     """Alternative text of the map of the ESS by commune."""
     return (
@@ -97,7 +118,8 @@ def secrecy_intro(table: pd.DataFrame) -> str:
     secret = int((table["secret_ess"] | table["secret_total"]).sum())
     return (
         "Pour chaque intercommunalité, les communes qui comptent le plus d'établissements "
-        "employeurs de l'ESS, puis le total de l'intercommunalité, publié sans masque. Le mot « "
+        "employeurs de l'ESS, puis le total de l'intercommunalité (ou du territoire), publié "
+        "sans masque. Le mot « "
         "secret » remplace un chiffre couvert par le secret statistique : "
         f"{number(secret)} des {number(len(table))} communes du territoire ont au moins un "
         "chiffre masqué. Les nombres d'établissements ne sont jamais masqués."
@@ -125,10 +147,13 @@ def commune_tables(
     Returns
     -------
     list of str
-        One HTML table per EPCI, in display order.
+        One HTML table per EPCI, in display order; a single table for the whole territory
+        when it is one EPCI (or not made of EPCIs).
     """
     by_area = wide.set_index("territoire_code")
     epcis = membership[membership["niveau"] == "epci"].sort_values("ordre", kind="stable")
+    if epcis.empty:
+        epcis = membership[membership["niveau"] == "territoire"]
     tables = []
     for epci, communes in epcis.groupby("territoire_code", sort=False)["CODGEO"]:
         rows = table[table["CODGEO"].isin(set(communes))]

@@ -585,23 +585,54 @@ METHOD_NOTE = (
 )
 
 
-def heading(plan: Plan, territory_name: str, folder_name: str) -> str:
+NO_PLAN = (
+    "**Territoire : {name}** — aucune fiche action n'est encore rattachée à ce territoire : le "
+    "plan d'actions sera construit à partir des fiches rédigées avec les membres. Pour les "
+    "ajouter, créez-les avec `ressol plan template`, rangez-les dans un dossier et indiquez-le "
+    "dans le fichier du territoire (clé `fiches:`) ou à la commande (`ressol report --fiches "
+    "DOSSIER`)."
+)
+# The chapter's sections, shown only when the territory has action sheets.
+SECTIONS = {
+    "tableau": "## Le plan en un tableau\n\nNombre d'actions, actions de priorité 1, budget et "
+    "période de chaque axe du cadre stratégique.",
+    "priorites": "## Les actions par ordre de priorité\n\nScore de priorité = impact × "
+    "faisabilité (de 1 à 25). **Priorité 1** à partir de 15, **priorité 2** de 8 à 14, "
+    "**priorité 3** jusqu'à 7. À score égal, l'action au plus fort impact passe devant, puis "
+    "celle qui commence le plus tôt.",
+    "calendrier": "## Calendrier\n\nChaque barre va de la date de début à la date de fin de "
+    "l'action ; les actions sont regroupées par axe.",
+    "budget": "## Budget\n\nLe budget additionne les lignes budgétaires des fiches. Chaque "
+    "dépense est rattachée à un financeur ; une dépense sans financeur est comptée en "
+    "« Financement à trouver ». Les dépenses et les ressources sont donc toujours égales, et le "
+    "reste à financer est visible.",
+    "fiches": "## Les fiches actions\n\nChaque fiche reprend les champs remplis par les "
+    "contributeurs. Les indicateurs de suivi viennent du diagnostic : leur valeur actuelle sert "
+    "de situation de départ, pour le territoire et pour les intercommunalités que vise l'action.",
+    "methode": "## Points à vérifier et méthode",
+}
+
+
+def heading(plan: Plan | None, territory_name: str, folder_name: str | None) -> str:
     """First paragraph of the chapter: how many actions, from which folder, which framework.
 
     Parameters
     ----------
-    plan : Plan
-        Consolidated plan.
+    plan : Plan or None
+        Consolidated plan; None when the territory has no action sheets.
     territory_name : str
         Name of the territory.
-    folder_name : str
+    folder_name : str or None
         Name of the folder of the sheets.
 
     Returns
     -------
     str
-        Markdown; a warning follows when every sheet is an example.
+        Markdown; a warning follows when every sheet is an example; without sheets, says so and
+        how to add them (:data:`NO_PLAN`).
     """
+    if plan is None:
+        return NO_PLAN.format(name=territory_name)
     text = (
         f"**Territoire : {territory_name}** — "
         f"{count(len(plan.actions), 'action issue', 'actions issues')} des fiches du "

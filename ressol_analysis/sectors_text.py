@@ -7,6 +7,8 @@ establishments. Every figure in a sentence comes from the tables passed in.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from .areas import epci_rows, rows_of
@@ -136,6 +138,29 @@ def sphere_findings(wide: pd.DataFrame, territory: str, region: str) -> list[str
             f"domine dans {high['territoire']} ({percent(high[key])})."
         )
     return findings
+
+
+def agrifood_2013(reference: Mapping | None) -> str:
+    """What the territory's 2013 diagnostic said of its economy, or nothing without one.
+
+    Parameters
+    ----------
+    reference : mapping or None
+        The territory's earlier diagnostic (``Diagnostic.reference_2013``); its ``economie``
+        key quotes it.
+
+    Returns
+    -------
+    str
+        A Markdown sentence, or ``""``.
+    """
+    quote = (reference or {}).get("economie")
+    if not quote:
+        return ""
+    return (
+        f"Le diagnostic de 2013 décrivait une économie « {quote} » ; les chiffres ci-dessous "
+        "disent ce qu'il en est aujourd'hui."
+    )
 
 
 def agrifood_findings(wide: pd.DataFrame, territory: str, region: str) -> list[str]:

@@ -27,6 +27,10 @@ the URSSAF file of private employers and salaried jobs by commune × APE; an opt
 ``docs/scenarios.md``), shown in the scenarios chapter — without it the chapter says there are
 none. An optional ``adherents`` key gives the members file of the network (CSV or XLSX,
 ``docs/reseau.md``) and ``reseau`` the network's name, printed on the communication kit.
+An optional ``fiches`` key gives the folder of the action sheets (the plan chapter says
+there are none without it); an optional ``diagnostic_2013`` key names the file of the figures of
+the territory's earlier diagnostic (a path relative to the YAML file, or the name of a file of
+the package's ``reference`` folder): the report compares them with today's only when it is set.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ import pandas as pd
 from .errors import RessolError, list_codes
 from .geography import move_codes
 from .inputs import load_yaml
+from .sources.reference import reference_path
 
 PERIMETER_KINDS = ("epci", "communes", "departements", "regions")
 ALLOWED_KEYS = {
@@ -56,6 +61,8 @@ ALLOWED_KEYS = {
     "scenarios",
     "adherents",
     "reseau",
+    "fiches",
+    "diagnostic_2013",
 }
 SHORT_CODE = re.compile(r"(dep|reg|epci)-([0-9AB]{2,3}|\d{9})")
 
@@ -87,6 +94,8 @@ class Territory:
     scenarios: Path | None = None
     members: Path | None = None
     network: str | None = None
+    fiches: Path | None = None
+    diagnostic_2013: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -223,6 +232,25 @@ def load_territory(reference: str | Path, territories_dir: Path) -> Territory:
             else None
         ),
         network=str(content["reseau"]) if content.get("reseau") else None,
+        fiches=(path.parent / str(content["fiches"])).resolve() if content.get("fiches") else None,
+        diagnostic_2013=_diagnostic_2013(content.get("diagnostic_2013"), path),
+    )
+
+
+def _diagnostic_2013(value: Any, path: Path) -> Path | None:
+    """File of the earlier diagnostic's figures: beside the YAML, else in the package."""
+    if not value:
+        return None
+    beside = (path.parent / str(value)).resolve()
+    if beside.is_file():
+        return beside
+    packaged = reference_path(str(value))
+    if Path(str(value)).name == str(value) and packaged.is_file():
+        return packaged
+    raise RessolError(
+        f"Dans {path}, le fichier « {value} » de la clé diagnostic_2013 est introuvable (ni à "
+        f"côté du fichier du territoire, {beside}, ni parmi les fichiers de référence du "
+        "paquet). Corrigez le nom ou retirez la clé."
     )
 
 
