@@ -11,21 +11,29 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date, datetime
+from html import escape
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import papermill
 from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
 
-from .context import load
+from . import ess
+from .browser import find_chromium
+from .context import Diagnostic, load
+from .display import figure
 from .errors import RessolError
+from .ess_charts import ess_map
+from .ess_communes_text import MAP_TOTALS, main_communes, map_alt
 from .ess_text import rules as ess_rules
 from .files import excel_name, marked, probe_folder, write_csv, write_excel_csv
 from .interruption import children, deferred, interruptible, stop_children
@@ -37,11 +45,18 @@ from .scenarios import classement, swap_weights
 from .scenarios_sheets import ScenarioFolder
 from .scenarios_text import example_warning, synthesis_lines
 from .sources.manifest import load_manifest
-from .synthesis_page import synthesis_page
+from .synthesis_page import sources_page, synthesis_page
 from .workbook import write_indicators_xlsx
 
 TEMPLATES = Path(__file__).parent / "templates"
 SCENARIOS_CHAPTER = "05_scenarios"
+PLAN_CHAPTER = "06_plan_actions"
+SOURCES_PAGE = "sources.html"
+# Raw files that only some territories use, and the key of the territory file naming them: the
+# sources annex lists them only for a territory that names that very file.
+OPTIONAL_INPUTS = {"urssaf_commune_ape": "urssaf"}
+# Communes named on the map of the synthesis (those with the most ESS jobs, unmasked).
+MAP_NAMES = 8
 # Code columns of ess_par_commune.csv, kept as text in its Excel variant.
 COMMUNE_CODES = ("CODGEO", "groupe")
 CHAPTERS = (
@@ -50,7 +65,7 @@ CHAPTERS = (
     ("03_ess", "Économie sociale et solidaire"),
     ("04_reseau", "Le réseau RESSOL"),
     (SCENARIOS_CHAPTER, "Scénarios"),
-    ("06_plan_actions", "Plan d'actions"),
+    (PLAN_CHAPTER, "Plan d'actions"),
 )
 REPORT_CSS = """
 <style>
@@ -66,7 +81,20 @@ figure.ressol-table thead th { background: #f3f5f7; }
 figure.ressol-table th { text-align: left; }
 p.source, p.note { font-size: .8rem; color: #555; margin: .3rem 0; }
 figure.ressol-figure { margin: 1rem 0; }
-@media print { figure { break-inside: avoid; } h2 { break-after: avoid; } }
+nav.chapitres { display: flex; justify-content: space-between; gap: 1rem; flex-wrap: wrap;
+       border-bottom: 1px solid #d0d7de; padding: .5rem 0; margin-bottom: 1rem;
+       font-size: .9rem; }
+nav.chapitres.bas { border-top: 1px solid #d0d7de; border-bottom: 0; margin-top: 2rem; }
+nav.chapitres a { color: #1b6f8a; }
+@media print {
+  figure { break-inside: avoid; } h2 { break-after: avoid; }
+  nav.chapitres { display: none; }
+  figure.ressol-table { overflow: visible; }
+  figure.ressol-table table { width: 100%; table-layout: auto; font-size: 7.5pt; }
+  figure.ressol-table th, figure.ressol-table td { padding: .15rem .3rem; overflow-wrap: anywhere;
+       hyphens: auto; }
+  tr { break-inside: avoid; }
+}
 </style>
 """
 
@@ -122,6 +150,90 @@ def export_html(notebook_path: Path, html_path: Path, title: str) -> list[str]:
     body = body.replace("</head>", REPORT_CSS + "</head>", 1)
     html_path.write_text(body, encoding="utf-8")
     return warnings
+
+
+def chapter_nav(chapters: tuple[tuple[str, str], ...], index: int) -> str:
+    """Links of a chapter page: back to the synthesis, previous and next chapter.
+
+    Parameters
+    ----------
+    chapters : tuple of (notebook, title)
+        The report's chapters, in reading order.
+    index : int
+        Position of the page's chapter.
+
+    Returns
+    -------
+    str
+        A ``<nav class="chapitres">``; the last chapter leads on to the sources annex.
+    """
+    before = (
+        f'<a href="{chapters[index - 1][0]}.html">← {escape(chapters[index - 1][1])}</a>'
+        if index > 0
+        else '<a href="index.html">← Synthèse</a>'
+    )
+    after = (
+        f'<a href="{chapters[index + 1][0]}.html">{escape(chapters[index + 1][1])} →</a>'
+        if index + 1 < len(chapters)
+        else f'<a href="{SOURCES_PAGE}">Sources et méthode →</a>'
+    )
+    return (
+        f'<nav class="chapitres" aria-label="Chapitres">{before}'
+        f'<a href="index.html">Synthèse et sommaire</a>{after}</nav>'
+    )
+
+
+def add_chapter_nav(page: Path, nav: str) -> None:
+    """Put the chapter links at the top and the bottom of an exported chapter page."""
+    html = page.read_text(encoding="utf-8")
+    body = re.search(r"<body[^>]*>", html)
+    if body is None:
+        raise RessolError(f"La page {page.name} n'a pas de corps HTML : refaites le rapport.")
+    bottom = nav.replace('class="chapitres"', 'class="chapitres bas"', 1)
+    html = html[: body.end()] + nav + html[body.end() :]
+    html = html.replace("</body>", bottom + "</body>", 1)
+    page.write_text(html, encoding="utf-8")
+
+
+def used_sources(entries, territory) -> list:
+    """Manifest entries the territory's report relies on (see :data:`OPTIONAL_INPUTS`)."""
+    kept = []
+    for entry in entries:
+        attribute = OPTIONAL_INPUTS.get(entry.key)
+        named = getattr(territory, attribute) if attribute else None
+        if attribute and (named is None or Path(named).resolve() != entry.path.resolve()):
+            continue
+        kept.append(entry)
+    return kept
+
+
+def ess_map_html(diag: Diagnostic) -> str:
+    """The map of the ESS by commune for the synthesis, its main communes named.
+
+    The communes named are those with the most ESS jobs among unmasked cells.
+    """
+    communes = diag.ess_communes
+    jobs, share = (diag.value(key) for key in MAP_TOTALS)
+    source = f"{diag.source('ess_effectif_salarie_estime')} ; {diag.outline_source}"
+    chart = ess_map(
+        diag.geometry(),
+        communes,
+        jobs,
+        share,
+        diag.territory.name,
+        source,
+        diag.synthetic,
+        diag.ess_points,
+        names=main_communes(communes, MAP_NAMES),
+    )
+    return figure(chart, alt=map_alt(diag.territory.name)).data
+
+
+def ess_sectors(diag: Diagnostic) -> pd.DataFrame:
+    """ESS by A21 sector for the territory and its reference area, marked when fictive."""
+    table = ess.ess_by_sector(diag.establishments, diag.membership, diag.naf, "A21")
+    areas = {diag.territory.id, diag.reference_area}
+    return table[table["territoire_code"].isin(areas)].assign(synthetique=diag.synthetic)
 
 
 def _execute(
@@ -225,6 +337,7 @@ def run_report(
     workers: int = 2,
     members: str | Path | None = None,
     replace: bool = False,
+    fiches: str | None = None,
 ) -> Path:
     """Produce the report of a territory.
 
@@ -255,15 +368,19 @@ def run_report(
     replace : bool
         Replace the latest run of the day with the same data instead of publishing under the
         next free name (``…-2``); refused while another run is writing that folder.
+    fiches : str, optional
+        Folder of the action sheets (default: the territory's ``fiches`` key; without one
+        the plan chapter says there are none).
 
     Returns
     -------
     Path
-        Folder of the run: ``index.html`` (synthesis), one HTML page per chapter, the executed
-        notebooks, ``indicateurs.csv`` and ``.xlsx``, ``ess_par_commune.csv`` (with secrecy),
-        the communication kit (``kit/``, when the territory names its network) and
-        ``rapport.pdf``. The directory of ESS employers and the network's working file are
-        never in it (see :mod:`ressol_analysis.directory`, :mod:`ressol_analysis.network_run`).
+        Folder of the run: ``index.html`` (synthesis), one HTML page per chapter,
+        ``sources.html`` (sources and method), the executed notebooks, ``indicateurs.csv`` and
+        ``.xlsx``, ``ess_par_commune.csv`` (with secrecy) and ``ess_par_secteur.csv``, the
+        communication kit (``kit/``, when the territory names its network) and ``rapport.pdf``.
+        The directory of ESS employers and the network's working file are never in it (see
+        :mod:`ressol_analysis.directory`, :mod:`ressol_analysis.network_run`).
 
     Raises
     ------
@@ -280,6 +397,7 @@ def run_report(
     with interruptible():
         # Validates everything before any work, the members file included.
         diag = load(territory, str(paths.root), sirene, members=members)
+        diag.plan_folder(fiches)  # a missing folder of action sheets stops the run here
         scenarios = diag.scenario_folder()  # the members' grids too
         for note in diag.sirene_notes:
             log(f"  {note}")
@@ -287,7 +405,16 @@ def run_report(
         before = children()
         try:
             _produce(
-                paths, diag, scenarios, reservation.staging, chapters, pdf, workers, log, before
+                paths,
+                diag,
+                scenarios,
+                reservation.staging,
+                chapters,
+                pdf,
+                workers,
+                log,
+                before,
+                fiches,
             )
             with deferred():  # the rename completes even if a signal arrives meanwhile
                 return reservation.publish()
@@ -308,6 +435,7 @@ def _produce(
     workers: int,
     log: Callable[[str], object],
     keep: Iterable[int],
+    fiches: str | None = None,
 ) -> None:
     """Write every file of the run into its staging folder."""
     started_at = datetime.now().isoformat(timespec="seconds")
@@ -318,9 +446,12 @@ def _produce(
         "racine": str(paths.root),
         "sirene": None if diag.synthetic else str(diag.sirene_dir),
         "adherents": str(diag.members_file) if diag.members_file else None,
+        "fiches": fiches,
     }
     _run_chapters(paths, chapters, staging, parameters, diag.territory.name, workers, log, keep)
     started = time.monotonic()
+    for number, (name, _) in enumerate(chapters):
+        add_chapter_nav(staging / f"{name}.html", chapter_nav(chapters, number))
     indicators = diag.indicators
     write_csv(indicators, staging / "indicateurs.csv")
     write_excel_csv(indicators, excel_name(staging / "indicateurs.csv"))
@@ -341,13 +472,26 @@ def _produce(
         diag.territory.id,
         diag.territory.name,
         [(title, f"{name}.html") for name, title in chapters],
-        load_manifest(paths.raw).values(),
-        "\n".join(f"- {rule}" for rule in ess_rules(diag.sirene_notes)),
         diag.synthetic,
         info,
         *_scenarios_summary(scenarios, chapters),
+        reference_2013=diag.reference_2013,
+        ess_communes=diag.ess_communes,
+        ess_sectors=ess_sectors(diag),
+        reference_area=diag.reference_area,
+        map_html=ess_map_html(diag),
+        chapter_names=[name for name, _ in chapters],
+        pdf=pdf and find_chromium() is not None,
     )
     (staging / "index.html").write_text(page, encoding="utf-8")
+    annex = sources_page(
+        diag.territory.name,
+        used_sources(load_manifest(paths.raw).values(), diag.territory),
+        "\n".join(f"- {rule}" for rule in ess_rules(diag.sirene_notes)),
+        diag.synthetic,
+        info,
+    )
+    (staging / SOURCES_PAGE).write_text(annex, encoding="utf-8")
     log(f"  Synthèse et tableurs : {time.monotonic() - started:.1f} s")
     started = time.monotonic()
     if diag.territory.network:
@@ -360,6 +504,10 @@ def _produce(
         )
     if pdf:
         started = time.monotonic()
-        pages = [staging / "index.html", *(staging / f"{n}.html" for n, _ in chapters)]
+        pages = [
+            staging / "index.html",
+            *(staging / f"{n}.html" for n, _ in chapters),
+            staging / SOURCES_PAGE,
+        ]
         if report_pdf(pages, staging / "rapport.pdf", log=log):
             log(f"  PDF : {time.monotonic() - started:.1f} s")

@@ -21,7 +21,8 @@ from .contract import key_is_synthetic, row_is_synthetic
 from .formatting import points
 from .labels import SYNTHETIC_MARK, demo_sentence
 from .sources.manifest import RawFile
-from .sources.reference import load_reference_2013
+from .synthesis_decide import decision_html, questions
+from .synthesis_decide import findings as decision_findings
 from .synthesis_text import (
     FINDINGS,
     KEY_FIGURES,
@@ -216,6 +217,11 @@ def comparison_2013_table(indicators: pd.DataFrame, territory_code: str, referen
     )
 
 
+def _page_mark(filename: str) -> str:
+    """Where the PDF writes the page a part starts on (:mod:`ressol_analysis.pdf`)."""
+    return f'<span class="page-pdf" data-page="{escape(filename)}"></span>'
+
+
 def _inline(text: str) -> str:
     """Escape a line, then render ```code```, ``**bold**`` and ``*italic*``."""
     html = escape(text)
@@ -360,6 +366,63 @@ def sources_appendix(
     )
 
 
+GLOSSARY = (
+    '<section id="mots"><h2>Les mots du rapport</h2><dl class="glossaire">'
+    "<dt>Emplois au lieu de travail</dt><dd>Toutes les personnes qui travaillent sur le "
+    "territoire, qu'elles y habitent ou non, salariées ou non (exploitants agricoles, artisans, "
+    "commerçants…) : c'est le chiffre du recensement de l'Insee.</dd>"
+    "<dt>Emplois salariés estimés</dt><dd>Les seuls salariés des établissements employeurs, "
+    "estimés à partir de la tranche d'effectifs que chaque établissement déclare au répertoire "
+    "Sirene (par exemple « 10 à 19 salariés » compte pour 15) : c'est sur eux que se mesure le "
+    "poids de l'ESS.</dd>"
+    "<dt>Établissements employeurs</dt><dd>Les lieux d'activité (une école, un magasin, un "
+    "site d'une entreprise, le local d'une association) qui emploient au moins un salarié ; "
+    "une association sans salarié n'en fait pas partie.</dd>"
+    "<dt>ESS</dt><dd>L'économie sociale et solidaire : associations, coopératives, mutuelles, "
+    "fondations et entreprises qui se déclarent de l'ESS (loi de 2014).</dd>"
+    "<dt>Zones de comparaison</dt><dd>Les zones auxquelles le fichier du territoire compare "
+    "celui-ci (son département, sa région…), nommées dans chaque tableau.</dd>"
+    "<dt>Secret statistique</dt><dd>Un chiffre qui reposerait sur trop peu d'établissements "
+    "n'est pas publié, pour ne pas dévoiler un employeur ; il est remplacé par « secret ».</dd>"
+    "</dl></section>\n"
+)
+
+
+def sources_page(
+    territory_name: str,
+    sources: Iterable[RawFile],
+    rules_text: str,
+    synthetic: bool,
+    run_info: Mapping,
+) -> str:
+    """The appendix « Sources et méthode » of a report, as its own page (``sources.html``).
+
+    It comes last in the report and in the PDF: what a board member reads first is the
+    synthesis and the chapters; the files, their fingerprints and the rules are for checking.
+
+    Parameters
+    ----------
+    territory_name : str
+        Name of the territory, in the title.
+    sources, rules_text, synthetic, run_info
+        See :func:`sources_appendix`; ``sources`` lists only the files this territory uses.
+
+    Returns
+    -------
+    str
+        The HTML page (``lang="fr"``, inline CSS, no script), linking back to the index.
+    """
+    return (
+        '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>Sources et méthode — {escape(territory_name)}</title>\n"
+        f"<style>{PAGE_CSS}</style>\n</head>\n<body>\n<main>\n"
+        '<p class="retour"><a href="index.html">← Retour à la synthèse</a></p>'
+        f"{sources_appendix(sources, rules_text, synthetic, run_info)}\n"
+        "</main>\n</body>\n</html>\n"
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # The page
 
@@ -387,6 +450,13 @@ a { color: var(--bleu); }
                margin-left: .3rem; line-height: 1.4; vertical-align: middle;
                white-space: nowrap; }
 ul.constats { padding-left: 0; list-style: none; margin: 0; }
+section#a-retenir h3 { color: var(--bleu); }
+ol.questions li { margin: .45rem 0; }
+a.chapitre { white-space: nowrap; font-size: .85rem; }
+dl.glossaire { grid-template-columns: 14rem 1fr; font-size: .9rem; }
+dl.glossaire dt { color: #1f2328; font-weight: bold; }
+p.retour { margin: .5rem 0; }
+.page-pdf, li.imprime { display: none; }
 ul.constats li { background: var(--fond); border-left: 4px solid var(--bleu);
                  padding: .55rem .8rem; margin: .5rem 0; }
 nav.rapport ul { list-style: none; padding: 0; margin: .3rem 0; display: flex;
@@ -464,10 +534,19 @@ p.glisser { display: none; font-size: .8rem; color: var(--gris); margin: 0 0 .3r
   main { max-width: none; padding: 0; }
   a { color: inherit; text-decoration: none; }
   nav.rapport a { border: 0; padding: 0; }
-  nav.rapport a::after { content: " (" attr(href) ")"; color: var(--gris); font-size: .8em; }
+  nav.rapport { break-before: page; }
+  nav.rapport ul.sommaire { display: block; }
+  nav.rapport ul.sommaire li { display: flex; justify-content: space-between;
+                               border-bottom: 1px dotted var(--trait); padding: .25rem 0; }
+  nav.rapport ul.telecharger { display: none; }
+  .page-pdf { display: inline; color: var(--gris); }
+  nav.rapport ul.sommaire li.imprime { display: flex; }
   h2, h3, figcaption { break-after: avoid; }
   tr, li, figure.chiffres, ul.constats li, li.fiche { break-inside: avoid; }
-  section.annexe { break-before: page; }
+  section#a-retenir { break-after: page; }
+  section#a-retenir figure img { max-height: 13cm; width: auto; }
+  a.chapitre { font-size: .8em; color: var(--gris); }
+  p.retour { display: none; }
   section#diagnostic-2013 { break-before: page; }
   .defile { overflow: visible; }
   .synthetique, .bandeau { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -482,13 +561,19 @@ def synthesis_page(
     territory_code: str,
     territory_name: str,
     chapters: Sequence[tuple[str, str]],
-    sources: Iterable[RawFile],
-    rules_text: str,
     synthetic: bool,
     run_info: Mapping,
     scenarios: Sequence[str] = (),
     scenarios_page: str | None = None,
     scenarios_warning: str | None = None,
+    *,
+    reference_2013: Mapping | None = None,
+    ess_communes: pd.DataFrame | None = None,
+    ess_sectors: pd.DataFrame | None = None,
+    reference_area: str | None = None,
+    map_html: str = "",
+    chapter_names: Sequence[str] = (),
+    pdf: bool = True,
 ) -> str:
     """Build the synthesis page of a report, as one self-contained HTML document.
 
@@ -502,10 +587,6 @@ def synthesis_page(
         Its name (``Centre Manche``).
     chapters : sequence of (str, str)
         (title, file name) of each chapter page, in reading order.
-    sources : iterable of RawFile
-        Manifest entries of the raw files (``load_manifest(...).values()``).
-    rules_text : str
-        The ESS rules in French, shown in the appendix.
     synthetic : bool
         Whether the Sirene extract is the synthetic demonstration one: every part built
         from it then carries the mark « Données synthétiques de démonstration ».
@@ -519,11 +600,29 @@ def synthesis_page(
         File name of the scenarios chapter, linked after those sentences.
     scenarios_warning : str, optional
         Shown above them when the scenarios are examples.
+    reference_2013 : mapping, optional
+        The territory's earlier diagnostic (its file's ``diagnostic_2013`` key): the finding
+        and the table « 2013 et aujourd'hui » appear only with it.
+    ess_communes : DataFrame, optional
+        ESS commune table of the territory (``LIBELLE``), for « where the ESS is ».
+    ess_sectors : DataFrame, optional
+        ESS by A21 sector of the territory and ``reference_area``, for the sector question.
+    reference_area : str, optional
+        Code of the area the sectors are compared with (the region).
+    map_html : str
+        The map of the ESS by commune, shown in « À retenir et à décider ».
+    chapter_names : sequence of str
+        Notebook name of each chapter (``03_ess``), in the order of ``chapters``: the findings
+        and questions link to the chapter supporting them.
+    pdf : bool
+        Whether the run has ``rapport.pdf`` (linked from the page).
 
     Returns
     -------
     str
-        The HTML page (``lang="fr"``, inline CSS, no script, no external address).
+        The HTML page (``lang="fr"``, inline CSS, no script, no external address), opening with
+        « À retenir et à décider »; sources and method are on ``sources.html``
+        (:func:`sources_page`).
 
     Raises
     ------
@@ -531,7 +630,7 @@ def synthesis_page(
         If the table does not follow the contract or has no row for the territory.
     """
     table = check_table(indicators, territory_code)
-    reference = load_reference_2013()
+    reference = reference_2013
     info = run_info.get("donnees", run_info)
     ess_keys = ("part_ess_etablissements_employeurs", "part_ess_effectif_salarie_estime")
     any_synthetic = any(key_is_synthetic(table, k) for k in ess_keys)
@@ -565,7 +664,8 @@ def synthesis_page(
         else ""
     )
     chapter_links = "".join(
-        f'<li><a href="{escape(filename)}">{escape(title)}</a></li>' for title, filename in chapters
+        f'<li><a href="{escape(filename)}">{escape(title)}</a>{_page_mark(filename)}</li>'
+        for title, filename in chapters
     )
     epcis = epci_areas(table, territory_code)
     epci_table = (
@@ -578,7 +678,14 @@ def synthesis_page(
         if epcis
         else ""
     )
-    comparison = comparison_2013_table(table, territory_code, reference)
+    comparison = comparison_2013_table(table, territory_code, reference) if reference else ""
+    by_name = dict(zip(chapter_names, chapters, strict=False))
+    decision = decision_html(
+        decision_findings(table, territory_code, territory_name, reference, ess_communes),
+        questions(table, territory_code, territory_name, ess_sectors, reference_area),
+        by_name,
+        map_html,
+    )
     comparison_section = (
         '<section id="diagnostic-2013"><h2>2013 et aujourd\'hui</h2>'
         "<p>Le premier diagnostic de RESSOL, en 2013, donnait quelques chiffres repères. Les "
@@ -612,18 +719,27 @@ def synthesis_page(
         "et solidaire</p>"
         f"<h1>{escape(territory_name)} : la synthèse</h1>"
         f'<p class="meta">{escape(" · ".join(meta))}</p></header>\n'
-        f"{banner}"
+        f"{banner}{decision}"
         '<nav class="rapport" aria-label="Le rapport complet"><h2>Le rapport complet</h2>'
-        f"<ul>{chapter_links}</ul>"
-        '<ul class="telecharger"><li><a href="indicateurs.csv">Tous les indicateurs (CSV)</a>'
-        '</li><li><a href="indicateurs.xlsx">Tous les indicateurs (tableur Excel)</a></li>'
-        '<li><a href="#sources">Sources et méthode</a></li></ul></nav>\n'
-        '<section id="en-bref"><h2>En bref</h2>'
+        '<ul class="sommaire"><li class="imprime"><a href="index.html">Synthèse : à retenir et à décider, '
+        f"chiffres clés</a>{_page_mark('index.html')}</li>{chapter_links}"
+        f'<li><a href="sources.html">Sources et méthode</a>{_page_mark("sources.html")}</li>'
+        "</ul>"
+        '<ul class="telecharger">'
+        + ('<li><a href="rapport.pdf">Le rapport complet (PDF)</a></li>' if pdf else "")
+        + '<li><a href="indicateurs.xlsx">Tous les indicateurs (tableur Excel)</a></li>'
+        '<li><a href="indicateurs.csv">Tous les indicateurs (CSV)</a></li>'
+        '<li><a href="ess_par_commune.csv">L\'ESS par commune (CSV)</a></li>'
+        "</ul></nav>\n"
+        f"{GLOSSARY}"
+        '<section id="en-bref"><h2>Les chiffres en bref</h2>'
         f'<ul class="constats">{"".join(findings)}</ul></section>\n'
         f"{scenarios_section}"
         '<section id="chiffres-cles"><h2>Chiffres clés</h2>'
         f"{key_figures_table(table, territory_code)}{epci_table}</section>\n"
         f"{comparison_section}\n"
-        f"{sources_appendix(sources, rules_text, synthetic, run_info)}\n"
+        '<section id="sources"><h2>Sources et méthode</h2><p>Les fichiers utilisés, leur '
+        "empreinte et la façon dont l'ESS est comptée sont en annexe : "
+        '<a href="sources.html">Sources et méthode</a>.</p></section>\n'
         "</main>\n</body>\n</html>\n"
     )

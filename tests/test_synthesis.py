@@ -18,6 +18,7 @@ from ressol_analysis.sources.reference import load_reference_2013
 from ressol_analysis.synthesis_page import (
     comparison_2013_table,
     key_figures_table,
+    sources_page,
     synthesis_page,
     text_to_html,
 )
@@ -85,23 +86,34 @@ def entry(key: str) -> RawFile:
     )
 
 
+RUN_INFO = {
+    "territoire": "tc",
+    "donnees": {
+        "cog": 2026,
+        "millesimes": {"rp": 2022},
+        "anomalies_sources": ["Corrèze écartée."],
+    },
+}
+
+
 def page(synthetic: bool = False, table: pd.DataFrame | None = None) -> str:
     return synthesis_page(
         tidy_fixture(synthetic=synthetic) if table is None else table,
         "tc",
         "Terre du Centre",
         [("Démographie", "01_demographie.html"), ("Économie", "02_economie.html")],
+        synthetic,
+        RUN_INFO,
+    )
+
+
+def annex(synthetic: bool = False) -> str:
+    return sources_page(
+        "Terre du Centre",
         [entry("rp"), entry("sirene")],
         "Règles :\n\n- une\n  suite\n- deux",
         synthetic,
-        {
-            "territoire": "tc",
-            "donnees": {
-                "cog": 2026,
-                "millesimes": {"rp": 2022},
-                "anomalies_sources": ["Corrèze écartée."],
-            },
-        },
+        RUN_INFO,
     )
 
 
@@ -180,13 +192,30 @@ def test_page_is_self_contained_french_and_links_the_report():
     assert "<script" not in html.lower()
     assert external_urls(html) == []
     assert 'name="viewport"' in html and "@media print" in html and "@media (max-width" in html
-    for link in ("01_demographie.html", "02_economie.html", "indicateurs.csv", "indicateurs.xlsx"):
+    for link in (
+        "01_demographie.html",
+        "02_economie.html",
+        "indicateurs.csv",
+        "indicateurs.xlsx",
+        "rapport.pdf",
+        "sources.html",
+    ):
         assert f'href="{link}"' in html
     assert SYNTHETIC_MARK not in html
 
 
 def test_appendix_lists_every_source_with_checksum_and_rules():
-    html = page()
+    html = annex()
+    assert html.startswith("<!DOCTYPE html>") and '<a href="index.html">' in html
+    assert "Fichier rp" not in page()  # the index links the annex, at its end
+    assert (
+        page()
+        .rstrip()
+        .endswith(
+            '<a href="sources.html">Sources et méthode</a>.</p></section>'
+            "\n</main>\n</body>\n</html>"
+        )
+    )
     appendix = html[html.index('id="sources"') :]
     for field in (
         "Fichier rp",
