@@ -627,8 +627,51 @@ def sectors_alt(name: str) -> str:
     )
 
 
+SECTORS_SHOWN = 10
+SECTORS_FILE = "ess_par_secteur.csv"
+
+
+def top_sectors(table: pd.DataFrame, count: int = SECTORS_SHOWN) -> pd.DataFrame:
+    """The sectors with the most ESS jobs, the others summed into one last row.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`sector_table`.
+    count : int
+        Sectors kept, by decreasing ESS jobs (then decreasing jobs).
+
+    Returns
+    -------
+    DataFrame
+        Same columns; ``count`` rows and « Autres secteurs (n) » whose counts are the sums of
+        the others and whose shares are recomputed from those sums. Unchanged when the table
+        has no more than ``count + 1`` rows.
+    """
+    if len(table) <= count + 1:
+        return table
+    ranked = table.sort_values(["Emplois ESS", "Emplois estimés"], ascending=False, kind="stable")
+    kept, rest = ranked.head(count), ranked.iloc[count:]
+    sums = rest[["Établissements employeurs", "dont ESS", "Emplois estimés", "Emplois ESS"]].sum()
+    ess_jobs = table["Emplois ESS"].sum()
+
+    def share(part: float, whole: float) -> float:
+        return 100 * part / whole if whole else float("nan")
+
+    other = {
+        "Secteur": f"Autres secteurs ({len(rest)})",
+        **sums.to_dict(),
+        "Part ESS (établ.)": share(sums["dont ESS"], sums["Établissements employeurs"]),
+        "Part ESS (emplois)": share(sums["Emplois ESS"], sums["Emplois estimés"]),
+        "Part du secteur dans l'ESS": share(sums["Emplois ESS"], ess_jobs),
+    }
+    return pd.concat([kept, pd.DataFrame([other])], ignore_index=True)[list(table.columns)]
+
+
 def sector_html(sectors: pd.DataFrame, level: str, name: str, source: str, mark: str) -> str:
-    """The ESS by sector in one area (:func:`sector_table`) as an HTML table.
+    """The sectors with the most ESS jobs in one area (:func:`top_sectors`) as an HTML table.
+
+    The full table is written beside the report (:data:`SECTORS_FILE`).
 
     Parameters
     ----------
@@ -648,8 +691,11 @@ def sector_html(sectors: pd.DataFrame, level: str, name: str, source: str, mark:
     str
         The HTML table.
     """
+    full = sector_table(sectors, level)
+    shown = top_sectors(full)
+    cut = len(shown) < len(full)
     return html_table(
-        sector_table(sectors, level),
+        shown,
         {
             "Établissements employeurs": number,
             "dont ESS": number,
@@ -659,11 +705,23 @@ def sector_html(sectors: pd.DataFrame, level: str, name: str, source: str, mark:
             "Part ESS (emplois)": percent,
             "Part du secteur dans l'ESS": percent,
         },
-        title=f"L'ESS par secteur d'activité (NAF {level}) — {name}" + mark,
+        title=(
+            f"L'ESS par secteur d'activité (NAF {level}) — {name} : les {SECTORS_SHOWN} secteurs "
+            "qui comptent le plus d'emplois de l'ESS"
+            if cut
+            else f"L'ESS par secteur d'activité (NAF {level}) — {name}"
+        )
+        + mark,
         source=source,
         note="Secteurs ayant au moins un établissement employeur. « Part ESS » : poids de l'ESS "
         "dans le secteur ; « Part du secteur dans l'ESS » : part des emplois estimés de l'ESS du "
-        "territoire dans ce secteur.",
+        "territoire dans ce secteur."
+        + (
+            f" Le tableau complet ({len(full)} secteurs) est dans le fichier {SECTORS_FILE} "
+            "livré avec le rapport."
+            if cut
+            else ""
+        ),
     )
 
 

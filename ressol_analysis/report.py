@@ -34,6 +34,7 @@ from .display import figure
 from .errors import RessolError
 from .ess_charts import ess_map
 from .ess_communes_text import MAP_TOTALS, main_communes, map_alt
+from .ess_text import SECTORS_FILE, sector_table
 from .ess_text import rules as ess_rules
 from .files import excel_name, marked, probe_folder, write_csv, write_excel_csv
 from .interruption import children, deferred, interruptible, stop_children
@@ -91,8 +92,7 @@ nav.chapitres a { color: #1b6f8a; }
   nav.chapitres { display: none; }
   figure.ressol-table { overflow: visible; }
   figure.ressol-table table { width: 100%; table-layout: auto; font-size: 7.5pt; }
-  figure.ressol-table th, figure.ressol-table td { padding: .15rem .3rem; overflow-wrap: anywhere;
-       hyphens: auto; }
+  figure.ressol-table th, figure.ressol-table td { padding: .15rem .3rem; }
   tr { break-inside: avoid; }
 }
 </style>
@@ -264,7 +264,9 @@ def _execute(
 
 
 def _commune_table(diag, staging: Path) -> None:
-    """Export the ESS by commune, with secrecy; every row says so when the data are synthetic.
+    """Export the ESS by commune, with secrecy, and by A38 sector (the chapter shows the top 10).
+
+    Every row says so when the data are synthetic.
 
     The directory of ESS employers is not written here: with the commune table it would let
     a reader rebuild the masked cells (``ressol annuaire`` writes it to ``travail/``).
@@ -272,6 +274,10 @@ def _commune_table(diag, staging: Path) -> None:
     table = marked(diag.ess_communes, diag.synthetic)
     write_csv(table, staging / "ess_par_commune.csv")
     write_excel_csv(table, excel_name(staging / "ess_par_commune.csv"), COMMUNE_CODES)
+    sectors = diag.of_territory(
+        ess.ess_by_sector(diag.establishments, diag.membership, diag.naf, "A38")
+    )
+    write_csv(marked(sector_table(sectors, "A38"), diag.synthetic), staging / SECTORS_FILE)
 
 
 def _scenarios_summary(

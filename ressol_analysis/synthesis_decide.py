@@ -259,16 +259,15 @@ def question_care(table: pd.DataFrame, territory: str, name: str) -> Point | Non
 
 
 def question_epci(table: pd.DataFrame, territory: str, name: str) -> Point | None:
-    """The intercommunality where the ESS weighs least, when the gap is marked."""
+    """The intercommunality where the ESS weighs least, a point or more below the highest."""
     shares = {n: indicator_value(table, c, ESS_JOBS) for c, n in epci_areas(table, territory)}
     shares = {n: v for n, v in shares.items() if v is not None}
     whole = indicator_value(table, territory, ESS_JOBS)
     if len(shares) < 2 or whole is None:
         return None
-    lowest = min(shares, key=shares.get)
-    if whole - shares[lowest] < GAP_POINTS:
+    lowest, highest = min(shares, key=shares.get), max(shares, key=shares.get)
+    if shares[highest] - shares[lowest] < GAP_POINTS or shares[lowest] >= whole:
         return None
-    highest = max(shares, key=shares.get)
     return Point(
         f"L'ESS pèse {percent(shares[lowest])} des emplois salariés dans {lowest}, contre "
         f"{percent(shares[highest])} dans {highest} ({percent(whole)} pour {name}) : faut-il "

@@ -544,7 +544,7 @@ p.glisser { display: none; font-size: .8rem; color: var(--gris); margin: 0 0 .3r
   h2, h3, figcaption { break-after: avoid; }
   tr, li, figure.chiffres, ul.constats li, li.fiche { break-inside: avoid; }
   section#a-retenir { break-after: page; }
-  section#a-retenir figure img { max-height: 13cm; width: auto; }
+  section#a-retenir figure img { max-height: 15.5cm; width: auto; }
   a.chapitre { font-size: .8em; color: var(--gris); }
   p.retour { display: none; }
   section#diagnostic-2013 { break-before: page; }
@@ -721,8 +721,8 @@ def synthesis_page(
         f'<p class="meta">{escape(" · ".join(meta))}</p></header>\n'
         f"{banner}{decision}"
         '<nav class="rapport" aria-label="Le rapport complet"><h2>Le rapport complet</h2>'
-        '<ul class="sommaire"><li class="imprime"><a href="index.html">Synthèse : à retenir et à décider, '
-        f"chiffres clés</a>{_page_mark('index.html')}</li>{chapter_links}"
+        '<ul class="sommaire"><li class="imprime"><a href="index.html">Synthèse : à retenir '
+        f"et à décider, chiffres clés</a>{_page_mark('index.html')}</li>{chapter_links}"
         f'<li><a href="sources.html">Sources et méthode</a>{_page_mark("sources.html")}</li>'
         "</ul>"
         '<ul class="telecharger">'
@@ -730,6 +730,7 @@ def synthesis_page(
         + '<li><a href="indicateurs.xlsx">Tous les indicateurs (tableur Excel)</a></li>'
         '<li><a href="indicateurs.csv">Tous les indicateurs (CSV)</a></li>'
         '<li><a href="ess_par_commune.csv">L\'ESS par commune (CSV)</a></li>'
+        '<li><a href="ess_par_secteur.csv">L\'ESS par secteur (CSV)</a></li>'
         "</ul></nav>\n"
         f"{GLOSSARY}"
         '<section id="en-bref"><h2>Les chiffres en bref</h2>'

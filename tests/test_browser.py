@@ -54,7 +54,11 @@ def run(report_run) -> Path:
 
 def test_the_run_has_every_page_and_none_fetches_anything_online(run):
     pages = sorted(run.glob("*.html"))
-    assert {p.name for p in pages} == {"index.html", *(f"{n}.html" for n, _ in CHAPTERS)}
+    assert {p.name for p in pages} == {
+        "index.html",
+        "sources.html",
+        *(f"{n}.html" for n, _ in CHAPTERS),
+    }
     assert (run / "indicateurs.xlsx").is_file()
     for page in pages:
         assert external_urls(page.read_text(encoding="utf-8")) == [], page.name
@@ -196,29 +200,37 @@ def test_the_run_pdf_has_every_page_in_order_with_footers(run_pdf):
     titles = [
         "Synthèse — Centre Manche — diagnostic de l'ESS",
         *(f"{title} — Centre Manche" for _, title in CHAPTERS),
+        "Sources et méthode — Centre Manche",
     ]
     assert [o.title for o in reader.outline] == titles
     starts = [reader.get_destination_page_number(o) for o in reader.outline]
     assert starts[0] == 0 and starts == sorted(set(starts))
     ends = [*starts[1:], len(reader.pages)]
+    total = str(len(reader.pages))
     for title, start, end in zip(titles, starts, ends, strict=True):
-        for offset, content in enumerate(texts[start:end]):
+        for number_, content in enumerate(texts[start:end], start=start + 1):
             footer = FOOTER.match(content.strip().splitlines()[-1])
-            assert footer, f"{title}, page {offset + 1} : pas de pied de page"
-            assert footer.groups() == (title, str(offset + 1), str(end - start))
+            assert footer, f"{title}, page {number_} : pas de pied de page"
+            assert footer.groups() == (title, str(number_), total)  # one numbering throughout
+    # The table of contents on page 2 gives the page where each part starts.
+    contents = " ".join(texts[1].split())
+    for (_, title), start in zip(CHAPTERS, starts[1:], strict=False):
+        assert f"{title} p. {start + 1}" in contents, title
+    assert f"Sources et méthode p. {starts[-1] + 1}" in contents
     assert reader.trailer["/Root"]["/Lang"] == "fr"
     assert reader.metadata.title == titles[0]
 
 
 def test_the_run_pdf_is_printed_with_the_print_style_sheet(run_pdf):
     _, texts = run_pdf
-    assert "146 623" in texts[0] + texts[1]
-    # On paper a link shows where it leads (a::after of the print style sheet) ...
-    for name, title in CHAPTERS:
-        assert f"{title} ({name}.html)" in " ".join(texts[0].split()), name
-    # ... and the appendix starts on a page of its own.
-    appendix = [t for t in texts if "Annexe — Sources et méthode" in t]
-    assert len(appendix) == 1 and appendix[0].startswith("Annexe — Sources et méthode")
+    # Page 1 is the decision page, alone on its sheet; the key figures follow.
+    assert texts[0].startswith("RESSOL") and "À retenir et à décider" in texts[0]
+    assert "Les questions posées au bureau" in texts[0] and "Le rapport complet" not in texts[0]
+    assert any("146 623" in t for t in texts[1:4])
+    # The appendix is the last part, on pages of its own, and no other page carries it.
+    appendix = [i for i, t in enumerate(texts) if "Annexe — Sources et méthode" in t]
+    assert len(appendix) == 1 and texts[appendix[0]].startswith("Annexe — Sources et méthode")
+    assert all("Empreinte (sha256)" not in t for t in texts[: appendix[0]])
 
 
 def test_without_chromium_the_browser_tests_skip_here_and_fail_where_required(

@@ -214,3 +214,16 @@ def test_choropleth_keeps_secret_and_missing_apart(shapes):
     assert "Secret statistique (1 commune)" in found  # 50002
     assert "Donnée manquante (1 commune)" in found  # 50003, absent from the file
     assert "€" in found and "Fisher" not in " ".join(found)
+
+
+def test_legends_in_plain_words():
+    from ressol_analysis.maps import legend_labels
+
+    assert legend_labels([2.0, 7.0, 12.0], 0.5, "%") == [
+        "moins de 2 %",
+        "de 2 à 7 %",
+        "7 % ou plus",
+    ]
+    # A first class holding only the minimum reads as that value, not « moins de 0 % ».
+    assert legend_labels([0.0, 7.0, 26.0], 0.0, "%")[0] == "0 %"
+    assert legend_labels([45.0], 12.0, "hab./km²") == ["de 12 à 45 hab./km²"]

@@ -366,3 +366,23 @@ def test_findings_on_the_demonstration_extract_carry_the_mark_in_each_sentence()
     demo = ess_official_text.anchor_findings(anchor, synthetic=True)[0]
     assert "l'estimation tirée de l'extrait Sirene de démonstration (chiffres fictifs)" in demo
     assert "démonstration" not in ess_official_text.anchor_findings(anchor, synthetic=False)[0]
+
+
+def test_long_sector_tables_keep_the_top_and_sum_the_others():
+    full = ess_text.sector_table(_sectors(), "A21")
+    top = ess_text.top_sectors(full, count=2)
+    # By ESS jobs: santé (60), commerce (30); arts (10) and transports (0) summed.
+    assert list(top["Secteur"]) == [
+        "Santé humaine et action sociale (Q)",
+        "Commerce (G)",
+        "Autres secteurs (2)",
+    ]
+    other = top.iloc[-1]
+    assert other["Établissements employeurs"] == 7 and other["dont ESS"] == 2
+    assert other["Emplois estimés"] == 60.0 and other["Emplois ESS"] == 10.0
+    assert other["Part ESS (emplois)"] == pytest.approx(100 * 10 / 60)
+    assert other["Part du secteur dans l'ESS"] == pytest.approx(10.0)
+    assert ess_text.top_sectors(full, count=3) is full  # one row left: nothing to sum
+    html = ess_text.sector_html(pd.concat([_sectors()] * 3, ignore_index=True), "A21", "T", "S", "")
+    assert "les 10 secteurs qui comptent le plus d&#x27;emplois de l&#x27;ESS" in html
+    assert "Le tableau complet (12 secteurs) est dans le fichier ess_par_secteur.csv" in html

@@ -191,3 +191,41 @@ def test_the_scenarios_folder_a_territory_names(built_project, tmp_path):
     diag = context.load(str(bad), str(built_project))
     with pytest.raises(RessolError, match=r"introuvable, nommé par la clé « scenarios » de .*faux"):
         diag.scenario_folder()
+
+
+def test_fiches_and_2013_diagnostic_are_keys_of_the_territory_file(root, tmp_path):
+    centre = load_territory("centre-manche", root / "territoires")
+    assert centre.fiches == root / "plan" / "exemples"
+    assert centre.diagnostic_2013.name == "diagnostic_2013.yaml"  # the package's file
+    # Another territory names neither: no example sheets, no 2013 figures of Centre Manche.
+    other = load_territory("saint-lo-agglo", root / "territoires")
+    assert other.fiches is None and other.diagnostic_2013 is None
+    (tmp_path / "chiffres.yaml").write_text("territoire: cc-un\nchiffres: []\n", encoding="utf-8")
+    base = 'id: cc-un\nnom: CC Un\nperimetre:\n  epci: ["200000001"]\n'
+    beside = load_territory(write(tmp_path, base + "diagnostic_2013: chiffres.yaml\n"), tmp_path)
+    assert beside.diagnostic_2013 == tmp_path / "chiffres.yaml"
+    with pytest.raises(RessolError, match="« absent.yaml » de la clé diagnostic_2013"):
+        load_territory(write(tmp_path, base + "diagnostic_2013: absent.yaml\n"), tmp_path)
+
+
+def test_the_fiches_folder_a_territory_names(built_project, tmp_path):
+    from ressol_analysis import context
+    from ressol_analysis.plan_text import heading
+
+    text = 'id: cc-un\nnom: CC Un\nperimetre:\n  epci: ["200066389"]\n'
+    none = tmp_path / "sans.yaml"
+    none.write_text(text, encoding="utf-8")
+    diag = context.load(str(none), str(built_project))
+    assert diag.plan_folder() is None and diag.action_plan() is None
+    assert diag.reference_2013 is None
+    said = heading(None, "CC Un", None)
+    assert "aucune fiche action n'est encore rattachée à ce territoire" in said
+    assert "fiches:" in said and "--fiches DOSSIER" in said
+    bad = tmp_path / "faux.yaml"
+    bad.write_text(text + "fiches: introuvable\n", encoding="utf-8")
+    with pytest.raises(RessolError, match=r"introuvable, nommé par la clé « fiches » de .*faux"):
+        context.load(str(bad), str(built_project)).plan_folder()
+    # Each chapter names the comparison areas of the territory file, not another's.
+    assert diag.heading == (
+        "**Territoire : CC Un**\n\n**Zones de comparaison :** Manche ; Normandie."
+    )
