@@ -252,3 +252,19 @@ def test_without_chromium_the_browser_tests_skip_here_and_fail_where_required(
     named.write_text("#!/bin/sh\n", encoding="utf-8")
     monkeypatch.setenv("RESSOL_CHROMIUM", str(named))
     assert chromium_or_skip() == str(named)
+
+
+def test_chapters_link_back_to_the_index_and_on_to_the_next(run):
+    names = [n for n, _ in CHAPTERS]
+    for position, name in enumerate(names):
+        html = (run / f"{name}.html").read_text(encoding="utf-8")
+        navs = re.findall(r'<nav class="chapitres[^"]*".*?</nav>', html, flags=re.S)
+        assert len(navs) == 2, name  # at the top and at the bottom
+        links = re.findall(r'href="([^"]+)"', navs[0])
+        before = "index.html" if position == 0 else f"{names[position - 1]}.html"
+        after = f"{names[position + 1]}.html" if position + 1 < len(names) else "sources.html"
+        assert links == [before, "index.html", after], name
+        assert all((run / link).is_file() for link in links)
+    index = (run / "index.html").read_text(encoding="utf-8")
+    for link in ("rapport.pdf", "indicateurs.xlsx", "ess_par_secteur.csv", "sources.html"):
+        assert f'href="{link}"' in index and (run / link).is_file(), link

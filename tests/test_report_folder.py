@@ -128,3 +128,29 @@ def test_generated_findings_carry_the_demonstration_mark_in_the_sentence(report_
     economy = visible_text(report_run / "02_economie.html")
     jobs = re.search(r"Centre Manche compte ([\d ]+) emplois au lieu de travail", economy)
     assert jobs and jobs.group(1) in economy.split("Emplois au lieu de travail et chômage")[1]
+
+
+def test_sources_annex_lists_only_the_files_the_territory_uses(root):
+    from ressol_analysis.report import chapter_nav, used_sources
+    from ressol_analysis.sources.manifest import RawFile
+    from ressol_analysis.territory import load_territory
+
+    raw = root / "data" / "raw"
+    urssaf = "urssaf_etab_effectifs_commune_x_ape_ze_rouen_2006_2022.csv.gz"
+    entries = [
+        RawFile(key, raw / name, *[""] * 10)
+        for key, name in (("rp", "rp.csv"), ("urssaf_commune_ape", urssaf))
+    ]
+    centre = load_territory("centre-manche", root / "territoires")
+    rouen = load_territory("metropole-rouen", root / "territoires")
+    assert [e.key for e in used_sources(entries, centre)] == ["rp"]
+    assert [e.key for e in used_sources(entries, rouen)] == ["rp", "urssaf_commune_ape"]
+    chapters = (("01_a", "Un"), ("02_b", "Deux & trois"))
+    assert re.findall(r'href="([^"]+)"', chapter_nav(chapters, 0)) == [
+        "index.html",
+        "index.html",
+        "02_b.html",
+    ]
+    last = chapter_nav(chapters, 1)
+    assert "← Un</a>" in last and 'href="sources.html">Sources et méthode →' in last
+    assert "Deux &amp; trois" in chapter_nav(chapters, 0)
