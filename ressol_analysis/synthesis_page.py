@@ -282,6 +282,16 @@ def _french_date(value: str) -> str:
     return f"{first} {MONTHS[day.month - 1]} {day.year}"
 
 
+LOCAL_PATH = re.compile(r"^(/|\./|\.\./|~)")
+
+
+def _where(entry: RawFile) -> str:
+    """Where a file is published; a path of the machine that copied it is never shown."""
+    if LOCAL_PATH.match(entry.source.strip()):
+        return f"fichier livré avec le projet (data/raw/{entry.path.name})"
+    return entry.source
+
+
 def sources_appendix(
     sources: Iterable[RawFile], rules_text: str, synthetic: bool, run_info: Mapping
 ) -> str:
@@ -315,7 +325,7 @@ def sources_appendix(
             f"<dt>Millésime</dt><dd>{escape(entry.vintage)}</dd>"
             f"<dt>Géographie</dt><dd>{escape(entry.geography)}</dd>"
             f"<dt>Licence</dt><dd>{escape(entry.licence)}</dd>"
-            f"<dt>Où le trouver</dt><dd>{escape(entry.source)}</dd>"
+            f"<dt>Où le trouver</dt><dd>{escape(_where(entry))}</dd>"
             f"<dt>Utilisé pour</dt><dd>{escape(entry.usage)}</dd>"
             f"<dt>Empreinte (sha256)</dt><dd><code>{escape(entry.sha256)}</code></dd>"
             "</dl></li>"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from html import unescape
 from pathlib import Path
 
@@ -411,3 +412,10 @@ def test_demography_chapter_and_synthesis_say_the_same_without_double_negative()
     falling = next(s for s in chapter if "diminué" in s)
     assert f"a diminué de 0,20{NBSP}% par an" in falling  # −0,20 %: no sign after « diminué »
     assert not re.search("diminué de [−-]", " ".join(chapter))
+
+
+def test_the_annex_never_shows_a_path_of_the_machine():
+    local = replace(entry("note"), source="../shared/data/demography/PROVENANCE.md")
+    html = sources_page("Terre du Centre", [local], "", False, RUN_INFO)
+    assert "../shared" not in html
+    assert "fichier livré avec le projet (data/raw/note.csv)" in html
