@@ -709,6 +709,27 @@ def commune_table(classified: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFr
     return table[[*ordered, "secret_ess", "secret_total"]]
 
 
+def main_communes(table: pd.DataFrame, count: int = 8) -> pd.Series:
+    """Names of the communes with the most ESS jobs, unmasked cells only, to write on a map.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`ressol_analysis.ess.commune_table` with ``LIBELLE``.
+    count : int
+        How many communes to name.
+
+    Returns
+    -------
+    Series
+        ``LIBELLE`` indexed by ``CODGEO``, largest first; a masked commune is never chosen
+        (its rank would tell its figure).
+    """
+    shown = table[~table["secret_ess"].astype(bool) & (table["ess_effectif_salarie_estime"] > 0)]
+    top = shown.sort_values("ess_effectif_salarie_estime", ascending=False, kind="stable")
+    return top.head(count).set_index("CODGEO")["LIBELLE"]
+
+
 def listable(establishments: pd.DataFrame) -> pd.Series:
     """Allow-list of the establishments that may be named in a file (directory, working file).
 

@@ -22,7 +22,7 @@ from . import formatting
 from .areas import check_columns
 from .chart_style import PALETTE, add_source, percent_axis, style
 from .errors import RessolError
-from .ess import SECRET_MIN_COUNT
+from .ess import SECRET_MIN_COUNT, main_communes
 from .ess_points import GRID_METRES
 from .labels import FAMILY_LABELS, sentence_case
 from .maps import (
@@ -338,7 +338,7 @@ def ess_map(
     source: str,
     synthetic: bool = False,
     points: pd.DataFrame | None = None,
-    names: pd.Series | None = None,
+    named: int = 8,
 ) -> Figure:
     """ESS estimated jobs as proportional circles over the ESS share as a choropleth.
 
@@ -367,8 +367,9 @@ def ess_map(
         Whether the figures come from synthetic demonstration data.
     points : DataFrame, optional
         ``CODGEO``, ``x``, ``y`` (Lambert-93, missing for the rest of a commune), ``emplois``.
-    names : Series, optional
-        Names of the main communes, indexed by ``CODGEO``, written on the map.
+    named : int
+        How many communes to name on the map when ``communes`` has their names
+        (``LIBELLE``): those with the most ESS jobs, unmasked (:func:`ess.main_communes`).
 
     Returns
     -------
@@ -426,8 +427,8 @@ def ess_map(
     circle_handles = proportional_circles(
         ax, xs, ys, values, CIRCLE_COLOUR, "#7a3a10", "emplois", max_area=CIRCLE_MAX_AREA
     )
-    if names is not None:
-        label_communes(ax, frame, names)
+    if named and "LIBELLE" in communes.columns:
+        label_communes(ax, frame, main_communes(communes, named))
     placed = points is not None and not points.empty
     head_and_legends(
         ax,

@@ -72,27 +72,6 @@ def commune_display(
     return pd.concat([shown, pd.DataFrame([last])], ignore_index=True)
 
 
-def main_communes(table: pd.DataFrame, count: int = 8) -> pd.Series:
-    """Names of the communes with the most ESS jobs, unmasked cells only, to write on a map.
-
-    Parameters
-    ----------
-    table : DataFrame
-        Output of :func:`ressol_analysis.ess.commune_table` with ``LIBELLE``.
-    count : int
-        How many communes to name.
-
-    Returns
-    -------
-    Series
-        ``LIBELLE`` indexed by ``CODGEO``, largest first; a masked commune is never chosen
-        (its rank would tell its figure).
-    """
-    shown = table[~table["secret_ess"].astype(bool) & (table["ess_effectif_salarie_estime"] > 0)]
-    top = shown.sort_values("ess_effectif_salarie_estime", ascending=False, kind="stable")
-    return top.head(count).set_index("CODGEO")["LIBELLE"]
-
-
 def map_alt(name: str) -> str:
     """Alternative text of the map of the ESS by commune."""
     return (

@@ -33,7 +33,7 @@ from .context import Diagnostic, load
 from .display import figure
 from .errors import RessolError
 from .ess_charts import ess_map
-from .ess_communes_text import MAP_TOTALS, main_communes, map_alt
+from .ess_communes_text import MAP_TOTALS, map_alt
 from .ess_text import SECTORS_FILE, sector_table
 from .ess_text import rules as ess_rules
 from .files import excel_name, marked, probe_folder, write_csv, write_excel_csv
@@ -224,7 +224,7 @@ def ess_map_html(diag: Diagnostic) -> str:
         source,
         diag.synthetic,
         diag.ess_points,
-        names=main_communes(communes, MAP_NAMES),
+        named=MAP_NAMES,
     )
     return figure(chart, alt=map_alt(diag.territory.name)).data
 

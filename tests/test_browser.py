@@ -96,7 +96,7 @@ def test_static_check_finds_external_resources():
 def test_every_page_loads_cleanly_and_is_screenshotted(run, browser):
     checks = check_report(browser, run, ARTEFACTS, widths=(1280, 390))
     assert [c.problems for c in checks] == [[] for _ in checks]
-    expected = ["index.html", *(f"{n}.html" for n, _ in CHAPTERS)]
+    expected = ["index.html", "sources.html", *(f"{n}.html" for n, _ in CHAPTERS)]
     assert sorted({c.page.name for c in checks}) == sorted(expected)
     chapter = next(c for c in checks if c.page.name == "01_demographie.html")
     assert chapter.images >= 1  # charts and map are embedded images that decode

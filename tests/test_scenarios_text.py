@@ -260,7 +260,7 @@ def test_synthesis_names_the_retained_scenario_with_its_place_among_the_notes(fo
 
 
 def test_synthesis_page_shows_the_scenarios_and_links_their_chapter():
-    from test_synthesis import entry, tidy_fixture
+    from test_synthesis import tidy_fixture
 
     from ressol_analysis.synthesis_page import synthesis_page
 
@@ -270,8 +270,6 @@ def test_synthesis_page_shows_the_scenarios_and_links_their_chapter():
             "tc",
             "Terre du Centre",
             [("Scénarios", "05_scenarios.html")],
-            [entry("rp")],
-            "Règles",
             False,
             {"donnees": {}},
             *scenarios,
