@@ -21,6 +21,7 @@ from . import formatting
 from .errors import RessolError
 from .files import check_folder, write_atomic, write_text
 from .formatting import count, euros
+from .indicator_labels import label_or_key
 from .inputs import normalise
 from .plan import (
     Plan,
@@ -327,7 +328,7 @@ def baseline_table(baselines: pd.DataFrame, number: int) -> pd.DataFrame:
         values = dict(zip(part["territoire"], part["valeur"], strict=True))
         table.append(
             {
-                "Indicateur": key,
+                "Indicateur": label_or_key(key),
                 **{area: format_value(values.get(area), first["unite"]) for area in areas},
                 "Millésime": first["millesime"],
                 "Cible": ""

@@ -368,7 +368,7 @@ def test_baselines_come_from_the_diagnostic(consolidated):
         "Commentaire",
     ]
     assert list(table.iloc[0]) == [
-        "part_15_29_ans",
+        "Part des 15-29 ans",  # the French label, not the key
         "14,5\u00a0%",
         "15,6\u00a0%",
         "13,1\u00a0%",
