@@ -153,7 +153,7 @@ def circle_legend_values(maximum: float) -> list[float]:
     Returns
     -------
     list of float
-        Distinct increasing values (``[100, 500, 2000]`` for 2 345); empty for 0.
+        Distinct increasing values (``[200, 500, 2000]`` for 2 345); empty for 0.
     """
     top = _nice(maximum)
     values = sorted({_nice(top / 10), _nice(top / 3), top} - {0.0})
