@@ -6,13 +6,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 TERRITOIRE ?= centre-manche
 STAMP := $(VENV)/.installe
+# Processes that share the tests (pytest-xdist): one per core of a 2-core machine.
+PROCESSUS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install data report kit test lint format lab chromium clean
+.PHONY: help install data report kit test test-rapide lint format lab chromium clean
 
 help: ## Liste les cibles disponibles
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
-		awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+		awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 introuvable ($(PYTHON)). Installez-le ou lancez : make PYTHON=/chemin/vers/python3.11 report"; exit 1; }
@@ -35,8 +37,11 @@ report: $(STAMP) ## Produit le rapport HTML, PDF et le kit du territoire (TERRIT
 kit: $(STAMP) ## Kit de communication du territoire : page A4 et carte 1080 px (TERRITOIRE=…)
 	$(BIN)/ressol kit --territory $(TERRITOIRE)
 
-test: $(STAMP) ## Lance tous les tests
-	$(BIN)/python -m pytest
+test: $(STAMP) ## Lance tous les tests, lents compris (PROCESSUS=2 processus en parallèle)
+	$(BIN)/python -m pytest -n $(PROCESSUS) --dist loadgroup
+
+test-rapide: $(STAMP) ## Les tests sans les lents (notebooks, constructions des données) : la boucle courte
+	$(BIN)/python -m pytest -n $(PROCESSUS) --dist loadgroup -m "not slow"
 
 lint: $(STAMP) ## Vérifie le style du code (ruff) et les couches du paquet (import-linter)
 	$(BIN)/ruff check ressol_analysis tests benchmarks notebooks adherents

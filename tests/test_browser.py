@@ -1,7 +1,7 @@
 """The report `ressol report` wrote, opened in headless Chromium as a board member would open it.
 
-The report of Centre Manche is produced once for this module, from a copy of the project, with
-its PDF; the tests read the files that run wrote and never rewrite them. Every page must load
+The report of Centre Manche is the session's run (``report_run`` in tests/conftest.py, with its
+PDF); the tests read the files that run wrote and never rewrite them. Every page must load
 with no failed request and no console error, every image must decode, and a screenshot of each
 page (desktop and phone width) is saved to ``tests/artefacts/`` for a person to look at.
 """
@@ -62,19 +62,6 @@ def test_the_run_has_every_page_and_none_fetches_anything_online(run):
     assert (run / "indicateurs.xlsx").is_file()
     for page in pages:
         assert external_urls(page.read_text(encoding="utf-8")) == [], page.name
-
-
-def test_without_members_file_the_network_chapter_says_how_to_give_one(run):
-    html = (run / "04_reseau.html").read_text(encoding="utf-8")
-    body = re.sub(r"<(style|script)\b.*?</\1>", "", html, flags=re.S)
-    assert "Aucun fichier des adhérents n'est fourni pour ce territoire" in body
-    assert "--adherents FICHIER" in body and "adherents:" in body
-    # No figure of the network, and nothing from the example file shown as the territory's.
-    assert not re.findall(r"<img[^>]*>", body) and '<figure class="ressol-table">' not in body
-    assert "exemple_adherents.csv</code> montre chaque cas" in body
-    assert "retrouvés" not in body
-    # The kit does not depend on the members: it is in the report.
-    assert (run / "kit" / "kit_centre-manche_page_a4.pdf").is_file()
 
 
 def test_static_check_finds_external_resources():

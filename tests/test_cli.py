@@ -1,4 +1,8 @@
-"""The ``ressol`` command as a consultant uses it, including bad inputs."""
+"""The ``ressol`` command as a consultant uses it, including bad inputs.
+
+Commands run in this process (support.cli), except the entry point ``python -m
+ressol_analysis.cli`` itself, which the help tests start as a real process.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-
-def ressol(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "ressol_analysis.cli", "--racine", str(root), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+from support.cli import assert_clean_error, ressol
 
 
 def record_new_file(root: Path, key: str) -> None:
@@ -30,14 +26,6 @@ def record_new_file(root: Path, key: str) -> None:
             path = root / "data" / "raw" / entry["fichier"]
             entry["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
     manifest.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
-
-
-def assert_clean_error(result: subprocess.CompletedProcess, *fragments: str) -> None:
-    assert result.returncode == 2, result.stderr
-    assert "Traceback" not in result.stderr
-    assert result.stderr.startswith("Erreur : ")
-    for fragment in fragments:
-        assert fragment in result.stderr, result.stderr
 
 
 def test_data_check_on_the_real_files(built_project):
@@ -147,6 +135,7 @@ def test_other_separator(project):
     assert_clean_error(result, "séparateur attendu « ; »", "séparé par « , »")
 
 
+@pytest.mark.slow
 def test_secret_population_is_missing_not_zero(project, tmp_path):
     # Saint-Lô (50502) population replaced by INSEE's secret marker.
     path = project / "data" / "raw" / "insee_comparateur_territoires_2025_normandie.csv"
@@ -170,13 +159,16 @@ def test_secret_population_is_missing_not_zero(project, tmp_path):
     assert float(rows[("epci-200067023", "population")]) == 47755  # other EPCIs unaffected
 
 
-def test_unknown_epci_and_output_left_untouched(project, tmp_path):
-    (project / "territoires" / "faux.yaml").write_text(
+def test_unknown_epci_and_output_left_untouched(built_project, tmp_path):
+    territory = tmp_path / "faux.yaml"
+    territory.write_text(
         'id: faux\nnom: Faux\nperimetre:\n  epci: ["200066389", "999999999"]\n', encoding="utf-8"
     )
     out = tmp_path / "i.csv"
     out.write_text("ancien contenu\n", encoding="utf-8")
-    result = ressol(project, "indicators", "--territory", "faux", "--output", str(out))
+    result = ressol(
+        built_project, "indicators", "--territory", str(territory), "--output", str(out)
+    )
     assert_clean_error(result, "faux.yaml", "999999999", "SIREN")
     assert out.read_text(encoding="utf-8") == "ancien contenu\n"
 
@@ -191,14 +183,35 @@ def test_not_a_project_root(tmp_path):
     assert_clean_error(result, "n'existe pas", "--racine")
 
 
-@pytest.mark.parametrize("args", [["--help"], ["data", "--help"]])
-def test_help_is_french(args):
+@pytest.mark.parametrize(
+    ("args", "lines"),
+    [
+        (
+            ["--help"],
+            [
+                "Diagnostic territorial de l'économie sociale et solidaire (RESSOL).",
+                "report         produire le rapport HTML (et PDF) d'un territoire",
+                "indicators     écrire les indicateurs en CSV",
+            ],
+        ),
+        (
+            ["data", "--help"],
+            [
+                "check     vérifier les fichiers de data/raw (sha256)",
+                "build     reconstruire data/processed",
+            ],
+        ),
+    ],
+)
+def test_help_is_french(args, lines):
+    # The installed entry point, as a real process: it answers without importing pandas.
     result = subprocess.run(
         [sys.executable, "-m", "ressol_analysis.cli", *args],
         capture_output=True,
         text=True,
         check=False,
     )
-    assert result.returncode == 0
-    assert "usage" in result.stdout
-    assert ("rapport" in result.stdout) or ("vérifier" in result.stdout)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"usage: ressol {' '.join(args[:-1])}".rstrip() + " [-h]")
+    for line in lines:
+        assert line in result.stdout, result.stdout

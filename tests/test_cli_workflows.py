@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 
 import openpyxl
+import pytest
 import yaml
-from test_cli import ressol
+from support.cli import ressol
 from test_update import COMPARATEUR, new_vintage_text
 
 
@@ -15,10 +16,16 @@ def read(path):
         return {(r["territoire_code"], r["indicateur"]): r for r in csv.DictReader(handle)}
 
 
-def test_new_census_edition_dropped_in_updates_and_is_listed_by_compare(project, tmp_path):
+@pytest.mark.slow
+def test_new_census_edition_dropped_in_updates_and_is_listed_by_compare(
+    built_project, project, tmp_path
+):
     before = tmp_path / "avant.csv"
     after = tmp_path / "apres.csv"
-    result = ressol(project, "indicators", "--territory", "centre-manche", "--output", str(before))
+    # Before: the same raw files, already built (the session's project).
+    result = ressol(
+        built_project, "indicators", "--territory", "centre-manche", "--output", str(before)
+    )
     assert result.returncode == 0, result.stderr
     raw = project / "data" / "raw"
     (raw / "insee_comparateur_territoires_2026_normandie.csv").write_text(
@@ -50,14 +57,19 @@ def test_new_census_edition_dropped_in_updates_and_is_listed_by_compare(project,
     assert not (raw / COMPARATEUR).exists()  # the old edition was archived, not left in raw
 
 
-def test_plan_template_and_build(project, tmp_path):
+def test_plan_template_and_build(built_project, tmp_path):
     template = tmp_path / "fiche.xlsx"
-    result = ressol(project, "plan", "template", "--output", str(template))
+    result = ressol(built_project, "plan", "template", "--output", str(template))
     assert result.returncode == 0, result.stderr
     assert "Fiches actions" in openpyxl.load_workbook(template).sheetnames
     out = tmp_path / "plan.yaml"
     result = ressol(
-        project, "plan", "build", str(project / "plan" / "exemples"), "--output", str(out)
+        built_project,
+        "plan",
+        "build",
+        str(built_project / "plan" / "exemples"),
+        "--output",
+        str(out),
     )
     assert result.returncode == 0, result.stderr
     assert "Attention :" in result.stdout  # the duplicate title across contributors
@@ -68,13 +80,15 @@ def test_plan_template_and_build(project, tmp_path):
     assert len(plan["avertissements"]) == 1
 
 
-def test_plan_build_bad_sheet_names_file_and_field(project, tmp_path):
+def test_plan_build_bad_sheet_names_file_and_field(built_project, tmp_path):
     folder = tmp_path / "fiches"
     folder.mkdir()
     (folder / "mauvaise.yaml").write_text(
         "fiches:\n  - titre: Action sans axe\n    axe: AXE 9\n", encoding="utf-8"
     )
-    result = ressol(project, "plan", "build", str(folder), "--output", str(tmp_path / "p.yaml"))
+    result = ressol(
+        built_project, "plan", "build", str(folder), "--output", str(tmp_path / "p.yaml")
+    )
     assert result.returncode == 2
     assert "mauvaise.yaml" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "p.yaml").exists()

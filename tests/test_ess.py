@@ -474,27 +474,23 @@ def test_band_table():
     assert bands.loc["53", "effectif_haut"] == 10000
 
 
-def test_official_table_named_in_the_territory_replaces_the_estimate(built_project):
-    import shutil
-
+def test_official_table_named_in_the_territory_replaces_the_estimate(built_project, tmp_path):
     from ressol_analysis.context import load
 
-    territories = built_project / "territoires"
-    shutil.copy(territories / "centre-manche.yaml", territories / "cm-officiel.yaml")
-    text = (territories / "cm-officiel.yaml").read_text(encoding="utf-8")
+    # A territory file of its own beside its official table (the session's project is read only).
+    text = (built_project / "territoires" / "centre-manche.yaml").read_text(encoding="utf-8")
     text = text.replace("id: centre-manche", "id: cm-officiel")
-    (territories / "cm-officiel.yaml").write_text(
-        text + "ess_officiel: ess_officiel.csv\n", encoding="utf-8"
-    )
+    territory = tmp_path / "cm-officiel.yaml"
+    territory.write_text(text + "ess_officiel: ess_officiel.csv\n", encoding="utf-8")
     # Saint-Lô (50502) and Coutances (50147): hand-written official counts; every other
     # commune of the territory is absent (no ESS employer in the order).
-    (territories / "ess_officiel.csv").write_text(
+    (tmp_path / "ess_officiel.csv").write_text(
         "CODGEO;famille;etablissements;effectifs\n"
         "50502;associations;40;900\n50502;cooperatives;5;300\n"
         "50147;associations;20;250\n50147;mutuelles;s;s\n",
         encoding="utf-8",
     )
-    rows = load("cm-officiel", str(built_project)).indicators
+    rows = load(str(territory), str(built_project)).indicators
     value = rows.set_index(["territoire_code", "indicateur"])["valeur"]
     source = rows.set_index(["territoire_code", "indicateur"])["source"]
     # Saint-Lô Agglo: 900 + 300 official jobs, 40 + 5 establishments.

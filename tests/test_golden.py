@@ -8,23 +8,18 @@ replaces the golden file in the same commit, and says why.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
+from support.cli import ressol
 
 GOLDEN = Path(__file__).parent / "golden" / "indicateurs_centre-manche.csv"
 
 
 def test_centre_manche_indicators_are_byte_identical_to_the_golden_file(built_project, tmp_path):
     out = tmp_path / "indicateurs.csv"
-    result = subprocess.run(
-        [sys.executable, "-m", "ressol_analysis.cli", "--racine", str(built_project)]
-        + ["indicators", "--territory", "centre-manche", "--output", str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
+    result = ressol(
+        built_project, "indicators", "--territory", "centre-manche", "--output", str(out)
     )
     assert result.returncode == 0, result.stderr
     table = pd.read_csv(out, dtype=str, keep_default_na=False)

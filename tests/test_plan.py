@@ -14,8 +14,11 @@ Worked out on paper:
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from datetime import datetime
+from html import escape
 from pathlib import Path
 
 import openpyxl
@@ -775,6 +778,7 @@ def test_examples_build_with_the_diagnostic_keys():
     assert plan_text.source_line(examples).startswith("fiches actions RESSOL (exemples), 4 actions")
 
 
+@pytest.mark.slow
 def test_notebook_runs(built_project, tmp_path):
     papermill = pytest.importorskip("papermill")
     out = tmp_path / "06_plan_actions.ipynb"
@@ -795,7 +799,14 @@ def test_notebook_runs(built_project, tmp_path):
         cwd=str(ROOT / "notebooks"),
     )
     text = out.read_text(encoding="utf-8")
-    assert "Matrice de priorité" not in text or "image/png" in text
+    # The three figures (priority matrix, timeline, budget) are embedded PNGs, in that order.
+    alts = [escape(a) for a in (plan_text.MATRIX_ALT, plan_text.TIMELINE_ALT, plan_text.BUDGET_ALT)]
+    html = "".join(
+        "".join(o.get("data", {}).get("text/html", ""))
+        for c in json.loads(text)["cells"]
+        for o in c.get("outputs", [])
+    )
+    assert re.findall(r'<img src="data:image/png;base64,[^"]+" alt="([^"]+)"', html) == alts
     assert "1. Accompagnement des porteurs de projets (exemple)" in text
     assert "Indicateurs de suivi : situation de départ" in text
     assert "## Le plan et le scénario retenu" in text

@@ -1,64 +1,57 @@
-"""Papermill smoke test: the demographic chapter executes and exports as board-ready HTML."""
+"""The report ``ressol report`` wrote for Centre Manche (the session's run), chapter by chapter.
+
+The run is the session fixture ``report_run`` (with the example members file); a failing
+chapter and the network chapter without a members file are run on their own.
+"""
 
 import re
+import shutil
 import struct
 from pathlib import Path
 
 import nbformat
 import pandas as pd
+import papermill
+import pytest
 from pypdf import PdfReader
 
 from ressol_analysis import scenarios_sheets
+from ressol_analysis.errors import RessolError
 from ressol_analysis.formatting import number, percent
 from ressol_analysis.labels import SYNTHETIC_MARK
 from ressol_analysis.paths import project_paths
-from ressol_analysis.report import run_report
+from ressol_analysis.report import CHAPTERS, export_html, run_report
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "adherents" / "exemple_adherents.csv"
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_report_of_centre_manche(built_project, tmp_path):
-    lines = []
-    folder = run_report(
-        project_paths(built_project), "centre-manche", tmp_path, log=lines.append, members=EXAMPLE
-    )
-    assert folder.parent == tmp_path / "centre-manche"
+def test_report_of_centre_manche(report_run, report_log, built_project):
+    folder = report_run
+    assert folder.parent.name == "centre-manche"
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}_rp2022_cog2026", folder.name)
     # One progress line per chapter, with its duration, then the synthesis, kit and PDF.
-    titles = {line.strip().split(" : ")[0] for line in lines}
-    assert {
-        "Démographie",
-        "Économie",
-        "Économie sociale et solidaire",
-        "Le réseau RESSOL",
-        "Scénarios",
-        "Plan d'actions",
+    durations = dict(
+        line.strip().split(" : ", 1) for line in report_log if re.search(r" : [\d.]+ s$", line)
+    )
+    assert set(durations) == {
+        *(title for _, title in CHAPTERS),
+        "Synthèse et tableurs",
         "Kit de communication",
-    } <= titles
-    for name in (
-        "index",
-        "01_demographie",
-        "02_economie",
-        "03_ess",
-        "04_reseau",
-        "05_scenarios",
-        "06_plan_actions",
-    ):
+        "PDF",
+    }
+    for name in ("index", *(name for name, _ in CHAPTERS)):
         page = (folder / f"{name}.html").read_text(encoding="utf-8")
         assert '<html lang="fr">' in page, name
         assert "Traceback (most recent call last)" not in page, name
         assert not re.search(r'<(script|img|link)[^>]*(src|href)="(https?:)?//', page), name
-    for name in ("indicateurs.xlsx", "ess_par_commune.csv"):
+    for name in ("indicateurs.xlsx", "ess_par_commune.csv", "rapport.pdf"):
         assert (folder / name).stat().st_size > 0, name
     assert not list(folder.glob("annuaire*"))  # a working file (ressol annuaire), not the report's
     html = (folder / "01_demographie.html").read_text(encoding="utf-8")
-    assert '<html lang="fr">' in html
     visible = re.sub(r"<style.*?</style>", "", html, flags=re.S)
-    assert "Traceback (most recent call last)" not in visible
     assert "application/vnd.jupyter.stderr" not in visible  # no warnings printed into the page
     assert "Warning" not in visible
     assert "hl-ipython3" not in visible and "jp-InputPrompt" not in visible  # no code cells
-    assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing fetched from the network
     assert re.search(r"146[\u00a0 ]623", html)  # French number format
     images = re.findall(r"<img[^>]*>", html)
     assert len(images) == 4
@@ -66,11 +59,15 @@ def test_report_of_centre_manche(built_project, tmp_path):
         'src="data:image/png;base64,' in i and re.search(r'alt="[^"]{20,}"', i) for i in images
     )
     assert html.count("Source : ") >= 4  # under each table (charts carry theirs in the image)
-    executed = nbformat.read(folder / "01_demographie.ipynb", as_version=4)
-    errors = [
-        o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
-    ]
-    assert errors == []
+    for name, _ in CHAPTERS:
+        executed = nbformat.read(folder / f"{name}.ipynb", as_version=4)
+        errors = [
+            o
+            for c in executed.cells
+            for o in c.get("outputs", [])
+            if o.get("output_type") == "error"
+        ]
+        assert errors == [], name
     check_scenarios_chapter(folder, built_project)
     assert (
         (folder / "indicateurs.csv")
@@ -174,26 +171,69 @@ def check_scenarios_chapter(folder, project):
         assert member not in visible, member
 
 
-def test_failing_chapter_keeps_the_previous_report(built_project, tmp_path):
-    paths = project_paths(built_project)
-    chapters = (("01_demographie", "Démographie"),)
-    good = run_report(paths, "centre-manche", tmp_path, chapters=chapters, pdf=False)
-    before = (good / "01_demographie.html").read_bytes()
-    notebook = paths.notebooks / "01_demographie.ipynb"
-    original = notebook.read_text(encoding="utf-8")
-    try:
-        nb = nbformat.read(notebook, as_version=4)
-        nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('colonne introuvable')"))
-        nbformat.write(nb, notebook)
-        import pytest
+def test_failing_chapter_keeps_the_previous_report(built_project, report_run, tmp_path):
+    # A project of its own: the built project's data and territories (read through links,
+    # never written), and its own notebooks, where the demographic chapter fails at once.
+    project = tmp_path / "projet"
+    project.mkdir()
+    for name in ("data", "territoires", "plan", "scenarios", "reports"):
+        (project / name).symlink_to(built_project / name, target_is_directory=True)
+    shutil.copytree(built_project / "notebooks", project / "notebooks")
+    notebook = project / "notebooks" / "01_demographie.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_code_cell("raise ValueError('colonne introuvable')"))
+    nbformat.write(nb, notebook)
+    # The previous report of the same data, in the folder the failing run would replace.
+    previous = tmp_path / "rapports" / "centre-manche" / report_run.name
+    shutil.copytree(report_run, previous)
+    before = {p.relative_to(previous): p.read_bytes() for p in previous.rglob("*") if p.is_file()}
+    with pytest.raises(
+        RessolError,
+        match=r"^Le chapitre « Démographie » a échoué \(cellule 1\) : ValueError : colonne "
+        r"introuvable\. Le rapport précédent est conservé\.",
+    ):
+        run_report(
+            project_paths(project),
+            "centre-manche",
+            tmp_path / "rapports",
+            chapters=(("01_demographie", "Démographie"),),
+            pdf=False,
+            log=lambda _: None,
+        )
+    after = {p.relative_to(previous): p.read_bytes() for p in previous.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in (tmp_path / "rapports" / "centre-manche").iterdir()) == [
+        report_run.name
+    ]  # no staging folder left behind
 
-        from ressol_analysis.errors import RessolError
 
-        with pytest.raises(
-            RessolError, match=r"« Démographie » a échoué.*ValueError.*colonne introuvable"
-        ):
-            run_report(paths, "centre-manche", tmp_path, chapters=chapters, pdf=False)
-    finally:
-        notebook.write_text(original, encoding="utf-8")
-    assert (good / "01_demographie.html").read_bytes() == before
-    assert not list((tmp_path / "centre-manche").glob(".*en-cours"))
+@pytest.mark.slow
+def test_without_members_file_the_network_chapter_says_how_to_give_one(built_project, tmp_path):
+    # The network chapter alone, executed and exported as ``ressol report`` does without
+    # --adherents (centre-manche names no members file); the rest of the report does not
+    # depend on the members file.
+    notebook = ROOT / "notebooks" / "04_reseau.ipynb"
+    assert set(papermill.inspect_notebook(str(notebook))) == {
+        "territoire",
+        "racine",
+        "sirene",
+        "adherents",
+    }
+    executed = tmp_path / "04_reseau.ipynb"
+    papermill.execute_notebook(
+        str(notebook),
+        str(executed),
+        parameters={"territoire": "centre-manche", "racine": str(built_project)},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(ROOT / "notebooks"),
+    )
+    assert export_html(executed, tmp_path / "04_reseau.html", "Le réseau RESSOL") == []
+    html = (tmp_path / "04_reseau.html").read_text(encoding="utf-8")
+    body = re.sub(r"<(style|script)\b.*?</\1>", "", html, flags=re.S)
+    assert "Aucun fichier des adhérents n'est fourni pour ce territoire" in body
+    assert "--adherents FICHIER" in body and "adherents:" in body
+    # No figure of the network, and nothing from the example file shown as the territory's.
+    assert not re.findall(r"<img[^>]*>", body) and '<figure class="ressol-table">' not in body
+    assert "exemple_adherents.csv</code> montre chaque cas" in body
+    assert "retrouvés" not in body

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from test_cli import assert_clean_error, ressol
+from support.cli import assert_clean_error, ressol
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "scenarios"

@@ -15,6 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_a_territory_without_scenarios_says_there_are_none(built_project, tmp_path):
     papermill = pytest.importorskip("papermill")
     out = tmp_path / "05_scenarios.ipynb"

@@ -106,6 +106,7 @@ def test_catalogue_sees_the_waiting_file_then_the_scan_puts_it_in_service(projec
     assert catalogue_status(paths.raw).set_index("cle").loc["comparateur", "plus_recent"] == ""
 
 
+@pytest.mark.slow
 def test_build_after_update_reads_the_new_census(project):
     paths = project_paths(project)
     (paths.raw / NEW_NAME).write_text(new_vintage_text(paths.raw), encoding="utf-8")
@@ -309,20 +310,20 @@ def test_rewrite_entry_quotes_values_that_need_it():
     assert yaml.safe_load(new)["fichiers"][0]["millesime"] == "RP 2023: révisé"
 
 
-def test_processed_data_is_byte_identical_across_two_builds(tmp_path):
-    first = make_copy(tmp_path / "premier")
+@pytest.mark.slow
+def test_processed_data_is_byte_identical_across_two_builds(built_project, tmp_path):
+    # The session's project was built earlier in this run from the same raw files.
     second = make_copy(tmp_path / "second")
-    build_processed(project_paths(first))
     build_processed(project_paths(second))
 
     def checksums(root: Path) -> dict[str, str]:
         folder = root / "data" / "processed"
         return {
-            p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.iterdir())
+            str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*"))
             if p.is_file()
         }
 
-    sums = checksums(first)
+    sums = checksums(built_project)
     assert {"communes.csv", "build.json", "codes_deplaces.csv"} <= set(sums)
     assert sums == checksums(second)

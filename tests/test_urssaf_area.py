@@ -29,12 +29,9 @@ def sample_sums(path, epci: str, year: int) -> tuple[float, float, int]:
 
 @pytest.fixture(scope="module")
 def metropole(built_project):
-    path = built_project / "territoires" / "metropole-rouen.yaml"
-    path.write_text(
-        "id: metropole-rouen\nnom: Métropole Rouen Normandie\nmillesime_geographie: 2026\n"
-        f'perimetre:\n  epci: ["200023414"]\nurssaf: ../data/raw/{SAMPLE}\n',
-        encoding="utf-8",
-    )
+    """The shipped example territory, which names the real sample under its ``urssaf`` key."""
+    spec = (built_project / "territoires" / "metropole-rouen.yaml").read_text(encoding="utf-8")
+    assert f"urssaf: ../data/raw/{SAMPLE}" in spec
     return load("metropole-rouen", str(built_project)), built_project / "data" / "raw" / SAMPLE
 
 
