@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from support.facts import assert_states
 
 from ressol_analysis import economy_text as et
 from ressol_analysis import sectors_text as st
@@ -73,14 +74,20 @@ def test_evolution_note_explains_restored_communes_and_missing_areas():
     )
     names = {"14666": "Sannerville", "14712": "Troarn", "50999": "Ailleurs"}
     note = et.evolution_note(communes, names, jobs_wide(np.nan))
-    assert note == (
-        "Évolution sur l'ensemble de la période 2016-2022, pas par an. Sannerville (14666), "
-        "commune rétablie après 2016, n'a pas de chiffre d'emploi en 2016 : ses emplois de "
-        "2016 sont comptés dans ceux de Troarn (14712), dont elle faisait alors partie. "
-        "Ailleurs (50999) n'a pas de chiffre d'emploi en 2016. n.d. : non disponible pour "
-        "Normandie — une commune de la zone n'a pas de chiffre d'emploi en 2016 : "
-        "l'évolution n'est pas calculée plutôt que d'être faussée."
+    assert_states(
+        note,
+        "période 2016-2022, pas par an",
+        # Sannerville, restored: its 2016 jobs are inside Troarn's.
+        "Sannerville (14666)",
+        "rétablie après 2016",
+        "comptés dans ceux de Troarn (14712)",
+        # Ailleurs has no figure at all.
+        "Ailleurs (50999) n'a pas de chiffre d'emploi en 2016",
+        # The region's change (NaN) is not available, and the note says why.
+        "n.d. : non disponible pour Normandie",
+        "n'est pas calculée",
     )
+    assert "Troarn (14712) n'a pas" not in note  # Troarn has its figure (300)
 
 
 def test_evolution_note_without_gap_states_the_period_only():
@@ -113,17 +120,24 @@ def establishments_wide() -> pd.DataFrame:
 
 def test_establishment_findings_name_the_largest_gaps():
     findings = et.establishment_findings(establishments_wide(), "t", "reg")
-    assert findings == [
-        f"1{S}234 établissements employeurs (au moins un salarié dans l'année) sont actifs sur "
-        "le territoire ; les exploitations et entreprises sans salarié n'en font pas partie. "
-        f"L'agriculture, la sylviculture et la pêche y pèse 18,0{S}% des établissements "
-        f"employeurs, contre 8,0{S}% en Normandie (10,0{S}points de plus) ; c'est l'écart le "
-        "plus marqué.",
-        "À l'inverse, le commerce, les transports et les services divers est moins présent "
-        f"(52,0{S}% contre 60,0{S}%).",
-        f"Le poids des exploitations agricoles employeuses culmine dans CC Sud : 25,0{S}% des "
-        "établissements employeurs.",
-    ]
+    assert len(findings) == 3
+    # The largest gap is agriculture, +10 points (18 against 8); the sentence says it is.
+    assert_states(
+        findings[0],
+        "1 234 établissements employeurs",
+        "sans salarié n'en font pas partie",
+        "L'agriculture, la sylviculture et la pêche",
+        "18,0 % des établissements employeurs",
+        "contre 8,0 % en Normandie",
+        "10,0 points de plus",
+        "l'écart le plus marqué",
+    )
+    # The largest gap below the region: commerce, −8 points (52 against 60).
+    assert_states(
+        findings[1], "le commerce, les transports", "moins présent", "52,0 % contre 60,0 %"
+    )
+    # Agriculture's share is highest in CC Sud (25 against 12 in CC Nord).
+    assert_states(findings[2], "agricoles", "culmine dans CC Sud", "25,0 %")
 
 
 def test_specialisation_findings():
@@ -145,15 +159,19 @@ def test_specialisation_findings():
         }
     )
     findings = st.specialisation_findings(quotients, index, "t", "Normandie", count=1)
-    assert findings == [
-        "Secteurs les plus surreprésentés : Agriculture (quotient 2,00, "
-        f"10,0{S}% des emplois contre 5,0{S}%).",
-        "Secteurs les plus sous-représentés : Santé (quotient 0,50, "
-        f"2,0{S}% des emplois contre 4,0{S}%).",
-        f"L'indice de spécialisation de Bocage vaut 10,3{S}% : il faudrait que 10 emplois "
-        "salariés sur 100 changent de secteur pour que sa structure soit celle de la Normandie. "
-        f"L'intercommunalité la plus spécialisée est CC Sud (23,8{S}%).",
-    ]
+    assert len(findings) == 3
+    # Highest quotient 2.00 (10 % of jobs against 5 %), lowest 0.50 (2 % against 4 %); one each.
+    assert_states(findings[0], "surreprésentés", "Agriculture (quotient 2,00", "10,0 %", "5,0 %")
+    assert_states(findings[1], "sous-représentés", "Santé (quotient 0,50", "2,0 %", "4,0 %")
+    assert "Industries alimentaires" not in " ".join(findings[:2])  # count=1
+    # Krugman index 10.3 %: about 10 jobs in 100 would change sector; CC Sud has the highest.
+    assert_states(
+        findings[2],
+        "Bocage vaut 10,3 %",
+        "10 emplois salariés sur 100",
+        "celle de la Normandie",
+        "la plus spécialisée est CC Sud (23,8 %)",
+    )
 
 
 def test_sphere_findings():
@@ -210,10 +228,19 @@ def test_income_findings_give_the_range_and_the_secret_count_never_an_average():
         }
     )
     names = {"1": "Saint-Lô", "2": "Agneaux"}
-    assert et.income_findings(income, names) == [
-        "Le revenu médian disponible par unité de consommation est publié pour 2 communes sur "
-        "4 (1 commune sur 4 soumise au secret statistique, 1 sans donnée) ; il va de "
-        f"21{S}000{S}€ (Saint-Lô) à 24{S}500{S}€ (Agneaux).",
-        "Le taux de pauvreté n'est publié pour aucune commune (3 communes sur 4 soumises au "
-        "secret statistique, 1 sans donnée).",
-    ]
+    median, poverty = et.income_findings(income, names)
+    assert_states(
+        median,
+        "revenu médian",
+        "publié pour 2 communes sur 4",
+        "1 commune sur 4 soumise au secret statistique, 1 sans donnée",
+        "21 000 € (Saint-Lô)",
+        "24 500 € (Agneaux)",
+    )
+    assert "moyenne" not in median
+    assert_states(
+        poverty,
+        "taux de pauvreté",
+        "publié pour aucune commune",
+        "3 communes sur 4 soumises au secret statistique, 1 sans donnée",
+    )

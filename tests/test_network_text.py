@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 from shapely.geometry import box
+from support.facts import assert_states
 from test_network import COMMUNES, MEMBERS, MEMBERSHIP, PASSAGE, make_establishments, make_members
 
 from ressol_analysis import ess, network, network_charts, network_text
@@ -50,41 +51,40 @@ def plain(lines: list[str]) -> list[str]:
 
 
 def test_members_summary(matches, flagged):
-    assert plain(network_text.members_summary(matches, flagged, "adherents.csv")) == [
-        "Le fichier des adhérents (`adherents.csv`) compte 9 adhérents ; 5 sont retrouvés parmi "
-        "les établissements actifs du territoire (2 par leur SIRET, 1 par leur SIREN, 2 par leur "
-        "nom).",
-        "1 adhérent est à vérifier : le nom ressemble à celui d'un établissement, sans "
-        "certitude. Il n'est pas compté tant que le fichier ne donne pas son SIRET.",
-        "3 adhérents ne sont pas retrouvés (nom absent de la commune indiquée, SIREN sans "
-        "établissement actif dans le territoire…).",
-        # L2, L3, L4, L5 have an ESS employer establishment; La Poste (L7) has none.
-        "4 des 5 adhérents retrouvés ont au moins un établissement employeur de l'ESS : ce sont "
-        "eux que mesure la couverture ci-dessous. L'autre (sans salarié déclaré, ou hors de "
-        "l'ESS) reste un adhérent, sans entrer dans ces parts.",
-        "La liste nominative (adhérents à vérifier ou non retrouvés, employeurs de l'ESS qui ne "
-        "sont pas adhérents) est dans le fichier de travail du réseau, produit par "
-        "`ressol reseau` : document interne, il n'est pas joint à ce rapport.",
-    ]
+    found, review, missing, employers, working = network_text.members_summary(
+        matches, flagged, "adherents.csv"
+    )
+    # 9 lines: L2 (SIREN), L3 and L7 (SIRET), L4 and L5 (name) found; L6 to check; 3 not found.
+    assert_states(
+        found,
+        "`adherents.csv`",
+        "9 adhérents",
+        "5 sont retrouvés",
+        "2 par leur SIRET",
+        "1 par leur SIREN",
+        "2 par leur nom",
+    )
+    assert_states(review, "1 adhérent est à vérifier", "n'est pas compté", "SIRET")
+    assert_states(missing, "3 adhérents ne sont pas retrouvés")
+    # L2, L3, L4, L5 have an ESS employer establishment; La Poste (L7) has none.
+    assert_states(employers, "4 des 5 adhérents retrouvés", "employeur de l'ESS", "L'autre")
+    assert_states(working, "La liste nominative", "`ressol reseau`", "pas joint à ce rapport")
 
 
 def test_coverage_findings(flagged):
     coverage = network.coverage_by_area(flagged, MEMBERSHIP)
-    assert plain(network_text.coverage_findings(coverage, "terr")) == [
-        "Les adhérents retrouvés comptent 5 établissements employeurs de l'ESS, sur les 13 du "
-        "territoire : le réseau rassemble 38,5 % des employeurs de l'ESS de Territoire.",
-        # 132.5 jobs: 100 × 132.5 / 185 = 71.6 %
-        "Ces établissements emploieraient environ 132 salariés, soit 71,6 % des emplois "
-        "salariés estimés de l'ESS du territoire.",
-        "La part du réseau est plus forte dans l'emploi que dans le nombre d'employeurs (33,2 "
-        "points d'écart) : les adhérents sont en moyenne de plus grands employeurs que les "
-        "autres structures de l'ESS.",
-        "Par intercommunalité, la part des employeurs de l'ESS qui sont adhérents va de 33,3 % "
-        "(EPCI B) à 42,9 % (EPCI A).",
-        # 7 - 3 = 4 and 6 - 2 = 4 non-members: a tie.
-        "C'est dans EPCI A et EPCI B que les employeurs de l'ESS non adhérents sont les plus "
-        "nombreux : 4 chacune.",
-    ]
+    findings = network_text.coverage_findings(coverage, "terr")
+    assert len(findings) == 5
+    # 5 of the 13 ESS employer establishments: 100 × 5 / 13 = 38.5 %.
+    assert_states(findings[0], "5 établissements employeurs de l'ESS", "sur les 13", "38,5 %")
+    # 132.5 jobs (printed 132, to the unit): 100 × 132.5 / 185 = 71.6 %.
+    assert_states(findings[1], "environ 132 salariés", "71,6 %")
+    # 71.6 − 38.5 = 33.2 points (unrounded shares): members are larger employers.
+    assert_states(findings[2], "plus forte dans l'emploi", "33,2 points", "plus grands employeurs")
+    # EPCI B 2 of 6 = 33.3 %, EPCI A 3 of 7 = 42.9 %.
+    assert_states(findings[3], "de 33,3 % (EPCI B)", "à 42,9 % (EPCI A)")
+    # 7 - 3 = 4 and 6 - 2 = 4 non-members: a tie, both named.
+    assert_states(findings[4], "EPCI A et EPCI B", "non adhérents", "4 chacune")
 
 
 def test_family_table_and_findings(flagged):
@@ -100,14 +100,12 @@ def test_family_table_and_findings(flagged):
     ]
     # Only associations have at least 5 ESS employers: 3 members of 8; coopérative and mutuelle
     # (1 of 1) are not called the best covered.
-    assert plain(network_text.family_findings(families)) == [
-        "Famille la mieux représentée dans le réseau : Associations, avec 3 employeurs "
-        "adhérents sur 8 (37,5 %).",
-        "La plus grande réserve d'adhérents possibles : Associations, avec 5 employeurs de "
-        "l'ESS qui ne sont pas adhérents.",
-        "Sans aucun adhérent (entre parenthèses, le nombre d'employeurs de l'ESS) : Fondations "
-        "(1), Autres entreprises de l'ESS (2).",
-    ]
+    best, reserve, none = network_text.family_findings(families)
+    assert_states(
+        best, "mieux représentée", "Associations", "3 employeurs adhérents sur 8", "37,5 %"
+    )
+    assert_states(reserve, "réserve", "Associations", "5 employeurs de l'ESS", "pas adhérents")
+    assert_states(none, "Sans aucun adhérent", "Fondations (1)", "Autres entreprises de l'ESS (2)")
     html = unescape(network_text.family_html(families, "Source test", " — marque"))
     assert "La part de chaque famille de l'ESS que rassemble le réseau — marque" in html
     assert "Source : Source test" in html and "37,5" in html
