@@ -1,8 +1,9 @@
 """Shared fixtures: the project root, disposable copies of it, one report run, a browser.
 
 Two fixtures are made once for the whole run and shared by every test (and, under
-``pytest -n``, by every worker, through a file lock): ``built_project`` (a copy of the project
-with ``data/processed`` built) and ``report_run`` (the report ``ressol report`` writes from it).
+``pytest -n``, by every worker, through a file lock: the worker that asks second waits while the
+first makes it): ``built_project`` (a copy of the project with ``data/processed`` built) and
+``report_run`` (the report ``ressol report`` writes from it).
 Both are read only: a test that must damage a project or a report makes its own copy of what it
 needs. The run checks it: the files of both are listed when they are made and again when the
 session ends, and a file added, removed or rewritten by a test fails the run.
@@ -26,13 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_MEMBERS = ROOT / "adherents" / "exemple_adherents.csv"
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that read the session's report run are slow, and run on one worker together."""
-    for item in items:
-        if "report_run" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.slow)
-            item.add_marker(pytest.mark.xdist_group("rapport"))
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Tests that read the session's report run are slow (``make test-rapide`` leaves them)."""
+    if "report_run" in getattr(item, "fixturenames", ()):
+        item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
