@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_cli import assert_clean_error, ressol
+from support.cli import assert_clean_error, ressol
 
 from ressol_analysis import plan_sheets
 from ressol_analysis import scenarios_sheets as ss

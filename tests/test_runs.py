@@ -19,7 +19,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from test_cli import assert_clean_error, ressol
+from support.cli import assert_clean_error, ressol
 
 from ressol_analysis.errors import RessolError
 from ressol_analysis.interruption import Interrupted, children, interruptible, stop_children
@@ -258,6 +258,7 @@ class Watched:
         ]
 
 
+@pytest.mark.slow
 def test_two_concurrent_runs_and_sigterm_during_the_pdf(built_project, tmp_path, chromium_path):
     # Three runs of one territory at once: one held by this test (a reservation, as run_report
     # makes), one stopped by SIGTERM while Chromium prints its PDF, one that completes.
@@ -331,6 +332,7 @@ def test_replace_while_another_run_writes_is_refused_by_the_command(built_projec
         held.release()
 
 
+@pytest.mark.slow
 def test_sigterm_stops_the_kernels_of_the_command(built_project, tmp_path):
     out = tmp_path / "rapports"
     command = Watched(
@@ -348,6 +350,7 @@ def test_sigterm_stops_the_kernels_of_the_command(built_project, tmp_path):
     assert command.alive() == []
 
 
+@pytest.mark.slow
 def test_sigterm_during_data_build_leaves_data_as_it_was(project):
     before = sorted(p.name for p in (project / "data").iterdir())
     command = Watched(

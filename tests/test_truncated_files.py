@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from pandas.testing import assert_series_equal
-from test_cli import assert_clean_error, record_new_file, ressol
+from support.cli import assert_clean_error, ressol
+from test_cli import record_new_file
 from test_update import COMPARATEUR, NEW_NAME, TODAY, new_vintage_text, state
 
 from ressol_analysis.build import build_processed

@@ -11,8 +11,8 @@ import errno
 from pathlib import Path
 
 import pytest
+from support.cli import assert_clean_error, ressol
 from support.filesystem import read_only
-from test_cli import assert_clean_error, ressol
 
 from ressol_analysis.errors import RessolError
 from ressol_analysis.files import user_file_error, write_csv
