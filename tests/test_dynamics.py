@@ -281,8 +281,16 @@ def test_section_figures_draw_three_charts_with_their_source():
 
     figures = dynamics_charts.figures(indicators_frame(), AREAS, "zone", "paris", synthetic=True)
     assert len(figures) == 3
-    for fig, alt in figures:
+    # Each alternative text says what is drawn and for which area (the territory by its name).
+    assert [alt for _, alt in figures] == [
+        "Courbes : établissements de l'ESS actifs au 1er janvier de chaque année depuis 2013, en "
+        "indice, pour Zone et les zones de comparaison.",
+        "Courbes : taux de création et de fermeture d'établissements chaque année, ESS et "
+        "ensemble, pour Zone.",
+        "Barres : part des établissements créés encore actifs trois ans après, par famille de "
+        "l'ESS et pour tous les établissements, pour Zone.",
+    ]
+    for fig, _ in figures:
         texts = " ".join(t.get_text() for t in fig.texts)
         assert "Source : s" in texts and "Données synthétiques" in texts
-        assert alt.endswith("Zone.") or "pour Zone" in alt
         plt.close(fig)
