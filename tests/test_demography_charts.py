@@ -120,15 +120,22 @@ def test_density_map_states_its_year_unit_and_classes():
         crs="EPSG:4326",
     )
     communes = pd.DataFrame(
-        {"CODGEO": ["50001", "50002", "50003"], "densite_hab_km2": [12.0, 48.0, 300.0]}
+        {
+            "CODGEO": ["50001", "50002", "50003"],
+            "LIBELLE": ["Agneaux", "Baudre", "Saint-Lô"],
+            "population": [4000, 500, 19000],
+            "densite_hab_km2": [12.0, 48.0, 300.0],
+        }
     )
     fig = demography_charts.density_map(shapes, communes, 2022, SOURCE)
     ax = fig.axes[0]
     assert ax.get_title() == "Densité de population par commune en 2022"
     legend = ax.get_legend()
-    assert legend.get_title().get_text() == "hab./km² (classes de Fisher-Jenks)"
+    assert legend.get_title().get_text() == "hab./km²"
     assert [plain(t.get_text()) for t in legend.get_texts()] == [
-        "12 à 12 hab./km²",
-        "12 à 48 hab./km²",
-        "48 à 300 hab./km²",
+        "12 hab./km²",
+        "de 12 à 48 hab./km²",
+        "48 hab./km² ou plus",
     ]
+    # The most populous communes are named on the map.
+    assert "Saint-Lô" in {t.get_text() for t in ax.texts}

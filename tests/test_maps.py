@@ -45,12 +45,14 @@ def test_class_breaks_are_the_natural_groups_of_the_values():
 
 def test_legend_labels_run_from_the_minimum_through_each_upper_bound():
     assert maps.legend_labels([3.0, 12.0, 30.0], 1.0, "hab./km²") == [
-        "1 à 3 hab./km²",
-        "3 à 12 hab./km²",
-        "12 à 30 hab./km²",
+        "moins de 3 hab./km²",
+        "de 3 à 12 hab./km²",
+        "12 hab./km² ou plus",
     ]
     labels = maps.legend_labels([2.5, 1250.0], 0.26, "%", decimals=1)
-    assert [label.replace(NBSP, " ") for label in labels] == ["0,3 à 2,5 %", "2,5 à 1 250,0 %"]
+    assert [label.replace(NBSP, " ") for label in labels] == ["moins de 2,5 %", "2,5 % ou plus"]
+    # A single class runs from the minimum to its bound.
+    assert maps.legend_labels([8.0], 2.0, "%") == ["de 2 à 8 %"]
 
 
 @pytest.mark.parametrize(
@@ -109,11 +111,11 @@ def test_choropleth_colours_each_commune_by_its_class_and_counts_secret_and_miss
     assert ax.get_title() == "Part des emplois de l'ESS"
     # Three distinct published values (50005 is secret): three classes, 5, 20 and 80.
     legend = ax.get_legend()
-    assert legend.get_title().get_text() == "% (classes de Fisher-Jenks)"
+    assert legend.get_title().get_text() == "%"
     assert legend_texts(legend) == [
-        "5 à 5 %",
-        "5 à 20 %",
-        "20 à 80 %",
+        "5 %",
+        "de 5 à 20 %",
+        "20 % ou plus",
         "Secret statistique (1 commune)",
         "Donnée manquante (1 commune)",
     ]
