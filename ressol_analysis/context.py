@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import demography, dynamics, economy, ess, ess_perimeter, network, sectors
+from . import demography, dynamics, economy, ess, ess_communes, ess_perimeter, network, sectors
 from .build import ProcessedData, load_geometry, load_processed
 from .contract import TIDY_COLUMNS, conform, geography_note, mark_synthetic
 from .demo_stock import BAND_YEAR
@@ -554,7 +554,7 @@ class Diagnostic:
             columns={"EPCI": "groupe"}
         )
         mine = ess.select_area(self.establishments, self.membership, self.territory.id)
-        return ess.commune_table(mine, self.in_territory(groups))
+        return ess_communes.commune_table(mine, self.in_territory(groups))
 
     @cached_property
     def ess_flags(self) -> pd.DataFrame:

@@ -51,8 +51,6 @@ PUBLIC = "O"
 NATURAL_PERSONS = ("1", "21")
 UNCLASSIFIED_SECTOR = UNKNOWN_SECTOR
 UNCLASSIFIED_LABEL = UNKNOWN_SECTOR_LABEL
-SECRET_MIN_COUNT = 3
-SECRET_DOMINANCE = 0.85
 
 CLASSIFIED_COLUMNS = (
     "employeur",
@@ -270,7 +268,8 @@ def select_area(
     return classified[classified["CODGEO"].isin(set(communes))].reset_index(drop=True)
 
 
-def _share(part: pd.Series, whole: pd.Series) -> pd.Series:
+def share(part: pd.Series, whole: pd.Series) -> pd.Series:
+    """Percent ``part / whole`` on 0–100; missing where ``whole`` is zero or missing."""
     return (100 * part / whole.where(whole > 0)).astype(float)
 
 
@@ -301,10 +300,10 @@ def _area_sums(by_area: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
 def with_shares(sums: pd.DataFrame) -> pd.DataFrame:
     """Add the ESS shares of employer establishments and of estimated jobs (%) to area sums."""
     return sums.assign(
-        part_ess_etablissements_employeurs=_share(
+        part_ess_etablissements_employeurs=share(
             sums["ess_etablissements_employeurs"], sums["etablissements_employeurs"]
         ),
-        part_ess_effectif_salarie_estime=_share(
+        part_ess_effectif_salarie_estime=share(
             sums["ess_effectif_salarie_estime"], sums["effectif_salarie_estime"]
         ),
     )
@@ -529,13 +528,13 @@ def ess_by_sector(
     )
     ess_total = table.groupby("territoire_code")["ess_effectif_salarie_estime"].transform("sum")
     table = table.assign(
-        part_ess_etablissements_employeurs=_share(
+        part_ess_etablissements_employeurs=share(
             table["ess_etablissements_employeurs"], table["etablissements_employeurs"]
         ),
-        part_ess_effectif_salarie_estime=_share(
+        part_ess_effectif_salarie_estime=share(
             table["ess_effectif_salarie_estime"], table["effectif_salarie_estime"]
         ),
-        part_secteur_dans_ess=_share(table["ess_effectif_salarie_estime"], ess_total),
+        part_secteur_dans_ess=share(table["ess_effectif_salarie_estime"], ess_total),
     )
     order = {c: i for i, c in enumerate(_areas(membership)["territoire_code"])}
     table = table.sort_values([level], kind="stable").sort_values(
@@ -595,139 +594,10 @@ def ess_by_band(classified: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFr
         "ess_effectif_salarie_estime",
     ):
         table[column] = table[column].fillna(0).astype(float)
-    table["part_ess_etablissements_employeurs"] = _share(
+    table["part_ess_etablissements_employeurs"] = share(
         table["ess_etablissements_employeurs"], table["etablissements_employeurs"]
     )
     return table.drop(columns="ordre").reset_index(drop=True)
-
-
-def primary_secret(count: pd.Series, value: pd.Series, largest: pd.Series) -> pd.Series:
-    """Cells under primary statistical secrecy.
-
-    A cell is secret when it has 1 or 2 contributors, or when its largest contributor makes
-    more than 85 % of its value. Empty cells (no contributor) are not secret.
-
-    Parameters
-    ----------
-    count : Series
-        Number of contributing establishments.
-    value : Series
-        Value of the cell.
-    largest : Series
-        Value of the largest contributor.
-
-    Returns
-    -------
-    Series of bool
-    """
-    few = (count > 0) & (count < SECRET_MIN_COUNT)
-    dominant = (value > 0) & (largest > SECRET_DOMINANCE * value)
-    return (few | dominant).astype(bool)
-
-
-def secondary_secret(
-    masked: pd.Series, value: pd.Series, count: pd.Series, group: pd.Series
-) -> pd.Series:
-    """Add secondary secrecy so that published group totals do not reveal a secret cell.
-
-    In each group holding exactly one secret cell, the unmasked cell with contributors and the
-    smallest value (ties broken by position) is masked too. Cells without contributors are
-    never chosen: their value is known to be zero.
-
-    Parameters
-    ----------
-    masked : Series of bool
-        Primary secrecy.
-    value, count : Series
-        Value and number of contributors of each cell.
-    group : Series
-        Group whose total is published (e.g. the EPCI of each commune).
-
-    Returns
-    -------
-    Series of bool
-        Primary and secondary secrecy.
-    """
-    result = masked.copy()
-    for _, index in group.groupby(group, sort=True).groups.items():
-        if int(result.loc[index].sum()) != 1:
-            continue
-        candidates = value.loc[index][~result.loc[index] & (count.loc[index] > 0)]
-        if not candidates.empty:
-            result.loc[candidates.sort_values(kind="stable").index[0]] = True
-    return result
-
-
-def commune_table(classified: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
-    """ESS employers and estimated jobs by commune, with statistical secrecy.
-
-    Parameters
-    ----------
-    classified : DataFrame
-        Output of :func:`classify`.
-    communes : DataFrame
-        The communes of the territory, one row each: ``CODGEO`` and ``groupe`` (the
-        sub-area whose total is published, e.g. the EPCI); other columns (names) are kept.
-
-    Returns
-    -------
-    DataFrame
-        ``communes`` with ``etablissements_employeurs``, ``effectif_salarie_estime``,
-        ``ess_etablissements_employeurs``, ``ess_effectif_salarie_estime``,
-        ``part_ess_effectif_salarie_estime`` (%), and ``secret_ess``, ``secret_total``
-        (bool). Secret values are missing: jobs are masked when the commune has 1 or 2
-        contributing establishments or one makes more than 85 % of the jobs, with secondary
-        masking within each ``groupe``; the share is masked when either of its terms is.
-        Counts of establishments are not masked. Area totals come from
-        :func:`ess_indicators`, unmasked.
-    """
-    require_columns(Path("communes"), list(communes.columns), ["CODGEO", "groupe"])
-    employers = classified[classified["employeur"] & classified["CODGEO"].isin(communes["CODGEO"])]
-    ess = employers[employers["ess"]]
-
-    def stats(frame: pd.DataFrame) -> pd.DataFrame:
-        grouped = frame.groupby("CODGEO")["effectif_central"]
-        return pd.DataFrame({"n": grouped.size(), "value": grouped.sum(), "top": grouped.max()})
-
-    table = communes.reset_index(drop=True).copy()
-    for prefix, frame in (("total", employers), ("ess", ess)):
-        s = stats(frame).reindex(table["CODGEO"]).fillna(0.0)
-        s.index = table.index
-        primary = primary_secret(s["n"], s["value"], s["top"])
-        table[f"secret_{prefix}"] = secondary_secret(primary, s["value"], s["n"], table["groupe"])
-        table[f"_{prefix}_n"] = s["n"]
-        table[f"_{prefix}_value"] = s["value"]
-    table["etablissements_employeurs"] = table.pop("_total_n").astype(int)
-    table["effectif_salarie_estime"] = table.pop("_total_value").mask(table["secret_total"])
-    table["ess_etablissements_employeurs"] = table.pop("_ess_n").astype(int)
-    table["ess_effectif_salarie_estime"] = table.pop("_ess_value").mask(table["secret_ess"])
-    share = _share(table["ess_effectif_salarie_estime"], table["effectif_salarie_estime"])
-    table["part_ess_effectif_salarie_estime"] = share.mask(
-        table["secret_ess"] | table["secret_total"]
-    )
-    ordered = [c for c in table.columns if not c.startswith("secret_")]
-    return table[[*ordered, "secret_ess", "secret_total"]]
-
-
-def main_communes(table: pd.DataFrame, count: int = 8) -> pd.Series:
-    """Names of the communes with the most ESS jobs, unmasked cells only, to write on a map.
-
-    Parameters
-    ----------
-    table : DataFrame
-        Output of :func:`ressol_analysis.ess.commune_table` with ``LIBELLE``.
-    count : int
-        How many communes to name.
-
-    Returns
-    -------
-    Series
-        ``LIBELLE`` indexed by ``CODGEO``, largest first; a masked commune is never chosen
-        (its rank would tell its figure).
-    """
-    shown = table[~table["secret_ess"].astype(bool) & (table["ess_effectif_salarie_estime"] > 0)]
-    top = shown.sort_values("ess_effectif_salarie_estime", ascending=False, kind="stable")
-    return top.head(count).set_index("CODGEO")["LIBELLE"]
 
 
 def listable(establishments: pd.DataFrame) -> pd.Series:
@@ -856,7 +726,7 @@ def family_shares(indicators: pd.DataFrame) -> pd.DataFrame:
     ]
     table = pd.DataFrame(rows)
     total = table["territoire_code"].map(wide["ess_effectif_salarie_estime"])
-    table["part"] = _share(table["ess_effectif_salarie_estime"].astype(float), total)
+    table["part"] = share(table["ess_effectif_salarie_estime"].astype(float), total)
     return table
 
 
@@ -870,7 +740,6 @@ __all__ = [
     "employer_rule",
     "employer_status",
     "input_anomalies",
-    "commune_table",
     "display_names",
     "ess_by_band",
     "ess_by_sector",
@@ -880,7 +749,6 @@ __all__ = [
     "family_shares",
     "indicator_units",
     "listable",
-    "primary_secret",
-    "secondary_secret",
     "select_area",
+    "share",
 ]

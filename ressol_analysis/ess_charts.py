@@ -22,7 +22,7 @@ from . import formatting
 from .areas import check_columns
 from .chart_style import PALETTE, add_source, percent_axis, style
 from .errors import RessolError
-from .ess import SECRET_MIN_COUNT, main_communes
+from .ess_communes import SECRET_MIN_COUNT, main_communes
 from .ess_points import GRID_METRES
 from .labels import FAMILY_LABELS, sentence_case
 from .maps import (
@@ -342,8 +342,8 @@ def ess_map(
 ) -> Figure:
     """ESS estimated jobs as proportional circles over the ESS share as a choropleth.
 
-    Statistical secrecy is the one of :func:`ressol_analysis.ess.commune_table`: a commune whose
-    share is masked is hatched « secret statistique » and has no circle when its ESS jobs are
+    Statistical secrecy is the one of :func:`ressol_analysis.ess_communes.commune_table`: a commune
+    whose share is masked is hatched « secret statistique » and has no circle when its ESS jobs are
     masked. The total of the area, which is published unmasked, is written under the title.
     With ``points`` (groups of establishments placed by their coordinates,
     :func:`ressol_analysis.ess_points.point_groups`), the circles are drawn where the
@@ -354,7 +354,7 @@ def ess_map(
     shapes : GeoDataFrame
         Commune outlines with ``CODGEO`` and ``EPCI`` (borders drawn between EPCIs).
     communes : DataFrame
-        Output of :func:`ressol_analysis.ess.commune_table`: ``CODGEO``,
+        Output of :func:`ressol_analysis.ess_communes.commune_table`: ``CODGEO``,
         ``etablissements_employeurs``, ``ess_effectif_salarie_estime``,
         ``part_ess_effectif_salarie_estime``, ``secret_ess``, ``secret_total``.
     total_jobs, total_share : float
@@ -369,7 +369,7 @@ def ess_map(
         ``CODGEO``, ``x``, ``y`` (Lambert-93, missing for the rest of a commune), ``emplois``.
     named : int
         How many communes to name on the map when ``communes`` has their names
-        (``LIBELLE``): those with the most ESS jobs, unmasked (:func:`ess.main_communes`).
+        (``LIBELLE``): those with the most ESS jobs, unmasked (:func:`ess_communes.main_communes`).
 
     Returns
     -------

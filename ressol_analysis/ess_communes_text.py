@@ -1,6 +1,6 @@
 """The ESS chapter's commune tables and map captions, with statistical secrecy.
 
-The tables come from :func:`ressol_analysis.ess.commune_table` (masked cells are missing);
+The tables come from :func:`ressol_analysis.ess_communes.commune_table` (masked cells are missing);
 here they are shown with « secret » in place of a masked figure, EPCI by EPCI, with the
 unmasked total of each EPCI.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .ess import SECRET_DOMINANCE, SECRET_MIN_COUNT
+from .ess_communes import SECRET_DOMINANCE, SECRET_MIN_COUNT
 from .formatting import html_table, number, percent
 
 SECRET_LABEL = "secret"
@@ -26,7 +26,7 @@ def commune_display(
     Parameters
     ----------
     table : DataFrame
-        Rows of :func:`ressol_analysis.ess.commune_table`, with a commune name column.
+        Rows of :func:`ressol_analysis.ess_communes.commune_table`, with a commune name column.
     total : Series, optional
         The unmasked total of the group (a row of ``Diagnostic.wide(KEY_INDICATORS)``, with
         ``territoire``), appended as a last row « Ensemble : … ».
@@ -87,7 +87,7 @@ def secrecy_intro(table: pd.DataFrame) -> str:
     Parameters
     ----------
     table : DataFrame
-        Output of :func:`ressol_analysis.ess.commune_table` for the territory.
+        Output of :func:`ressol_analysis.ess_communes.commune_table` for the territory.
 
     Returns
     -------
@@ -113,7 +113,8 @@ def commune_tables(
     Parameters
     ----------
     table : DataFrame
-        Output of :func:`ressol_analysis.ess.commune_table` for the territory (``LIBELLE``).
+        Output of :func:`ressol_analysis.ess_communes.commune_table` for the territory
+        (``LIBELLE``).
     membership : DataFrame
         Areas and their communes (``niveau == "epci"`` rows give the EPCIs).
     wide : DataFrame

@@ -15,11 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .contract import tidy
-from .ess import ESS_RULES, FAMILIES, UNIT_ESTABLISHMENTS, UNIT_JOBS, UNIT_PERCENT
-
-
-def _share(part: pd.Series, whole: pd.Series) -> pd.Series:
-    return (100 * part / whole.where(whole > 0)).astype(float)
+from .ess import ESS_RULES, FAMILIES, UNIT_ESTABLISHMENTS, UNIT_JOBS, UNIT_PERCENT, share
 
 
 def complementary_units() -> dict[str, str]:
@@ -106,16 +102,16 @@ def complementary_indicators(
     sums = sums.reindex(areas["territoire_code"]).fillna(0.0).astype(float)
     others_low = sums["effectif_salarie_estime_bas"] - sums["ess_bas"]
     others_high = sums["effectif_salarie_estime_haut"] - sums["ess_haut"]
-    sums["part_ess_effectif_salarie_estime_bas"] = _share(
+    sums["part_ess_effectif_salarie_estime_bas"] = share(
         sums["ess_bas"], sums["ess_bas"] + others_high
     )
-    sums["part_ess_effectif_salarie_estime_haut"] = _share(
+    sums["part_ess_effectif_salarie_estime_haut"] = share(
         sums["ess_haut"], sums["ess_haut"] + others_low
     )
-    sums["part_ess_etablissements_employeurs_perimetre_statistique"] = _share(
+    sums["part_ess_etablissements_employeurs_perimetre_statistique"] = share(
         sums["ess_etablissements_employeurs_perimetre_statistique"], sums["etablissements"]
     )
-    sums["part_ess_effectif_salarie_estime_perimetre_statistique"] = _share(
+    sums["part_ess_effectif_salarie_estime_perimetre_statistique"] = share(
         sums["ess_effectif_salarie_estime_perimetre_statistique"], sums["emplois"]
     )
     units = complementary_units()

@@ -4,7 +4,7 @@ When the SIRENE stock carries coordinates (Etalab's geolocated files: ``longitud
 ``latitude`` in WGS 84; INSEE's stock 3.11: Lambert-93 ``coordonneeLambert…``), the ESS map can
 show where the jobs are inside each commune instead of one circle per commune. No symbol may
 reveal an establishment: within each commune whose ESS jobs are published (not masked by
-:func:`ressol_analysis.ess.commune_table`), establishments are grouped by square cells of
+:func:`ressol_analysis.ess_communes.commune_table`), establishments are grouped by square cells of
 :data:`GRID_METRES`; a cell is drawn only if it passes the primary secrecy rule (at least 3
 establishments, none above 85 % of its jobs), and the rest of the commune (cells that do not pass,
 establishments without coordinates) is one more symbol at the commune's centre. If that rest
@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
-from .ess import primary_secret
+from .ess_communes import primary_secret
 
 GRID_METRES = 2000
 LAMBERT = ("coordonneeLambertAbscisseEtablissement", "coordonneeLambertOrdonneeEtablissement")
@@ -81,7 +81,7 @@ def point_groups(
         Output of :func:`ressol_analysis.ess.classify` for the territory, with coordinate
         columns (see :func:`lambert_coordinates`).
     communes : DataFrame
-        Output of :func:`ressol_analysis.ess.commune_table`: ``CODGEO``, ``secret_ess``.
+        Output of :func:`ressol_analysis.ess_communes.commune_table`: ``CODGEO``, ``secret_ess``.
     grid : float
         Side of the square cells, in metres.
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .employers import BAND_MAX_AGE
 from .errors import RessolError
-from .ess import SECRET_DOMINANCE, SECRET_MIN_COUNT
+from .ess_communes import SECRET_DOMINANCE, SECRET_MIN_COUNT
 from .formatting import html_table, number, percent, points_gap
 from .labels import FAMILY_LABELS, SYNTHETIC_MARK, sentence_case
 from .sources.reference import FAMILIES

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import ess
+from . import ess, ess_communes
 from .contract import tidy
 from .network_matching import FOUND
 
@@ -53,10 +53,6 @@ def flag_members(establishments: pd.DataFrame, matches: pd.DataFrame) -> pd.Data
     return flagged
 
 
-def _share(part: pd.Series, whole: pd.Series) -> pd.Series:
-    return (100 * part / whole.where(whole > 0)).astype(float)
-
-
 def _sums(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     """Members, ESS employers and their estimated jobs, members and all, by ``by``."""
     ess_employers = frame[frame["employeur"] & frame["ess"]]
@@ -74,11 +70,11 @@ def _sums(frame: pd.DataFrame, by: str) -> pd.DataFrame:
 
 def _with_shares(sums: pd.DataFrame) -> pd.DataFrame:
     return sums.assign(
-        part_reseau_ess_etablissements_employeurs=_share(
+        part_reseau_ess_etablissements_employeurs=ess.share(
             sums["reseau_ess_etablissements_employeurs_adherents"],
             sums["ess_etablissements_employeurs"],
         ),
-        part_reseau_ess_effectif_salarie_estime=_share(
+        part_reseau_ess_effectif_salarie_estime=ess.share(
             sums["reseau_ess_effectif_salarie_estime"], sums["ess_effectif_salarie_estime"]
         ),
     )
@@ -272,14 +268,13 @@ def coverage_by_sector(
 def coverage_by_commune(flagged: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
     """Coverage by commune, with the statistical secrecy of the ESS map.
 
-    The ESS side is :func:`ressol_analysis.ess.commune_table`. The members' estimated jobs of
-    a commune are masked by the same rules (:func:`ressol_analysis.ess.primary_secret`: 1 or 2
-    establishments, or one above 85 %) applied to the members' cell **and** to its complement
-    (the ESS employers that are not members, whose jobs the published ESS total minus the
-    members' would reveal), then :func:`ressol_analysis.ess.secondary_secret` within each
-    ``groupe`` (whose totals the indicators publish). The share of jobs is masked when the
-    members' cell or the ESS cell is. Counts of establishments are not masked, as on the ESS
-    map.
+    The ESS side is :func:`ressol_analysis.ess_communes.commune_table`. The members' estimated jobs
+    of a commune are masked by the same rules (:func:`ressol_analysis.ess_communes.primary_secret`:
+    1 or 2 establishments, or one above 85 %) applied to the members' cell **and** to its complement
+    (the ESS employers that are not members, whose jobs the published ESS total minus the members'
+    would reveal), then :func:`ressol_analysis.ess_communes.secondary_secret` within each ``groupe``
+    (whose totals the indicators publish). The share of jobs is masked when the members' cell or the
+    ESS cell is. Counts of establishments are not masked, as on the ESS map.
 
     Parameters
     ----------
@@ -294,7 +289,7 @@ def coverage_by_commune(flagged: pd.DataFrame, communes: pd.DataFrame) -> pd.Dat
         ``communes`` with :data:`COVERAGE_COLUMNS` (masked values missing), ``secret_ess``
         and ``secret_reseau`` (bool).
     """
-    table = ess.commune_table(flagged, communes)
+    table = ess_communes.commune_table(flagged, communes)
     inside = flagged[
         flagged["employeur"] & flagged["ess"] & flagged["CODGEO"].isin(communes["CODGEO"])
     ]
@@ -308,16 +303,16 @@ def coverage_by_commune(flagged: pd.DataFrame, communes: pd.DataFrame) -> pd.Dat
     m, o = cells["m"], cells["o"]
     # The complement only matters where members contribute: with none, the members' cell is
     # zero and the ESS cell (masked by its own rule) is the complement.
-    primary = ess.primary_secret(m["n"], m["v"], m["top"]) | (
-        ess.primary_secret(o["n"], o["v"], o["top"]) & (m["n"] > 0)
+    primary = ess_communes.primary_secret(m["n"], m["v"], m["top"]) | (
+        ess_communes.primary_secret(o["n"], o["v"], o["top"]) & (m["n"] > 0)
     )
-    secret = ess.secondary_secret(primary, m["v"], m["n"], table["groupe"])
+    secret = ess_communes.secondary_secret(primary, m["v"], m["n"], table["groupe"])
     table["reseau_ess_etablissements_employeurs_adherents"] = m["n"].astype(int)
-    table["part_reseau_ess_etablissements_employeurs"] = _share(
+    table["part_reseau_ess_etablissements_employeurs"] = ess.share(
         m["n"], table["ess_etablissements_employeurs"].astype(float)
     )
     table["reseau_ess_effectif_salarie_estime"] = m["v"].mask(secret)
-    table["part_reseau_ess_effectif_salarie_estime"] = _share(
+    table["part_reseau_ess_effectif_salarie_estime"] = ess.share(
         table["reseau_ess_effectif_salarie_estime"], table["ess_effectif_salarie_estime"]
     ).mask(secret | table["secret_ess"])
     table["secret_reseau"] = secret.astype(bool)

@@ -11,7 +11,7 @@ from html import escape
 
 import pandas as pd
 
-from . import ess
+from .ess_communes import SECRET_DOMINANCE, SECRET_MIN_COUNT
 from .formatting import count, html_table, number, percent, points
 from .labels import FAMILY_LABELS, SYNTHETIC_MARK, sentence_case
 from .network_matching import (
@@ -541,8 +541,8 @@ def commune_html(communes: pd.DataFrame, source: str, mark: str) -> str:
         title=f"Les {len(top)} communes qui comptent le plus d'employeurs de l'ESS" + mark,
         source=source,
         note=f"« secret » : part masquée selon les règles de la carte de l'ESS (moins de "
-        f"{ess.SECRET_MIN_COUNT} établissements adhérents ou non adhérents, ou un établissement "
-        f"qui fait plus de {percent(100 * ess.SECRET_DOMINANCE, 0)} de leurs emplois, ou "
+        f"{SECRET_MIN_COUNT} établissements adhérents ou non adhérents, ou un établissement "
+        f"qui fait plus de {percent(100 * SECRET_DOMINANCE, 0)} de leurs emplois, ou "
         "masquage secondaire). Les nombres d'établissements ne sont pas soumis au secret.",
     )
 

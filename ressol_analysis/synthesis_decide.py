@@ -163,7 +163,7 @@ def where_ess(
     Parameters
     ----------
     communes : DataFrame or None
-        :func:`ressol_analysis.ess.commune_table` rows of the territory with ``LIBELLE``.
+        :func:`ressol_analysis.ess_communes.commune_table` rows of the territory with ``LIBELLE``.
     table : DataFrame
         Tidy indicator table (the unmasked total of the territory).
     territory, name : str

@@ -33,7 +33,7 @@ import pandas as pd
 import pytest
 from test_sirene import FIXTURE, make_membership, make_passage
 
-from ressol_analysis import ess
+from ressol_analysis import ess, ess_communes
 from ressol_analysis.errors import RessolError
 from ressol_analysis.sources import reference
 from ressol_analysis.sources.sirene import read_sirene
@@ -375,7 +375,7 @@ def test_primary_secret_by_hand():
     value = pd.Series([0.0, 10.0, 5.0, 100.0, 100.0, 40.0])
     # largest: 85.0 is not above 85 % of 100 (=85), 85.5 is.
     largest = pd.Series([0.0, 10.0, 4.0, 85.0, 85.5, 10.0])
-    result = ess.primary_secret(count, value, largest)
+    result = ess_communes.primary_secret(count, value, largest)
     assert result.tolist() == [False, True, True, False, True, False]
 
 
@@ -384,7 +384,7 @@ def test_secondary_secret_by_hand():
     value = pd.Series([5.0, 30.0, 12.0, 0.0, 50.0, 3.0, 4.0, 9.0])
     count = pd.Series([1, 5, 4, 0, 6, 2, 1, 3])
     group = pd.Series(["a", "a", "a", "a", "b", "c", "c", "c"])
-    result = ess.secondary_secret(masked, value, count, group)
+    result = ess_communes.secondary_secret(masked, value, count, group)
     # group a: one secret → the smallest cell with contributors (12.0, not the empty 0.0)
     # group b: no secret; group c: already two secrets → nothing added.
     assert result.tolist() == [True, False, True, False, False, True, True, False]
@@ -394,7 +394,7 @@ def test_commune_table_secrecy(classified):
     communes = pd.DataFrame(
         {"CODGEO": ["50502", "50431", "50147"], "groupe": ["epci-a", "epci-a", "epci-b"]}
     )
-    table = ess.commune_table(classified, communes).set_index("CODGEO")
+    table = ess_communes.commune_table(classified, communes).set_index("CODGEO")
     # ESS: 50431 has 2 establishments (74.5 and 1.5) → primary; 50502 (5 establishments,
     # top 34.5 of 51.5 = 67 %) is masked as secondary in EPCI A; 50147 (6, top 14.5 of 23)
     # is published.
