@@ -27,7 +27,7 @@ from .contract import (
     synthetic_flag,
 )
 from .errors import RessolError, list_codes
-from .files import check_folder, write_atomic
+from .files import check_workbook_path, write_atomic
 from .formatting import number, signed_percent
 from .indicator_labels import label_or_key
 from .sources.tables import check_separator, require_columns
@@ -418,13 +418,7 @@ def write_comparison_xlsx(
     RessolError
         If the name does not end in ``.xlsx`` or its folder does not exist.
     """
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise RessolError(
-            f"La comparaison s'écrit dans un classeur Excel : donnez un fichier en .xlsx "
-            f"(reçu : {path.name})."
-        )
-    check_folder(path)
+    path = check_workbook_path(path, "La comparaison")
     table = comparison_sheet(comparison)
     book = Workbook()
     sheet = book.active

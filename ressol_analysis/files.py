@@ -86,6 +86,36 @@ def explained(path: Path) -> Iterator[None]:
         raise friendly from None
 
 
+def check_workbook_path(path: str | Path, what: str) -> Path:
+    """Check that ``path`` names an Excel workbook in an existing folder.
+
+    Parameters
+    ----------
+    path : path
+        File about to be written.
+    what : str
+        What the workbook is, in French, for the message (« La grille d'évaluation »).
+
+    Returns
+    -------
+    Path
+        ``path`` as a :class:`~pathlib.Path`.
+
+    Raises
+    ------
+    RessolError
+        If the name does not end in ``.xlsx``, or as :func:`check_folder`.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise RessolError(
+            f"{what} est un classeur Excel : donnez un nom de fichier en .xlsx "
+            f"(reçu : {path.name})."
+        )
+    check_folder(path)
+    return path
+
+
 def check_folder(path: Path) -> None:
     """Raise a French error if ``path`` cannot be a file of an existing folder.
 

@@ -19,8 +19,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .errors import RessolError
-from .files import write_atomic
+from .files import check_workbook_path, write_atomic
 from .indicator_labels import label_or_key, listed_keys
 from .plan_sheets import (
     ACTIONS_SHEET,
@@ -147,12 +146,7 @@ def template(
     RessolError
         If the file does not end in ``.xlsx`` or its folder does not exist.
     """
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise RessolError(
-            f"Le modèle de fiche action est un classeur Excel : donnez un nom de fichier en "
-            f".xlsx (reçu : {path.name})."
-        )
+    path = check_workbook_path(path, "Le modèle de fiche action")
     framework = framework or load_framework()
     keys = list(indicator_keys) if indicator_keys else listed_keys()
     book = openpyxl.Workbook()

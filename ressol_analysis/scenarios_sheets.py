@@ -31,7 +31,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .errors import RessolError, list_codes
-from .files import check_folder, write_atomic
+from .files import check_workbook_path, write_atomic
 from .inputs import DuplicateKeyError, is_blank, load_yaml, normalise, open_workbook
 from .plan_sheets import IGNORED_FILES, REFUSED_SUFFIXES, Framework
 from .plan_template import guide_sheet
@@ -438,13 +438,7 @@ def template(path: str | Path, definition: Definition) -> Path:
     RessolError
         If the name does not end in ``.xlsx`` or its folder does not exist.
     """
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise RessolError(
-            f"La grille d'évaluation est un classeur Excel : donnez un nom de fichier en .xlsx "
-            f"(reçu : {path.name})."
-        )
-    check_folder(path)
+    path = check_workbook_path(path, "La grille d'évaluation")
     book = openpyxl.Workbook()
     guide_sheet(book, _guide_lines(definition))
 
