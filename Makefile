@@ -7,7 +7,8 @@ BIN := $(VENV)/bin
 TERRITOIRE ?= centre-manche
 STAMP := $(VENV)/.installe
 # Processes that share the tests (pytest-xdist): one per core of a 2-core machine. A test file
-# goes whole to one process, so that its module fixtures are made once.
+# goes whole to one process, so that its module fixtures are made once; files are taken in the
+# order tests/conftest.py gives (those that need no shared report first).
 PROCESSUS ?= 2
 
 .DEFAULT_GOAL := help
@@ -39,10 +40,10 @@ kit: $(STAMP) ## Kit de communication du territoire : page A4 et carte 1080 px (
 	$(BIN)/ressol kit --territory $(TERRITOIRE)
 
 test: $(STAMP) ## Lance tous les tests, lents compris (PROCESSUS=2 processus en parallèle)
-	$(BIN)/python -m pytest -n $(PROCESSUS) --dist loadfile
+	$(BIN)/python -m pytest -n $(PROCESSUS) --dist loadfile --no-loadscope-reorder
 
 test-rapide: $(STAMP) ## Les tests sans les lents (notebooks, constructions des données) : la boucle courte
-	$(BIN)/python -m pytest -n $(PROCESSUS) --dist loadfile -m "not slow"
+	$(BIN)/python -m pytest -n $(PROCESSUS) --dist loadfile --no-loadscope-reorder -m "not slow"
 
 lint: $(STAMP) ## Vérifie le style du code (ruff) et les couches du paquet (import-linter)
 	$(BIN)/ruff check ressol_analysis tests benchmarks notebooks adherents

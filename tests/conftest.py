@@ -1,54 +1,66 @@
-"""Shared fixtures: the project root, disposable copies of it, one report run, a browser.
+"""Shared fixtures: the project root, disposable copies of it, the runs made once, a browser.
 
-Two fixtures are made once for the whole run and shared by every test (and, under
-``pytest -n``, by every worker, through a file lock: the worker that asks second waits while the
-first makes it): ``built_project`` (a copy of the project with ``data/processed`` built) and
-``report_run`` (the report ``ressol report`` writes from it).
-Both are read only: a test that must damage a project or a report makes its own copy of what it
-needs. The run checks it: the files of both are listed when they are made and again when the
-session ends, and a file added, removed or rewritten by a test fails the run.
+Three folders are made once for the whole run and shared by every test (and, under
+``pytest -n``, by every worker): ``built_project`` (a copy of the project with
+``data/processed`` built), ``report_run`` (the report ``ressol report`` writes from it) and
+``other_run`` (the report of another territory). tests/support/shared.py makes them, in a
+process of their own started as soon as the tests are collected, while the workers run first
+the tests that need none of them (:func:`pytest_collection_modifyitems`).
+They are read only: a test that must damage a project or a report makes its own copy of what it
+needs. The run checks it: the files are listed when they are made and again when the session
+ends, and a file added, removed or rewritten by a test fails the run.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from filelock import FileLock
+from support import shared
 from support.pages import chromium_or_skip
 
 from ressol_analysis.browser import chromium
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE_MEMBERS = ROOT / "adherents" / "exemple_adherents.csv"
+ROOT = shared.ROOT
+EXAMPLE_MEMBERS = shared.EXAMPLE_MEMBERS
+make_copy = shared.make_copy
+# The folders made once, by the fixture that gives each (tests/support/shared.py makes them).
+SHARED = {"construit": "built_project", "rapports": "report_run", "villedieu": "other_run"}
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
-    """Tests that read the session's report run are slow (``make test-rapide`` leaves them)."""
-    if "report_run" in getattr(item, "fixturenames", ()):
+    """Tests that read a report made for the session are slow (``make test-rapide`` leaves them)."""
+    if {"report_run", "other_run"} & set(getattr(item, "fixturenames", ())):
         item.add_marker(pytest.mark.slow)
+
+
+def _needs(item: pytest.Item) -> int:
+    """0: no shared folder; 1: the built project; 2: the Centre Manche report; 3: Villedieu's."""
+    names = set(getattr(item, "fixturenames", ()))
+    return max([0] + [rank for rank, f in enumerate(SHARED.values(), 1) if f in names])
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Test files that need no shared folder first, those that need the reports last.
+
+    A file keeps its tests together and in order (``--dist loadfile`` gives a file to one
+    worker); with ``--no-loadscope-reorder`` the workers take the files in this order, so they
+    read the reports only after the process started by :func:`_shared_folders_ahead` has had
+    time to write them. The order is the same in every worker, as pytest-xdist requires.
+    """
+    rank: dict[str, int] = {}
+    for item in items:
+        rank[item.nodeid.split("::")[0]] = max(
+            rank.get(item.nodeid.split("::")[0], 0), _needs(item)
+        )
+    items.sort(key=lambda item: rank[item.nodeid.split("::")[0]])
 
 
 @pytest.fixture(scope="session")
 def root() -> Path:
     """The checkout itself (read only in tests)."""
     return ROOT
-
-
-def make_copy(destination: Path) -> Path:
-    """Copy the inputs of a project root (raw data, territories, notebooks) to ``destination``."""
-    for folder in ("territoires", "notebooks", "plan", "scenarios"):
-        shutil.copytree(ROOT / folder, destination / folder)
-    shutil.copytree(ROOT / "data" / "raw", destination / "data" / "raw")
-    (destination / "data" / "processed").mkdir()
-    (destination / "reports").mkdir()
-    for path in (destination / "data" / "raw").iterdir():
-        path.chmod(0o644)
-    return destination
 
 
 @pytest.fixture
@@ -61,41 +73,38 @@ def project(tmp_path: Path) -> Path:
 # Made once per run, shared by the workers, read only
 
 
-def _files(folder: Path) -> dict[str, list[int]]:
-    """Every file under ``folder`` with its size and modification time (ns)."""
-    return {
-        str(p.relative_to(folder)): [p.stat().st_size, p.stat().st_mtime_ns]
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def _shared(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Path]) -> Path:
-    """The folder ``name`` made once by ``make`` for the whole run, whatever the worker.
-
-    Under pytest-xdist each worker has its own temporary folder, in one folder of the run: the
-    first worker to ask makes it there while the others wait on the lock. ``make`` receives an
-    empty folder and returns the path the fixture gives; the files under the folder are listed
-    for the read-only check at the end of the session.
-    """
+def _base(factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder of the whole run (under pytest-xdist, the workers' common parent)."""
     base = factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
-    folder = base / name
-    record = base / f"{name}.json"
-    with FileLock(str(base / f"{name}.lock")):
-        if not record.is_file():
-            shutil.rmtree(folder, ignore_errors=True)  # a worker failed while making it
-            folder.mkdir()
-            result = make(folder)
-            state = {"result": str(result), "files": _files(folder)}
-            record.write_text(json.dumps(state), encoding="utf-8")
-    state = json.loads(record.read_text(encoding="utf-8"))
-    _READ_ONLY[folder] = state["files"]
-    return Path(state["result"])
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_folders_ahead(request, tmp_path_factory):
+    """Start making the shared folders the collected tests need, in a process of their own.
+
+    The first worker to get here starts it; at the end of its session the worker waits for it
+    (it is done long before in a whole run), or stops it when the run was interrupted.
+    """
+    items = request.session.items
+    names = [n for n, f in SHARED.items() if any(f in i.fixturenames for i in items)]
+    process = shared.start_ahead(_base(tmp_path_factory), names)
+    yield
+    if process is not None and process.poll() is None:
+        if request.session.shouldstop or request.session.shouldfail:
+            process.terminate()
+        process.wait()
 
 
 _READ_ONLY: dict[Path, dict[str, list[int]]] = {}
+
+
+def _shared(factory: pytest.TempPathFactory, name: str) -> Path:
+    """The shared folder ``name``, made by this process or read from the record of another."""
+    base = _base(factory)
+    result = shared.MAKERS[name](base)
+    _READ_ONLY[base / name] = shared.record(base, name)["files"]
+    return result
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -104,7 +113,7 @@ def _shared_fixtures_are_left_untouched():
     yield
     changed = []
     for folder, before in _READ_ONLY.items():
-        after = _files(folder)
+        after = shared.files(folder)
         changed += [f"{folder.name}/{f}" for f in sorted(set(before) ^ set(after))]
         changed += [
             f"{folder.name}/{f}" for f in sorted(set(before) & set(after)) if before[f] != after[f]
@@ -112,19 +121,10 @@ def _shared_fixtures_are_left_untouched():
     assert not changed, f"fixtures de session modifiées par un test : {changed[:10]}"
 
 
-def _build(folder: Path) -> Path:
-    from ressol_analysis.build import build_processed
-    from ressol_analysis.paths import project_paths
-
-    copy = make_copy(folder / "projet")
-    build_processed(project_paths(copy))
-    return copy
-
-
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory) -> Path:
     """A copy of the project with data/processed built once for the run (read only)."""
-    return _shared(tmp_path_factory, "construit", _build)
+    return _shared(tmp_path_factory, "construit")
 
 
 @pytest.fixture(scope="session")
@@ -136,22 +136,16 @@ def report_run(built_project, tmp_path_factory) -> Path:
     without a members file is checked in tests/test_browser.py on that chapter alone). Read
     only: a test that needs to damage a report makes its own.
     """
-    from ressol_analysis.paths import project_paths
-    from ressol_analysis.report import run_report
+    return _shared(tmp_path_factory, "rapports")
 
-    def make(folder: Path) -> Path:
-        lines = []
-        run = run_report(
-            project_paths(built_project),
-            "centre-manche",
-            folder,
-            log=lines.append,
-            members=EXAMPLE_MEMBERS,
-        )
-        (folder / "journal.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return run
 
-    return _shared(tmp_path_factory, "rapports", make)
+@pytest.fixture(scope="session")
+def other_run(built_project, tmp_path_factory) -> Path:
+    """The run folder of Villedieu Intercom (EPCI 200043354) as ``ressol report`` writes it.
+
+    Its territory file lies outside the project (as a CRESS consultant's would); no PDF.
+    """
+    return _shared(tmp_path_factory, "villedieu")
 
 
 @pytest.fixture(scope="session")

@@ -34,55 +34,6 @@ def test_data_check_on_the_real_files(built_project):
     assert "sont présents et intacts" in result.stdout
 
 
-def test_indicators_csv_contract(built_project, tmp_path):
-    out = tmp_path / "indicateurs.csv"
-    result = ressol(
-        built_project, "indicators", "--territory", "centre-manche", "--output", str(out)
-    )
-    assert result.returncode == 0, result.stderr
-    with out.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == [
-        "territoire_code",
-        "territoire",
-        "indicateur",
-        "valeur",
-        "unite",
-        "source",
-        "millesime",
-        "synthetique",
-    ]
-    codes = list(dict.fromkeys(r["territoire_code"] for r in rows))
-    assert codes == [
-        "centre-manche",
-        "epci-200066389",
-        "epci-200067023",
-        "epci-200067031",
-        "dep-50",
-        "basse-normandie",
-        "reg-28",
-    ]
-    by_key = {(r["territoire_code"], r["indicateur"]): r for r in rows}
-    for key in (
-        "population",
-        "superficie_km2",
-        "densite_hab_km2",
-        "part_moins_15_ans",
-        "part_60_ans_plus",
-        "part_75_ans_plus",
-    ):
-        assert ("centre-manche", key) in by_key
-    population = by_key[("centre-manche", "population")]
-    assert float(population["valeur"]) == 146623
-    assert population["unite"] == "habitants"
-    assert population["millesime"] == "RP 2022"
-    assert "géographie au 01/01/2026" in population["source"]
-    assert 0 < float(by_key[("reg-28", "part_60_ans_plus")]["valeur"]) < 100
-    # The demonstration's ESS figures are marked; INSEE's are not.
-    assert population["synthetique"] == "non"
-    assert by_key[("centre-manche", "part_ess_effectif_salarie_estime")]["synthetique"] == "oui"
-
-
 def test_missing_raw_file(project):
     (project / "data" / "raw" / "cog_dgcl_regions.csv").unlink()
     result = ressol(

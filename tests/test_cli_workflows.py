@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 
 import openpyxl
+import pandas as pd
 import pytest
 import yaml
 from support.cli import ressol
+from test_golden import GOLDEN
 from test_update import COMPARATEUR, new_vintage_text
 
 
@@ -17,16 +19,11 @@ def read(path):
 
 
 @pytest.mark.slow
-def test_new_census_edition_dropped_in_updates_and_is_listed_by_compare(
-    built_project, project, tmp_path
-):
-    before = tmp_path / "avant.csv"
+def test_new_census_edition_dropped_in_updates_and_is_listed_by_compare(project, tmp_path):
+    # Before: the indicators of the shipped raw files, as `ressol indicators` writes them
+    # (tests/test_golden.py checks that the command still writes exactly this file).
+    before = GOLDEN
     after = tmp_path / "apres.csv"
-    # Before: the same raw files, already built (the session's project).
-    result = ressol(
-        built_project, "indicators", "--territory", "centre-manche", "--output", str(before)
-    )
-    assert result.returncode == 0, result.stderr
     raw = project / "data" / "raw"
     (raw / "insee_comparateur_territoires_2026_normandie.csv").write_text(
         new_vintage_text(raw), encoding="utf-8"
@@ -37,6 +34,11 @@ def test_new_census_edition_dropped_in_updates_and_is_listed_by_compare(
     assert ressol(project, "data", "check").returncode == 0
     result = ressol(project, "indicators", "--territory", "centre-manche", "--output", str(after))
     assert result.returncode == 0, result.stderr
+    # The build the command made read the new edition: its vintages, commune 14001's population.
+    info = yaml.safe_load((project / "data" / "processed" / "build.json").read_text("utf-8"))
+    assert info["millesimes"]["rp_2017"] == 2017
+    communes = pd.read_csv(project / "data" / "processed" / "communes.csv", dtype={"CODGEO": str})
+    assert communes.set_index("CODGEO").loc["14001", "POP"] == 1200
     old, new = read(before), read(after)
     # Commune 14001 (Calvados) has 1 200 inhabitants instead of 1 177: +23 for Normandie.
     assert (

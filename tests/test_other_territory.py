@@ -1,9 +1,10 @@
 """A report for another territory than Centre Manche carries none of Centre Manche's words.
 
 One report of Villedieu Intercom (a single EPCI of the Manche, inland) is produced for the
-session, without PDF; every page the run wrote is read as a board member reads it (the visible
-text, images aside) and scanned for another territory's places, comparisons, 2013 diagnostic,
-example action sheets, sources and the paths of the machine that produced it.
+session, without PDF (``other_run`` in tests/conftest.py); every page the run wrote is read as
+a board member reads it (the visible text, images aside) and scanned for another territory's
+places, comparisons, 2013 diagnostic, example action sheets, sources and the paths of the
+machine that produced it.
 """
 
 from __future__ import annotations
@@ -12,15 +13,6 @@ import re
 from html import unescape
 from pathlib import Path
 
-import pytest
-
-VILLEDIEU = """\
-id: villedieu-intercom
-nom: Villedieu Intercom
-millesime_geographie: 2026
-perimetre:
-  epci: ["200043354"]
-"""
 # Words of Centre Manche (its places, its comparisons, its 2013 diagnostic, its coast) and of
 # the other areas whose files ship with the project.
 FOREIGN = (
@@ -36,24 +28,6 @@ FOREIGN = (
     "Rouen",
     "(exemple)",
 )
-
-
-@pytest.fixture(scope="session")
-def other_run(built_project, tmp_path_factory) -> Path:
-    """The run folder of Villedieu Intercom as ``ressol report`` writes it (no PDF)."""
-    from ressol_analysis.paths import project_paths
-    from ressol_analysis.report import run_report
-
-    folder = tmp_path_factory.mktemp("villedieu")
-    territory = folder / "villedieu-intercom.yaml"
-    territory.write_text(VILLEDIEU, encoding="utf-8")
-    return run_report(
-        project_paths(built_project),
-        str(territory),
-        folder / "rapports",
-        log=lambda _: None,
-        pdf=False,
-    )
 
 
 def visible(page: Path) -> str:

@@ -106,20 +106,6 @@ def test_catalogue_sees_the_waiting_file_then_the_scan_puts_it_in_service(projec
     assert catalogue_status(paths.raw).set_index("cle").loc["comparateur", "plus_recent"] == ""
 
 
-@pytest.mark.slow
-def test_build_after_update_reads_the_new_census(project):
-    paths = project_paths(project)
-    (paths.raw / NEW_NAME).write_text(new_vintage_text(paths.raw), encoding="utf-8")
-    update_all(paths, today=TODAY)
-    build_processed(paths)
-    info = yaml.safe_load((paths.processed / "build.json").read_text())
-    assert info["millesimes"]["rp_2017"] == 2017
-    communes = (paths.processed / "communes.csv").read_text().splitlines()
-    header = communes[0].split(",")
-    row = next(line.split(",") for line in communes if line.startswith("14001,"))
-    assert float(row[header.index("POP")]) == 1200.0
-
-
 def test_official_zip_is_extracted_and_archived(project):
     paths = project_paths(project)
     archive = paths.raw / "base_cc_comparateur_csv.zip"
