@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from support.facts import assert_states
 
 from ressol_analysis.compare import compare_runs, format_comparison, read_indicators
 from ressol_analysis.errors import RessolError
@@ -58,13 +59,22 @@ def test_tiny_float_noise_is_not_a_change(tmp_path):
 def test_french_rendering_names_values_vintages_and_gap():
     text = format_comparison(compare_runs(A, B), "rapport 2025", "rapport 2026")
     nbsp = "\u00a0"
-    assert text.splitlines()[0] == (
-        "Entre rapport 2025 et rapport 2026 : 2 valeur(s) modifiée(s), 2 changement(s) de "
-        "millésime sans changement de valeur, 1 indicateur(s) ajouté(s), 1 retiré(s)."
+    assert_states(
+        text.splitlines()[0],
+        "rapport 2025 et rapport 2026",
+        "2 valeur(s) modifiée(s)",
+        "2 changement(s) de millésime",
+        "1 indicateur(s) ajouté(s)",
+        "1 retiré(s)",
     )
-    assert text.splitlines()[1] == (
-        f"~ Centre Manche (centre-manche) · Population municipale : 100{nbsp}000 habitants "
-        f"(RP 2022) → 100{nbsp}450 habitants (RP 2023), écart +450 (+0,5{nbsp}%)"
+    # 100 000 → 100 450 inhabitants: +450, +0,45 % rounded to +0,5 %.
+    assert_states(
+        text.splitlines()[1],
+        "Centre Manche (centre-manche)",
+        "Population municipale",
+        "100 000 habitants (RP 2022)",
+        "100 450 habitants (RP 2023)",
+        "+450 (+0,5 %)",
     )
     assert f"écart −800 (−0,2{nbsp}%)" in text
     assert "+ Manche (dep-50) · evolution_2017_2023 : −0,2 % (RP 2023) — nouveau dans" in text

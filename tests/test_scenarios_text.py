@@ -16,6 +16,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from support.facts import assert_states
 from test_scenarios import AMBITIONS, indicators
 
 from ressol_analysis import formatting
@@ -49,9 +50,13 @@ def texts(fig) -> list[str]:
 
 
 def test_source_line_says_examples(folder):
-    assert st.source_line(folder) == (
-        "grilles d'évaluation de 2 membres de RESSOL (exemples) ; 2 scénarios, 2 critères "
-        "pondérés (dossier scenarios)"
+    assert_states(
+        st.source_line(folder),
+        "2 membres de RESSOL",
+        "(exemples)",
+        "2 scénarios",
+        "2 critères",
+        "(dossier scenarios)",
     )
 
 
@@ -91,18 +96,25 @@ def test_ranking_findings(folder):
     table = sc.classement(*args(folder), draws=1000)
     swaps = sc.swap_weights(*args(folder))
     lines = st.ranking_findings(table, swaps, folder.criteres, draws=1000)
-    assert lines[0] == (
-        "Avec les poids fixés, « Pôle partagé » **arrive en tête** avec un score pondéré de "
-        "4,00 sur 5, devant « Réseau animé » (3,67, écart de 0,33 point sur 5)."
+    # Scores 4 and 11/3 (module docstring): a lead of 1/3 point.
+    assert_states(
+        lines[0],
+        "« Pôle partagé »",
+        "en tête",
+        "4,00 sur 5",
+        "« Réseau animé » (3,67",
+        "0,33 point",
     )
-    assert lines[1] == "La seconde méthode (PROMETHEE II) place **le même scénario en tête**."
+    assert_states(lines[1], "PROMETHEE II", "même scénario en tête")
     assert lines[2].startswith(
         f"En faisant varier chaque poids au hasard de ±50{NBSP}% (1{NBSP}000"
     )
-    assert lines[3] == (
-        "Il suffirait de porter le poids du critère « Coût supportable » de 1 à 1,33 pour que "
-        "« Réseau animé » passe devant « Pôle partagé » : c'est le plus petit changement d'un "
-        "seul poids qui inverse les deux premiers."
+    # The cost weight from 1 to 4/3 (module docstring), the smallest swap.
+    assert_states(
+        lines[3],
+        "« Coût supportable » de 1 à 1,33",
+        "« Réseau animé » passe devant « Pôle partagé »",
+        "plus petit changement",
     )
 
 
@@ -111,7 +123,7 @@ def test_ranking_findings_name_the_retained_scenario_and_method_disagreement(fol
     table["rang_promethee"] = pd.array([2, 1], dtype="Int64")  # as if PROMETHEE disagreed
     decision = ss.Decision("reseau", pd.Timestamp("2026-03-12").date(), "bureau", "")
     lines = st.ranking_findings(table, sc.swap_weights(*args(folder)), folder.criteres, decision)
-    assert lines[0] == "**Scénario retenu** par le bureau le 12/03/2026 : « Réseau animé »."
+    assert_states(lines[0], "Scénario retenu", "bureau", "12/03/2026", "« Réseau animé »")
     assert "**le classement dépend de la méthode**" in lines[2]
 
 
@@ -189,9 +201,7 @@ def test_ranking_chart_shows_both_ranks_and_the_share_of_draws(folder):
 def test_heading_warns_before_any_finding(folder):
     text = st.heading(folder, "Centre Manche", synthetic=True)
     first, example, demo = text.split("\n\n")
-    assert (
-        first == "**Territoire : Centre Manche** — 2 scénarios notés par 2 membres sur 2 critères."
-    )
+    assert_states(first, "Territoire : Centre Manche", "2 scénarios", "2 membres", "2 critères")
     assert example.startswith("> **Attention : ces scénarios et ces grilles sont des exemples**")
     assert demo.startswith("> **Données synthétiques de démonstration.**")
     assert "L'ambition des scénarios face au diagnostic" in demo
@@ -224,26 +234,25 @@ def test_synthesis_names_the_leading_scenario_and_how_robust_its_lead_is(folder)
     assert table.loc[0, "part_tirages_en_tete"] == pytest.approx(73.96, abs=2)
     table.loc[0, "part_tirages_en_tete"] = 74.0  # the sentence is checked on a fixed share
     lines = st.synthesis_lines(folder, table, sc.swap_weights(*args(folder)), draws=4000)
-    assert lines == [
-        "Aucun scénario n'a encore été retenu. Dans les notes des 2 membres, « Pôle partagé » "
-        "arrive en tête avec un score pondéré de 4,00 sur 5, devant « Réseau animé » (3,67).",
-        f"Il reste en tête dans 74{NBSP}% de 4{NBSP}000 tirages où chaque poids varie au hasard "
-        f"de ±50{NBSP}%.",
-        "Il suffirait de porter le poids du critère « Coût supportable » de 1 à 1,33 pour que "
-        "« Réseau animé » passe devant « Pôle partagé » : c'est le plus petit changement d'un "
-        "seul poids qui inverse les deux premiers.",
-        "La seconde méthode de classement (PROMETHEE II) place le même en tête.",
-    ]
-    assert st.example_warning(folder) == (
-        "Ces scénarios et ces notes sont des exemples, écrits pour montrer la démarche : ce ne "
-        "sont ni des propositions de RESSOL, ni des avis de ses membres."
+    assert len(lines) == 4
+    assert_states(
+        lines[0],
+        "Aucun scénario",
+        "retenu",
+        "2 membres",
+        "« Pôle partagé »",
+        "4,00 sur 5",
+        "« Réseau animé » (3,67)",
+    )
+    assert_states(lines[1], "en tête dans 74 % de 4 000 tirages", "±50 %")
+    assert_states(lines[2], "« Coût supportable » de 1 à 1,33", "« Réseau animé » passe devant")
+    assert_states(lines[3], "PROMETHEE II", "même en tête")
+    assert_states(
+        st.example_warning(folder), "des exemples", "ni des propositions de RESSOL", "ni des avis"
     )
     table["rang_promethee"] = pd.array([2, 1], dtype="Int64")  # as if PROMETHEE disagreed
     other = st.synthesis_lines(folder, table, sc.swap_weights(*args(folder)))
-    assert other[-1] == (
-        "La seconde méthode de classement (PROMETHEE II) met en tête « Réseau animé » : le "
-        "classement dépend de la méthode."
-    )
+    assert_states(other[-1], "PROMETHEE II", "« Réseau animé »", "dépend de la méthode")
 
 
 def test_synthesis_names_the_retained_scenario_with_its_place_among_the_notes(folder):
@@ -253,10 +262,16 @@ def test_synthesis_names_the_retained_scenario_with_its_place_among_the_notes(fo
     retained = ss.ScenarioFolder(folder.folder, folder.definition, folder.notes, decision)
     table = sc.classement(*args(folder), draws=100)
     lines = st.synthesis_lines(retained, table, sc.swap_weights(*args(folder)))
-    assert lines == [
-        "Le conseil d'administration a retenu le scénario « Réseau animé » le 12/03/2026. Dans "
-        "les notes des 2 membres, il était classé 2e sur 2 (score pondéré 3,67 sur 5)."
-    ]
+    assert len(lines) == 1
+    assert_states(
+        lines[0],
+        "conseil d'administration a retenu",
+        "« Réseau animé »",
+        "12/03/2026",
+        "2 membres",
+        "2e sur 2",
+        "3,67 sur 5",
+    )
 
 
 def test_synthesis_page_shows_the_scenarios_and_links_their_chapter():
