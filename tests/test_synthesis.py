@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from support.facts import assert_states
 from support.pages import external_urls
 
 from ressol_analysis.errors import RessolError
@@ -345,11 +346,14 @@ def test_2013_figures_are_data_with_today_side_by_side():
     then, now, note = rows["Habitants par km²"]
     assert then == "70" and now.startswith("75,3")
     assert "Même définition" not in note
-    assert (
-        "148 000 habitants à 70 hab./km² supposent une superficie d'environ 2 110 km² (de "
-        "1 970 à 2 280 km² compte tenu des arrondis), contre 1 946 km² pour le territoire "
-        "d'aujourd'hui : le périmètre de 2013 n'était pas le même"
-    ) in note
+    assert_states(
+        note,
+        "148 000 habitants à 70 hab./km²",
+        "environ 2 110 km²",
+        "de 1 970 à 2 280 km² compte tenu des arrondis",
+        "1 946 km² pour le territoire d'aujourd'hui",
+        "le périmètre de 2013 n'était pas le même",
+    )
 
 
 def test_2013_ages_never_show_an_under_15_share_as_under_20_and_give_65_plus_landmarks():
@@ -391,11 +395,17 @@ def test_synthesis_says_the_2013_population_was_not_the_same_territory():
     sentence = finding_since_2013(
         centre_manche(False), "centre-manche", "Centre Manche", load_reference_2013()
     )
-    assert plain(sentence) == (
-        "Le diagnostic de 2013 comptait environ 148 000 habitants ; le recensement le plus "
-        "récent en compte 146 623, un niveau proche, mais pas sur le même territoire : la "
-        "population et la densité de 2013 supposent environ 2 110 km², contre 1 946 km² "
-        "aujourd'hui (voir le tableau « 2013 et aujourd'hui »)."
+    # 2013: 148 000 inhabitants at 70 per km² → 148 000 / 70 = 2 114 ≈ 2 110 km² (to 10 km²),
+    # against 1 946,49 km² today; 146 623 is (146 623 − 148 000) / 148 000 = −0,9 %: under 2 %.
+    assert_states(
+        sentence,
+        "2013 comptait environ 148 000 habitants",
+        "en compte 146 623",
+        "un niveau proche",
+        "pas sur le même territoire",
+        "environ 2 110 km²",
+        "1 946 km² aujourd'hui",
+        "« 2013 et aujourd'hui »",
     )
 
 
