@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from support.facts import assert_states
 
 from ressol_analysis import dynamics, ess
 from ressol_analysis.errors import RessolError
@@ -267,9 +268,15 @@ def test_section_tables_and_findings_say_the_hand_counted_figures():
     assert lines[0].startswith("Zone : 1 établissement de l'ESS actif au 1er janvier 2013, 3 ")
     assert "+300,0\xa0%" in lines[0] and "Paris : n.d." in lines[0]
     assert "créés de 2013 à 2022" in lines[2] and "50\xa0%" in lines[2] and "75\xa0%" in lines[2]
-    assert lines[1] == (
-        "De 2013 à 2025, 3 établissements de l'ESS ont été créés et 1 a fermé, soit 0,2 "
-        "créations et 0,1 fermetures par an en moyenne."
+    # 3 creations and 1 closure over the 13 years 2013-2025: 3 / 13 = 0,23 ≈ 0,2 and
+    # 1 / 13 = 0,08 ≈ 0,1 a year.
+    assert_states(
+        lines[1],
+        "De 2013 à 2025",
+        "3 établissements de l'ESS ont été créés",
+        "1 a fermé",
+        "0,2 créations",
+        "0,1 fermetures par an",
     )
     assert lines[3].startswith("3 établissements (dont 1 de l'ESS) n'ont pas de date")
 
@@ -282,14 +289,23 @@ def test_section_figures_draw_three_charts_with_their_source():
     figures = dynamics_charts.figures(indicators_frame(), AREAS, "zone", "paris", synthetic=True)
     assert len(figures) == 3
     # Each alternative text says what is drawn and for which area (the territory by its name).
-    assert [alt for _, alt in figures] == [
-        "Courbes : établissements de l'ESS actifs au 1er janvier de chaque année depuis 2013, en "
-        "indice, pour Zone et les zones de comparaison.",
-        "Courbes : taux de création et de fermeture d'établissements chaque année, ESS et "
-        "ensemble, pour Zone.",
-        "Barres : part des établissements créés encore actifs trois ans après, par famille de "
-        "l'ESS et pour tous les établissements, pour Zone.",
-    ]
+    stock, rates, survival = (alt for _, alt in figures)
+    assert_states(
+        stock,
+        "Courbes",
+        "établissements de l'ESS actifs au 1er janvier",
+        "depuis 2013",
+        "indice",
+        "pour Zone et les zones de comparaison",
+    )
+    assert_states(rates, "Courbes", "taux de création et de fermeture", "ESS et ensemble", "Zone")
+    assert_states(
+        survival,
+        "Barres",
+        "encore actifs trois ans après",
+        "par famille de l'ESS et pour tous les établissements",
+        "pour Zone",
+    )
     for fig, _ in figures:
         texts = " ".join(t.get_text() for t in fig.texts)
         assert "Source : s" in texts and "Données synthétiques" in texts

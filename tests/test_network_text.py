@@ -46,10 +46,6 @@ def communes(flagged) -> pd.DataFrame:
     return network.coverage_by_commune(flagged, groups)
 
 
-def plain(lines: list[str]) -> list[str]:
-    return [line.replace(NB, " ") for line in lines]
-
-
 def test_members_summary(matches, flagged):
     found, review, missing, employers, working = network_text.members_summary(
         matches, flagged, "adherents.csv"
@@ -112,12 +108,20 @@ def test_family_table_and_findings(flagged):
 
 
 def test_commune_findings_and_table_with_secrecy(communes):
-    assert plain(network_text.commune_findings(communes)) == [
-        "Les adhérents employeurs de l'ESS sont présents dans chacune des 3 communes qui "
-        "comptent au moins un employeur de l'ESS.",
-        "Les communes qui comptent le plus d'employeurs de l'ESS non adhérents : Coutances (4), "
-        "Saint-Lô (3), Agneaux (1).",
-    ]
+    present, gaps = network_text.commune_findings(communes)
+    assert_states(
+        present,
+        "adhérents employeurs de l'ESS sont présents dans chacune des 3 communes",
+        "au moins un employeur de l'ESS",
+    )
+    # Non-member ESS employers: Coutances 6 − 2 = 4, Saint-Lô 5 − 2 = 3, Agneaux 2 − 1 = 1.
+    assert_states(
+        gaps,
+        "le plus d'employeurs de l'ESS non adhérents",
+        "Coutances (4)",
+        "Saint-Lô (3)",
+        "Agneaux (1)",
+    )
     html = unescape(network_text.commune_html(communes, "Source test", ""))
     # Members' cells of 1 or 2 establishments: every jobs share is secret; counts are not.
     assert html.count(">secret<") == 3
@@ -176,9 +180,12 @@ def test_coverage_map_classes(flagged, communes):
     classes = {label: colour for _, label, colour in network_charts.SHARE_CLASSES}
     assert fills == [classes["De 25 à moins de 50 %"], classes["50 % ou plus"]]
     assert sizes == [2, 1]
-    subtitle = [t.get_text().replace(NB, " ") for t in ax.texts]
-    assert subtitle == [
-        "Ensemble de Territoire : 5 établissements employeurs de l'ESS adhérents sur 13, soit "
-        "38,5 %"
-    ]
+    (subtitle,) = (t.get_text() for t in ax.texts)
+    # 5 member ESS employers of 13: 5 / 13 = 38,5 %.
+    assert_states(
+        subtitle,
+        "Ensemble de Territoire",
+        "5 établissements employeurs de l'ESS adhérents sur 13",
+        "38,5 %",
+    )
     plt.close(fig)
