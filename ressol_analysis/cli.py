@@ -22,6 +22,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .cli_parser import FrenchParser
 from .errors import RessolError
 from .interruption import Interrupted, interruptible
 from .paths import ProjectPaths, project_paths
@@ -345,8 +346,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, ProjectPaths], int]] = {
 }
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def _parser() -> FrenchParser:
+    parser = FrenchParser(
         prog="ressol",
         description="Diagnostic territorial de l'économie sociale et solidaire (RESSOL).",
     )

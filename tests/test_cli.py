@@ -163,6 +163,12 @@ def test_help_is_french(args, lines):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"usage: ressol {' '.join(args[:-1])}".rstrip() + " [-h]")
+    assert result.stdout.startswith(
+        f"utilisation : ressol {' '.join(args[:-1])}".rstrip() + " [-h]"
+    )
+    words = " ".join(result.stdout.split())  # the column widths follow the longest option
     for line in lines:
-        assert line in result.stdout, result.stdout
+        assert " ".join(line.split()) in words, result.stdout
+    assert "-h, --help" in result.stdout and "afficher cette aide et quitter" in result.stdout
+    for english in ("usage:", "positional arguments", "show this help"):
+        assert english not in result.stdout
