@@ -29,9 +29,17 @@ SIRENE_SOURCE = (
 
 
 def _establishments_in_areas(
-    establishments: pd.DataFrame, membership: pd.DataFrame, naf: pd.DataFrame
+    establishments: pd.DataFrame,
+    membership: pd.DataFrame,
+    naf: pd.DataFrame,
+    columns: list[str],
 ) -> pd.DataFrame:
-    """Employer establishments joined to their areas and NAF levels (checked inputs)."""
+    """Employer establishments joined to their areas and NAF levels (checked inputs).
+
+    Only ``CODGEO``, ``effectif_central`` and ``columns`` (NAF levels or establishment
+    columns) are kept: the membership is many-to-many, and carrying every SIRENE column through
+    the join would copy each of them once per area.
+    """
     check_membership(membership)
     check_columns(establishments, ESTABLISHMENT_COLUMNS, "des établissements")
     unknown_jobs = establishments["effectif_central"].isna()
@@ -42,39 +50,52 @@ def _establishments_in_areas(
             "zéro : écartez-les explicitement (établissements non employeurs, tranche "
             "inconnue) ou attribuez-leur un effectif avant le calcul."
         )
-    levels = _levels(establishments, naf)
-    table = pd.concat(
-        [establishments.drop(columns=[c for c in levels.columns if c in establishments]), levels],
-        axis=1,
-    )
+    wanted = [c for c in columns if c in NAF_COLUMNS]
+    levels = _levels(establishments, naf, wanted)
+    kept = ["CODGEO", "effectif_central", *(c for c in columns if c not in NAF_COLUMNS)]
+    table = pd.concat([establishments[kept], levels], axis=1)
     return membership[MEMBERSHIP_COLUMNS].merge(table, on="CODGEO", how="inner")
 
 
-def _levels(establishments: pd.DataFrame, naf: pd.DataFrame) -> pd.DataFrame:
+def _levels(
+    establishments: pd.DataFrame, naf: pd.DataFrame, columns: list[str] | None = None
+) -> pd.DataFrame:
     """NAF levels of each establishment; « secteur inconnu » (``ZZ``) without a NAF rév. 2 code.
 
     With ``activiteNAFRev2`` (the activity converted to NAF rév. 2 by
     :func:`ressol_analysis.sources.naf.activity_rev2`), an establishment whose activity has no
     NAF rév. 2 code goes to the « secteur inconnu » line of every level; without it, every
-    activity must be a NAF rév. 2 code.
+    activity must be a NAF rév. 2 code. ``columns`` (a subset of :data:`NAF_COLUMNS`, all by
+    default) are the levels returned.
     """
-    if "activiteNAFRev2" not in establishments:
-        return naf_levels(
-            establishments["activitePrincipaleEtablissement"],
-            naf,
-            "le tableau des établissements, colonne activitePrincipaleEtablissement",
-        )
-    code = establishments["activiteNAFRev2"].astype("string")
-    known = code.notna()
-    levels = pd.DataFrame(pd.NA, index=establishments.index, columns=NAF_COLUMNS, dtype="string")
-    if known.any():
-        levels.loc[known] = naf_levels(
-            code[known], naf, "le tableau des établissements, colonne activiteNAFRev2"
-        )
-    for column in NAF_COLUMNS[4:]:
-        fill = UNKNOWN_SECTOR if not column.startswith("libelle_") else UNKNOWN_SECTOR_LABEL
-        levels[column] = levels[column].fillna(fill)
-    return levels
+    rev2 = "activiteNAFRev2" in establishments
+    column = "activiteNAFRev2" if rev2 else "activitePrincipaleEtablissement"
+    codes = establishments[column].astype("string")
+    # The levels are looked up once per distinct code (a few hundred), then spread to the
+    # establishments by position; a missing code has position -1, the last row of `table`.
+    position, distinct = pd.factorize(codes)
+    distinct = pd.Series(distinct, dtype="string")
+    if not rev2 and (position == -1).any():
+        # Without a NAF rév. 2 column an empty activity is an unknown code.
+        distinct = pd.concat([distinct, pd.Series([pd.NA], dtype="string")], ignore_index=True)
+    where = f"le tableau des établissements, colonne {column}"
+    try:
+        table = naf_levels(distinct, naf, where)
+    except RessolError:
+        # The message counts establishments, not distinct codes: raise it on the full column.
+        naf_levels(codes[position != -1] if rev2 else codes, naf, where)
+        raise
+    unknown = {
+        c: UNKNOWN_SECTOR if not c.startswith("libelle_") else UNKNOWN_SECTOR_LABEL
+        for c in NAF_COLUMNS[4:]
+    }
+    table = pd.concat(
+        [table, pd.DataFrame([unknown], columns=NAF_COLUMNS, dtype="string")],
+        ignore_index=True,
+    )
+    rows = table[NAF_COLUMNS if columns is None else columns].iloc[position]
+    rows.index = establishments.index
+    return rows
 
 
 def sector_jobs(
@@ -101,7 +122,7 @@ def sector_jobs(
         ``emplois``; every sector seen in any area is listed for every area (0 when absent:
         a register count, not a secret).
     """
-    table = _establishments_in_areas(establishments, membership, naf)
+    table = _establishments_in_areas(establishments, membership, naf, [level, f"libelle_{level}"])
     keys = ["territoire_code", "territoire"]
     counts = (
         table.groupby([*keys, level, f"libelle_{level}"], sort=False)
@@ -283,7 +304,7 @@ def sphere_shares(
         jobs), ``part_emplois_sphere_presentielle`` and
         ``part_etablissements_sphere_presentielle`` (%).
     """
-    table = _establishments_in_areas(establishments, membership, naf)
+    table = _establishments_in_areas(establishments, membership, naf, ["sous_classe"])
     # Establishments of unknown sector (old nomenclature, provisional code) have no sphere:
     # they are left out of both spheres and of the shares' denominators.
     table = table.merge(spheres, on="sous_classe", how="left")
@@ -444,7 +465,16 @@ def agrifood_weight(
         ],
         "des établissements",
     )
-    table = _establishments_in_areas(establishments, membership, naf)
+    table = _establishments_in_areas(
+        establishments,
+        membership,
+        naf,
+        [
+            "sous_classe",
+            "categorieJuridiqueUniteLegale",
+            "economieSocialeSolidaireUniteLegale",
+        ],
+    )
     table = table.merge(components, on="sous_classe", how="left")
     cooperative = (
         table["categorieJuridiqueUniteLegale"]

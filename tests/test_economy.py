@@ -14,7 +14,7 @@ from ressol_analysis.areas import aggregate_counts
 from ressol_analysis.errors import RessolError
 from ressol_analysis.sources import reference
 from ressol_analysis.sources.comparateur import read_comparateur
-from ressol_analysis.sources.naf import read_naf
+from ressol_analysis.sources.naf import UNKNOWN_SECTOR_LABEL, read_naf
 
 ROOT = Path(__file__).resolve().parent
 FIXTURES = ROOT / "fixtures" / "economy"
@@ -346,6 +346,29 @@ def test_unknown_ape_code_is_listed(naf):
         ]
     )
     with pytest.raises(RessolError, match="99.99Z"):
+        sectors.sector_jobs(bad, ZONES, naf)
+
+
+def test_unknown_ape_codes_are_counted_by_establishment(naf):
+    # The levels are looked up once per distinct code; the error still counts establishments:
+    # 99.99Z twice and one empty activity make 3.
+    codes = ["01.41Z", "99.99Z", "47.11F", "99.99Z", "86.10Z", None, "10.71C", "47.76Z"]
+    bad = ESTABLISHMENTS.assign(activitePrincipaleEtablissement=pd.array(codes, dtype="string"))
+    with pytest.raises(RessolError, match=r"3 code\(s\) APE absent\(s\).*: \(vide\), 99\.99Z"):
+        sectors.sector_jobs(bad, ZONES, naf)
+
+
+def test_activity_without_rev2_code_goes_to_unknown_sector(naf):
+    # activiteNAFRev2 decides when present: e2 (10.51A, 74.5 jobs) and e6 (46.21Z, 7.5) have no
+    # NAF rév. 2 code and count in « secteur inconnu » (ZZ); e3 is read as 10.71C (CA).
+    rev2 = ["01.41Z", None, "10.71C", "01.61Z", "86.10Z", None, "10.71C", "47.76Z"]
+    table = ESTABLISHMENTS.assign(activiteNAFRev2=pd.array(rev2, dtype="string"))
+    by_sector = sectors.sector_jobs(table, ZONES, naf)
+    zone = by_sector[by_sector["territoire_code"] == "zone"].set_index("secteur")
+    assert zone["emplois"].to_dict() == {"AZ": 5.5, "CA": 18.5, "GZ": 10.0, "QA": 0.0, "ZZ": 82.0}
+    assert zone.loc["ZZ", "libelle"] == UNKNOWN_SECTOR_LABEL
+    bad = table.assign(activiteNAFRev2=pd.array(["99.99Z", *rev2[1:]], dtype="string"))
+    with pytest.raises(RessolError, match=r"colonne activiteNAFRev2, 1 code\(s\) APE absent"):
         sectors.sector_jobs(bad, ZONES, naf)
 
 
