@@ -25,6 +25,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 
 import pandas as pd
 
@@ -62,15 +64,22 @@ def build_passage(movements: pd.DataFrame, since: date) -> pd.DataFrame:
         & (movements["TYPECOM_AP"] == "COM")
     ]
     state: dict[str, set[str]] = {}
-    for _, event in after.sort_values("DATE_EFF").groupby("DATE_EFF", sort=True):
+    # Which origins currently have a code among their targets: an event only changes the
+    # origins holding one of the codes it moves, so only those are looked at.
+    holders: dict[str, set[str]] = defaultdict(set)
+    after = after.sort_values("DATE_EFF", kind="stable")
+    dates, befores, afters = (after[c].tolist() for c in ("DATE_EFF", "COM_AV", "COM_AP"))
+    for _, event in groupby(zip(dates, befores, afters, strict=True), key=itemgetter(0)):
         edges: dict[str, set[str]] = defaultdict(set)
-        for before, after_code in zip(event["COM_AV"], event["COM_AP"], strict=True):
+        for _, before, after_code in event:
             edges[before].add(after_code)
         for code in edges:
-            state.setdefault(code, {code})
-        for origin, targets in state.items():
+            if code not in state:
+                state[code] = {code}
+                holders[code].add(code)
+        for origin in set().union(*(holders[code] for code in edges)):
             moved: set[str] = set()
-            for target in targets:
+            for target in state[origin]:
                 goes = edges.get(target, {target})
                 if len(goes) > 1 and origin != target:
                     # A rétablissement carves the restored commune out of ``target``: a code
@@ -80,6 +89,10 @@ def build_passage(movements: pd.DataFrame, since: date) -> pd.DataFrame:
                     elif target in goes:
                         goes = {target}
                 moved |= goes
+            for target in state[origin]:
+                holders[target].discard(origin)
+            for target in moved:
+                holders[target].add(origin)
             state[origin] = moved
     rows = [
         (origin, target)
@@ -209,9 +222,10 @@ def move_codes(
     if not unresolved.empty:
         raise unplaced_codes_error(what, unresolved)
     mapping = dict(zip(moves["code_ancien"], moves["code_actuel"], strict=True))
-    moved = pd.Series(
-        [mapping.get(c, c) for c in codes], index=codes.index, dtype="string", name=codes.name
-    )
+    # One look-up per distinct code; a missing code (position -1) takes the last, missing value.
+    position, distinct = pd.factorize(codes)
+    targets = pd.array([*(mapping.get(c, c) for c in distinct), pd.NA], dtype="string")
+    moved = pd.Series(targets.take(position), index=codes.index, name=codes.name)
     if current is None:
         return moved
     unknown = moved[~moved.isin(current) & moved.notna()]
