@@ -24,9 +24,11 @@ same column names), then turned into rates and tidy rows (:func:`dynamics_tidy`)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .contract import tidy
@@ -197,48 +199,72 @@ def dynamics_sums(
     require_columns(Path("membership"), list(membership.columns), ["territoire_code", "CODGEO"])
     years = period(stock, first_year)
     rows = dated(history, stock)
-    rows = membership[["territoire_code", "CODGEO"]].merge(rows, on="CODGEO", how="inner")
-    known = rows[~rows["inconnue"]]
-    created_year = known["creation"].dt.year
-    closed_year = known["fermeture"].dt.year
+    total = _area_counter(rows["CODGEO"], membership)
+    known = ~rows["inconnue"].to_numpy(bool)
+    active = rows["actif"].to_numpy(bool)
+    ess = rows["ess"].to_numpy(bool)
+    created, closed = rows["creation"], rows["fermeture"]
+    created_year = created.dt.year
+    closed_year = closed.dt.year
     cohorts = years["cohortes"] or [0]
-    cohort = created_year.between(cohorts[0], cohorts[-1]) & bool(years["cohortes"])
-    horizon = known["creation"] + pd.DateOffset(years=SURVIVAL_YEARS)
-    survived = cohort & (known["actif"] | (known["fermeture"] > horizon))
-    columns: dict[str, pd.Series] = {}
+    cohort = (
+        known & created_year.between(cohorts[0], cohorts[-1]).to_numpy(bool)
+        if years["cohortes"]
+        else np.zeros(len(rows), dtype=bool)
+    )
+    horizon = created + pd.DateOffset(years=SURVIVAL_YEARS)
+    survived = cohort & (active | (closed > horizon).to_numpy(bool))
+    columns: dict[str, np.ndarray] = {}
     for scope in SCOPES:
-        part = known["ess"] if scope else pd.Series(True, index=known.index)
-        area = known["territoire_code"]
-
-        def total(mask: pd.Series, area: pd.Series = area) -> pd.Series:
-            return mask.astype(int).groupby(area).sum()
-
+        part = known & ess if scope else known
         for year in years["actifs"]:
             day = pd.Timestamp(year, 1, 1)
-            alive = (known["creation"] < day) & (known["actif"] | (known["fermeture"] >= day))
+            alive = (created < day).to_numpy(bool) & (active | (closed >= day).to_numpy(bool))
             columns[f"{scope}etablissements_actifs_01_01_{year}"] = total(part & alive)
         for year in years["flux"]:
-            columns[f"{scope}etablissements_crees_{year}"] = total(part & created_year.eq(year))
+            created_in = created_year.eq(year).to_numpy(bool)
+            columns[f"{scope}etablissements_crees_{year}"] = total(part & created_in)
         for year in years["flux"]:
-            columns[f"{scope}etablissements_fermes_{year}"] = total(part & closed_year.eq(year))
-        unknown = rows["inconnue"] & (rows["ess"] if scope else True)
-        columns[f"{scope}etablissements_date_inconnue"] = (
-            unknown.astype(int).groupby(rows["territoire_code"]).sum()
-        )
+            closed_in = closed_year.eq(year).to_numpy(bool)
+            columns[f"{scope}etablissements_fermes_{year}"] = total(part & closed_in)
+        unknown = ~known & ess if scope else ~known
+        columns[f"{scope}etablissements_date_inconnue"] = total(unknown)
         columns[f"{scope}etablissements_cohortes_survie_3_ans"] = total(part & cohort)
         columns[f"{scope}etablissements_survivants_3_ans"] = total(part & survived)
     for family in FAMILIES:
-        member = known["ess"] & known["famille"].eq(family).fillna(False)
-        area = known["territoire_code"]
-        columns[f"ess_etablissements_cohortes_survie_3_ans_{family}"] = (
-            (member & cohort).astype(int).groupby(area).sum()
-        )
-        columns[f"ess_etablissements_survivants_3_ans_{family}"] = (
-            (member & survived).astype(int).groupby(area).sum()
-        )
-    areas = membership["territoire_code"].drop_duplicates()
-    sums = pd.DataFrame(columns).reindex(areas).fillna(0).astype(float)
-    return sums[count_columns(stock, first_year)].rename_axis("territoire_code")
+        member = ess & rows["famille"].eq(family).fillna(False).to_numpy(bool)
+        columns[f"ess_etablissements_cohortes_survie_3_ans_{family}"] = total(member & cohort)
+        columns[f"ess_etablissements_survivants_3_ans_{family}"] = total(member & survived)
+    areas = pd.Index(membership["territoire_code"].drop_duplicates(), name="territoire_code")
+    sums = pd.DataFrame(columns, index=areas)
+    return sums[count_columns(stock, first_year)]
+
+
+def _area_counter(codes: pd.Series, membership: pd.DataFrame) -> Callable[[np.ndarray], np.ndarray]:
+    """A function counting flagged establishments in each area of ``membership``.
+
+    Flags are summed by commune, then by area through the areas × communes incidence matrix
+    of the membership: joining the establishments to the many-to-many membership would copy
+    each of them once per area, for every count. Counts are exact (integers in floats).
+    """
+    commune, communes = pd.factorize(codes)
+    areas = pd.Index(membership["territoire_code"].drop_duplicates())
+    # An establishment of a commune outside the areas (or without commune) goes to the last,
+    # extra commune, which no area holds.
+    commune = np.where(commune < 0, len(communes), commune)
+    incidence = np.zeros((len(areas), len(communes) + 1))
+    where = pd.Index(communes).get_indexer(membership["CODGEO"])
+    held = where >= 0
+    np.add.at(
+        incidence,
+        (areas.get_indexer(membership["territoire_code"])[held], where[held]),
+        1.0,
+    )
+
+    def total(flags: np.ndarray) -> np.ndarray:
+        return incidence @ np.bincount(commune, weights=flags, minlength=len(communes) + 1)
+
+    return total
 
 
 def _rate(part: pd.Series, whole: pd.Series) -> pd.Series:
