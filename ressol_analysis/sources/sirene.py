@@ -30,6 +30,7 @@ from .sirene_files import (
     find_stock_file,
     relation,
     stock_columns,
+    string_frame,
 )
 from .tables import (
     check_not_negative,
@@ -199,11 +200,11 @@ def read_sirene(
             )
         n_etab, n_orphans = con.execute(
             "SELECT COUNT(*), COUNT(*) FILTER (WHERE siren NOT IN (SELECT siren FROM ul)) FROM etab"
-        ).fetchone()
+        ).fetchall()[0]  # fetched to the end: the connection is free again
         ul_extra = ", ".join(f'ul."{c}"' for c in [*UL_REQUIRED, *UL_OPTIONAL] if c != "siren")
-        result = con.execute(
+        result = con.sql(
             f"SELECT etab.*, {ul_extra} FROM etab JOIN ul USING (siren) ORDER BY siret"
-        ).fetch_df()
+        ).to_arrow_table()
     finally:
         con.close()
 
@@ -228,7 +229,7 @@ def read_sirene(
             "mois.",
             stacklevel=2,
         )
-    result = result.astype("string")
+    result = string_frame(result)
     result["CODGEO"] = move_codes(
         result["codeCommuneEtablissement"], passage, None, what=where, split_rule="keep_code"
     )

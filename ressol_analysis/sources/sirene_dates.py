@@ -21,7 +21,14 @@ import pandas as pd
 from ..errors import RessolError
 from ..geography import move_codes
 from .sirene import ETAB_REQUIRED, UL_REQUIRED
-from .sirene_files import FileFacts, check_same_stock, find_stock_file, relation, stock_columns
+from .sirene_files import (
+    FileFacts,
+    check_same_stock,
+    find_stock_file,
+    relation,
+    stock_columns,
+    string_frame,
+)
 from .tables import require_columns
 
 CREATION = "dateCreationEtablissement"
@@ -113,13 +120,13 @@ def read_sirene_dates(
         check_same_stock(list(facts.values()))
         n_etab, n_orphans = con.execute(
             "SELECT COUNT(*), COUNT(*) FILTER (WHERE siren NOT IN (SELECT siren FROM ul)) FROM etab"
-        ).fetchone()
-        result = con.execute(
+        ).fetchall()[0]  # fetched to the end: the connection is free again
+        result = con.sql(
             "SELECT etab.*, ul.categorieJuridiqueUniteLegale, "
             "ul.economieSocialeSolidaireUniteLegale "
             "FROM etab JOIN (SELECT DISTINCT ON (siren) * FROM ul) AS ul USING (siren) "
             "ORDER BY siret"
-        ).fetch_df()
+        ).to_arrow_table()
     finally:
         con.close()
     if n_etab and n_orphans == n_etab:
@@ -128,7 +135,7 @@ def read_sirene_dates(
             "établissement étudié n'a son siren dans les unités légales. Déposez deux stocks "
             "du même mois (StockEtablissement et StockUniteLegale)."
         )
-    result = result.astype("string")
+    result = string_frame(result)
     result["CODGEO"] = move_codes(
         result["codeCommuneEtablissement"],
         passage,
