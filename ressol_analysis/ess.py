@@ -230,14 +230,17 @@ def input_anomalies(classified: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {"categories": categories, "tranches": bands, "anciennes": stale}
 
 
-def _by_area(classified: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
+def _by_area(
+    classified: pd.DataFrame, membership: pd.DataFrame, columns: list[str]
+) -> pd.DataFrame:
+    # Only the columns used go through the many-to-many join (one copy per area).
     require_columns(
         Path("membership"),
         list(membership.columns),
         ["territoire_code", "territoire", "CODGEO"],
     )
     return membership[["territoire_code", "territoire", "CODGEO"]].merge(
-        classified, on="CODGEO", how="inner"
+        classified[["CODGEO", *columns]], on="CODGEO", how="inner"
     )
 
 
@@ -392,7 +395,8 @@ def ess_indicators(
         in percent and missing when the area has no employer.
     """
     areas = _areas(membership)
-    sums = with_shares(_area_sums(_by_area(classified, membership), areas))
+    used = ["employeur", "ess", "famille", "effectif_central", "effectif_bas", "effectif_haut"]
+    sums = with_shares(_area_sums(_by_area(classified, membership, used), areas))
     return tidy_indicators(sums, areas, source, vintage, synthetic)
 
 
@@ -514,7 +518,9 @@ def ess_by_sector(
     """
     employers = classified[classified["employeur"]]
     employers = employers.join(_sector_codes(employers, naf, level))
-    by_area = _by_area(employers, membership)
+    by_area = _by_area(
+        employers, membership, ["siret", "ess", "effectif_central", level, "libelle"]
+    )
     by_area = by_area.assign(
         ess_n=by_area["ess"].astype(int),
         ess_jobs=by_area["effectif_central"].where(by_area["ess"], 0.0),
@@ -573,7 +579,11 @@ def ess_by_band(classified: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFr
     """
     bands = bands_table()
     bands = bands[bands["employeur"]][["tranche", "libelle", "ordre"]]
-    by_area = _by_area(classified[classified["employeur"]], membership)
+    by_area = _by_area(
+        classified[classified["employeur"]],
+        membership,
+        ["siret", "ess", "effectif_central", "trancheEffectifsEtablissement"],
+    )
     by_area = by_area.assign(
         ess_n=by_area["ess"].astype(int),
         ess_jobs=by_area["effectif_central"].where(by_area["ess"], 0.0),
