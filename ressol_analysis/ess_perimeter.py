@@ -75,9 +75,15 @@ def complementary_indicators(
         missing when the area has no employer.
     """
     areas = membership[["territoire_code", "territoire"]].drop_duplicates("territoire_code")
-    located = membership[["territoire_code", "CODGEO"]].merge(classified, on="CODGEO")
+    # The statistical perimeter is decided once per establishment, and only the columns used
+    # go through the many-to-many join with the areas (one copy per area).
+    used = ["CODGEO", "employeur", "ess", "effectif_bas", "effectif_haut", "effectif_central"]
+    flagged = classified[used].assign(
+        statistique=ESS_RULES["statistique"](classified).to_numpy(dtype=bool)
+    )
+    located = membership[["territoire_code", "CODGEO"]].merge(flagged, on="CODGEO")
     employers = located[located["employeur"]]
-    statistical = employers[ESS_RULES["statistique"](employers).to_numpy()]
+    statistical = employers[employers["statistique"]]
     ess = employers[employers["ess"]]
 
     def total(frame: pd.DataFrame, column: str) -> pd.Series:
