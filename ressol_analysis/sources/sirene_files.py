@@ -160,7 +160,12 @@ def typed_table(frame: pd.DataFrame) -> pa.Table:
     """
     arrays = []
     for column in frame.columns:
-        text = pa.array(frame[column].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        values = frame[column]
+        if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+            # Already Arrow text (pandas' default for strings): no round trip through Python.
+            text = pa.chunked_array(pa.array(values.array)).cast(pa.string()).combine_chunks()
+        else:
+            text = pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
         arrays.append(text.cast(parquet_type(column)))
     return pa.Table.from_arrays(arrays, names=list(frame.columns))
 
