@@ -547,6 +547,12 @@ def _draw_dates(
     return active, creation, closure.astype("datetime64[D]")
 
 
+def _frame(columns: dict[str, object], n: int) -> pd.DataFrame:
+    """A frame of ``n`` rows from arrays or scalars; ``None`` is an empty (object) column."""
+    empty = {c: np.full(n, None, dtype=object) for c, v in columns.items() if v is None}
+    return pd.DataFrame({**columns, **empty}, index=pd.RangeIndex(n))
+
+
 def _add_dynamics(
     etab: pd.DataFrame,
     units: pd.DataFrame,
@@ -591,7 +597,7 @@ def _add_dynamics(
     extra = pd.concat(added, ignore_index=True)
     n = len(extra)
     siren = np.char.zfill((ADDED_SIREN_START + np.arange(n)).astype(str), 9).astype(object)
-    more = pd.DataFrame({c: pd.Series([None] * n, dtype=object) for c in etab.columns})
+    more: dict[str, object] = dict.fromkeys(etab.columns)
     more["siren"] = siren
     more["nic"] = "00010"
     more["siret"] = siren + "00010"
@@ -609,14 +615,15 @@ def _add_dynamics(
     more["nomenclatureActivitePrincipaleEtablissement"] = "NAFRev2"
     band = extra["band"]
     more["caractereEmployeurEtablissement"] = np.where(band.notna() & (band != "NN"), "O", "N")
-    new_units = pd.DataFrame({c: pd.Series([None] * n, dtype=object) for c in units.columns})
+    new_units: dict[str, object] = dict.fromkeys(units.columns)
     new_units["siren"] = siren
     new_units["statutDiffusionUniteLegale"] = "O"
     new_units["dateCreationUniteLegale"] = more["dateCreationEtablissement"]
     new_units["dateDernierTraitementUniteLegale"] = STOCK_UPDATE
     new_units["etatAdministratifUniteLegale"] = "C"
     natural = extra["cj"].to_numpy() == "1000"
-    names = [f"{NAME_PREFIX[f]} {s}" for f, s in zip(extra["family"], siren, strict=True)]
+    families = extra["family"].to_numpy(dtype=object)  # iterating Arrow text is slow
+    names = [f"{NAME_PREFIX[f]} {s}" for f, s in zip(families, siren, strict=True)]
     new_units["denominationUniteLegale"] = np.where(natural, None, np.asarray(names, dtype=object))
     new_units["nomUniteLegale"] = np.where(natural, "DEMO", None)
     new_units["prenom1UniteLegale"] = np.where(natural, "CAMILLE", None)
@@ -627,8 +634,8 @@ def _add_dynamics(
     new_units["economieSocialeSolidaireUniteLegale"] = np.where(extra["ess"].to_numpy(), "O", "N")
     new_units["caractereEmployeurUniteLegale"] = more["caractereEmployeurEtablissement"]
     new_units["dateDebut"] = more["dateDebut"]
-    etab = pd.concat([etab, more], ignore_index=True)
-    units = pd.concat([units, new_units], ignore_index=True)
+    etab = pd.concat([etab, _frame(more, n)], ignore_index=True)
+    units = pd.concat([units, _frame(new_units, n)], ignore_index=True)
     return etab, units
 
 
@@ -701,7 +708,7 @@ def build_synthetic_stock(
     natural = cj == "1000"
     partial = rng.random(n) < np.where(natural, 0.15, 0.02)
     partial_unit = pd.Series(partial).groupby(unit).transform("max").to_numpy()
-    etab = pd.DataFrame({c: pd.Series([None] * n, dtype=object) for c in ETAB_COLUMNS})
+    etab: dict[str, object] = dict.fromkeys(ETAB_COLUMNS)
     etab["siren"] = siren
     etab["nic"] = nic
     etab["siret"] = siren + nic
@@ -722,7 +729,7 @@ def build_synthetic_stock(
     etab["caractereEmployeurEtablissement"] = np.where(employer, "O", "N")
 
     first = pd.Series(np.arange(n)).groupby(unit).first().to_numpy()
-    units = pd.DataFrame({c: pd.Series([None] * len(first), dtype=object) for c in UL_COLUMNS})
+    units: dict[str, object] = dict.fromkeys(UL_COLUMNS)
     row = table.iloc[first]
     u_partial = partial_unit[first]
     u_natural = natural[first]
@@ -731,7 +738,8 @@ def build_synthetic_stock(
     units["dateCreationUniteLegale"] = "2010-01-01"
     units["dateDernierTraitementUniteLegale"] = STOCK_UPDATE
     units["etatAdministratifUniteLegale"] = np.where(row["etat"].to_numpy() == "A", "A", "C")
-    names = [f"{NAME_PREFIX[f]} {s}" for f, s in zip(row["family"], siren[first], strict=True)]
+    families = row["family"].to_numpy(dtype=object)
+    names = [f"{NAME_PREFIX[f]} {s}" for f, s in zip(families, siren[first], strict=True)]
     denomination = np.where(u_partial, "[ND]", np.asarray(names, dtype=object))
     units["denominationUniteLegale"] = np.where(u_natural, None, denomination)
     units["nomUniteLegale"] = np.where(u_natural, np.where(u_partial, "[ND]", "DEMO"), None)
@@ -741,11 +749,9 @@ def build_synthetic_stock(
     units["nomenclatureActivitePrincipaleUniteLegale"] = "NAFRev2"
     units["nicSiegeUniteLegale"] = nic[first]
     units["economieSocialeSolidaireUniteLegale"] = np.where(row["ess"].to_numpy(), "O", "N")
-    units["caractereEmployeurUniteLegale"] = etab["caractereEmployeurEtablissement"].to_numpy()[
-        first
-    ]
+    units["caractereEmployeurUniteLegale"] = etab["caractereEmployeurEtablissement"][first]
     units["dateDebut"] = "2024-01-01"
-    return _add_dynamics(etab, units, table, seed, passage)
+    return _add_dynamics(_frame(etab, n), _frame(units, len(first)), table, seed, passage)
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
