@@ -5,7 +5,7 @@ import pytest
 
 from ressol_analysis.errors import RessolError
 from ressol_analysis.sources import insee
-from ressol_analysis.sources.manifest import check_manifest, raw_file
+from ressol_analysis.sources.manifest import check_manifest, load_manifest, raw_file
 from ressol_analysis.sources.tables import read_delimited
 
 
@@ -144,3 +144,10 @@ def test_codes_stay_strings_in_the_processed_table(built_project):
     table = pd.read_csv(built_project / "data" / "processed" / "communes.csv", dtype=str)
     assert table["CODGEO"].str.fullmatch(r"\d{5}").all()
     assert table["EPCI"].str.fullmatch(r"\d{9}").all()
+
+
+def test_unreadable_manifest_names_the_line(tmp_path):
+    # An unclosed list on line 2: the French error names the manifest and the place.
+    (tmp_path / "manifest.yaml").write_text("fichiers:\n  - cle: [a\n", encoding="utf-8")
+    with pytest.raises(RessolError, match=r"(?s)manifest\.yaml n'est pas un YAML lisible.*line 2"):
+        load_manifest(tmp_path)

@@ -16,6 +16,8 @@ import yaml
 from ..errors import RessolError
 
 MANIFEST_NAME = "manifest.yaml"
+# libyaml's safe loader when PyYAML has it: the manifest is read again for every raw file.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 REQUIRED_FIELDS = (
     "cle",
     "fichier",
@@ -106,7 +108,7 @@ def load_manifest(raw_dir: Path) -> Manifest:
             "(git checkout -- data/raw/manifest.yaml)."
         )
     try:
-        content = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+        content = yaml.load(manifest.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise RessolError(
             f"Le manifeste {manifest} n'est pas un YAML lisible ({exc}). "
