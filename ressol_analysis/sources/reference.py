@@ -168,7 +168,17 @@ def legal_category_families(codes: pd.Series) -> pd.DataFrame:
         Same index; ``famille`` (one of :data:`FAMILIES`, missing for a malformed code) and
         ``niveau_famille`` (``III``, ``II``, ``I``, or missing for a malformed code).
     """
-    codes = codes.astype("string")
+    # Looked up once per distinct code (a few hundred), then spread back by position; a
+    # missing code (position -1) takes the missing value that ``take`` fills in.
+    position, distinct = pd.factorize(codes.astype("string"))
+    found = _distinct_families(pd.Series(distinct, dtype="string"))
+    return pd.DataFrame(
+        {c: found[c].array.take(position, allow_fill=True) for c in found},
+        index=codes.index,
+    )
+
+
+def _distinct_families(codes: pd.Series) -> pd.DataFrame:
     wellformed = codes.str.fullmatch(LEGAL_CATEGORY).fillna(False).astype(bool)
     levels = _family_levels()
     level3 = _families().set_index("categorie_juridique")["famille"]
