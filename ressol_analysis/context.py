@@ -176,7 +176,7 @@ class Diagnostic:
         """Source line of every SIRENE-based figure (says plainly when it is synthetic)."""
         return SYNTHETIC_SOURCE if self.synthetic else REAL_SOURCE
 
-    @property
+    @cached_property
     def sirene_vintage(self) -> str:
         """Vintage of the SIRENE stock used: the year of its headcount bands, else its files.
 
@@ -414,7 +414,7 @@ class Diagnostic:
         regions = [c for c in comparisons if c.startswith("reg-")]
         return regions[0] if regions else str(comparisons.iloc[-1])
 
-    @property
+    @cached_property
     def employers(self) -> pd.DataFrame:
         """Employer establishments of the areas (classified SIRENE establishments)."""
         return self.establishments[self.establishments["employeur"]]
