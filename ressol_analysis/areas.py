@@ -116,7 +116,8 @@ def aggregate_counts(
     merged = membership[[*keys, "CODGEO"]].merge(
         communes[["CODGEO", *columns, *extra]], on="CODGEO", how="left"
     )
-    pairs = set(zip(merged["territoire_code"], merged["CODGEO"], strict=True))
+    # Python lists: iterating pandas' Arrow text element by element is slow.
+    pairs = set(zip(merged["territoire_code"].tolist(), merged["CODGEO"].tolist(), strict=True))
     # One long table (area × commune × column), summed in one pass: pandas picks its summing
     # algorithm for the whole array, so the last digit of a sum may depend on the columns
     # asked together (see demography.area_totals, which asks one column at a time).
@@ -133,7 +134,9 @@ def aggregate_counts(
         )
         explained = [
             pd.notna(p) and (area, p) in pairs
-            for area, p in zip(parents["territoire_code"], parents["parent"], strict=True)
+            for area, p in zip(
+                parents["territoire_code"].tolist(), parents["parent"].tolist(), strict=True
+            )
         ]
         parents = parents.assign(
             variable=parents["variable"].str.removesuffix(INCLUDED_SUFFIX), explique=explained
