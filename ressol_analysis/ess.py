@@ -209,8 +209,10 @@ def input_anomalies(classified: pd.DataFrame) -> dict[str, pd.DataFrame]:
         with an unknown band code: ``tranche``, ``etablissements``; ``anciennes`` — number of
         active establishments whose band is stale (one row, ``etablissements``).
     """
-    employers = classified[classified["employeur"]]
-    fallback = employers[employers["niveau_famille"].ne("III").fillna(False)]
+    # One filter on the whole table (every SIRENE column) instead of two.
+    fallback = classified[
+        classified["employeur"] & classified["niveau_famille"].ne("III").fillna(False)
+    ]
     units = fallback["siren"] if "siren" in fallback else fallback.index.to_series()
     categories = (
         fallback.assign(_unit=units.to_numpy())
