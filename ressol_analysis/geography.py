@@ -228,7 +228,9 @@ def move_codes(
     moved = pd.Series(targets.take(position), index=codes.index, name=codes.name)
     if current is None:
         return moved
-    unknown = moved[~moved.isin(current) & moved.notna()]
+    # A hash look-up in ``current``: pandas' isin on Arrow text converts each of its values
+    # (every commune of France) to Python, one by one.
+    unknown = moved[moved.notna() & (pd.Index(current).unique().get_indexer(moved) < 0)]
     if not unknown.empty:
         raise RessolError(
             f"Dans {what}, code(s) commune inconnu(s) du COG en vigueur et de ses mouvements : "

@@ -72,6 +72,17 @@ def test_unknown_codes_are_listed():
         move_codes(codes, passage, CURRENT, what="dans.csv")
 
 
+def test_missing_code_stays_missing_and_current_may_repeat_codes():
+    # A missing code is not « unknown »: it stays missing, in place; the current codes may be
+    # given with repeats (a commune column of a table) and as a plain list.
+    passage = build_passage(MOVES, date(2015, 1, 1))
+    codes = pd.Series(["50002", None, "50020", "50002"], index=[7, 3, 5, 1], dtype="string")
+    for current in (CURRENT.append(CURRENT), list(CURRENT)):
+        moved = move_codes(codes, passage, current, what="t")
+        assert moved.index.tolist() == [7, 3, 5, 1]
+        assert moved.tolist() == ["50003", pd.NA, "50020", "50003"]
+
+
 def test_keep_current_leaves_current_codes_alone():
     # 50010 is current *and* an old split code: typed by a user, it means today's commune.
     passage = build_passage(MOVES, date(1943, 1, 1))
