@@ -29,6 +29,7 @@ import duckdb
 import pandas as pd
 
 from . import dynamics
+from .contract import geography_note
 from .employers import BAND_MAX_AGE, EmployerRule
 from .errors import RessolError, list_codes
 from .ess import tidy_indicators, with_shares
@@ -352,7 +353,7 @@ def national_indicators(
     passage: pd.DataFrame,
     *,
     source: str = SIRENE_SOURCE,
-    vintage: str = "Stock Sirene",
+    vintage: str | None = None,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     threads: int | None = None,
 ) -> pd.DataFrame:
@@ -372,8 +373,13 @@ def national_indicators(
         ``code_ancien``, ``code_actuel`` (old codes and arrondissements → current commune
         codes, :func:`sirene_passage`); a split code stays where it is when one of its current
         communes kept it, otherwise it is an error.
-    source, vintage : str
-        Source line and vintage written in every row.
+    source : str
+        Source line written in every row.
+    vintage : str, optional
+        Vintage written in the rows of the ESS keys; by default the one of the territory
+        reports, ``Stock Sirene, effectifs au 31/12/AAAA`` (latest headcount-band year of the
+        establishment files), or ``Stock Sirene au JJ/MM/AAAA`` (stock date) when the files
+        carry no band year. The dynamics keys always give the stock date.
     memory_limit : str
         DuckDB memory limit (the engine spills to disk beyond it).
     threads : int, optional
@@ -498,6 +504,12 @@ def national_indicators(
         .astype(float)
     )
     values.index = pd.Index(areas["territoire_code"])
+    if vintage is None:
+        vintage = (
+            f"Stock Sirene, effectifs au 31/12/{rule.latest_year}"
+            if rule.latest_year
+            else f"Stock Sirene au {stock:%d/%m/%Y}"
+        )
     result = tidy_indicators(with_shares(values), areas, source, vintage)
     counts = (
         flows.set_index("territoire_code")
@@ -656,7 +668,8 @@ def national_indicators_cli(paths, sirene_dir: str | None, level: str) -> pd.Dat
     Returns
     -------
     DataFrame
-        Tidy indicators (the contract of ``indicateurs.csv``).
+        Tidy indicators (the contract of ``indicateurs.csv``); each source line ends with the
+        geography of the COG in ``data/raw`` (`` — géographie au 01/01/AAAA``).
 
     Raises
     ------
@@ -670,7 +683,11 @@ def national_indicators_cli(paths, sirene_dir: str | None, level: str) -> pd.Dat
             "CSV ou zip officiels)."
         )
     groups = france_groups(paths.raw, "epci" if level == "epci" else "departement")
-    return national_indicators(sirene_dir, groups, sirene_passage(paths.raw))
+    table = national_indicators(sirene_dir, groups, sirene_passage(paths.raw))
+    # Every figure states its geography, as in the territory reports: the COG of data/raw.
+    movements = cog.read_movements(raw_file(Path(paths.raw), "cog_mouvements").path)
+    note = geography_note(cog.cog_year(movements))
+    return table.assign(source=table["source"] + f" — {note}")
 
 
 def sirene_passage(raw: str | Path) -> pd.DataFrame:

@@ -43,6 +43,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import xlwt
+from support.cli import ressol
 
 from ressol_analysis import dynamics, ess
 from ressol_analysis.errors import RessolError
@@ -347,6 +348,36 @@ def test_national_path_gives_the_same_figures_and_messages(stocks, fmt):
     assert any("tranche d'effectifs inconnu : « 1 » (1)" in m for m in messages)
     assert national.attrs["regle_employeur"].name == "caractere_employeur"
     assert national.attrs["regle_employeur"].latest_year == 2023
+
+
+@pytest.mark.parametrize(
+    ("option", "paris", "lyon", "manche"),
+    [
+        ("--all-departements", "dep-75", "dep-69", ["dep-50"]),
+        ("--all-epci", "epci-200054781", "epci-200046977", ["epci-200066389", "epci-200067023"]),
+    ],
+)
+def test_national_command_places_the_arrondissements_and_states_vintage_and_geography(
+    root, stocks, tmp_path, option, paris, lyon, manche
+):
+    output = tmp_path / "national.csv"
+    with pytest.warns(UserWarning):
+        result = ressol(root, "indicators", option, "--sirene", str(stocks["parquet"]), "--output",
+                        str(output))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(output, dtype={"territoire_code": str, "indicateur": str})
+    employers = table[table["indicateur"] == "etablissements_employeurs"].set_index(
+        "territoire_code"
+    )["valeur"]
+    # Paris: …029 (75101), …012 (75108), …030 (75120); Lyon: …038 (69381); Manche: 4.
+    assert employers[paris] == 3
+    assert employers[lyon] == 1
+    assert employers[manche].sum() == 4
+    assert employers.sum() == 8
+    ess_rows = table["indicateur"].isin(list(ess.indicator_units()))
+    assert table.loc[ess_rows, "millesime"].eq("Stock Sirene, effectifs au 31/12/2023").all()
+    assert table.loc[~ess_rows, "millesime"].eq("Stock Sirene au 31/03/2026").all()
+    assert table["source"].str.endswith(" — géographie au 01/01/2026").all()
 
 
 def correspondence_xls(path: Path) -> Path:
