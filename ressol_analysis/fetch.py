@@ -141,8 +141,15 @@ def fetch(
     offset = part.stat().st_size if part.exists() else 0
     try:
         response = _open(url, offset, timeout)
-    except urllib.error.HTTPError:  # 416: the partial file already holds every byte
-        response = None
+    except urllib.error.HTTPError as exc:  # 416: nothing left after the partial file's bytes
+        published = exc.headers.get("Content-Range", "").rpartition("/")[2]
+        if published.isdigit() and int(published) != offset:
+            # Longer than the file now published: the start of another edition. Start again.
+            part.unlink()
+            offset = 0
+            response = _open(url, offset, timeout)
+        else:  # the partial file already holds every byte
+            response = None
     if response is None:
         total = offset
     else:

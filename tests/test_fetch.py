@@ -104,6 +104,17 @@ def test_complete_part_file_is_finished_without_downloading_again(server, tmp_pa
     assert path.read_bytes() == PAYLOAD  # the server answered 416 to bytes=40000-
 
 
+def test_part_file_longer_than_the_published_file_is_downloaded_again(server, tmp_path):
+    # Left by an interrupted download of a previous, larger edition under the same name.
+    (tmp_path / "fichier.bin.part").write_bytes(PAYLOAD + b"fin de l'ancienne edition")
+    path = fetch(f"{server}/donnees/fichier.bin", tmp_path, progress=False)
+    assert path.read_bytes() == PAYLOAD
+    assert Handler.requests == [
+        ("/donnees/fichier.bin", f"bytes={len(PAYLOAD) + 25}-"),
+        ("/donnees/fichier.bin", None),
+    ]
+
+
 def test_checksum_mismatch_leaves_no_file(server, tmp_path):
     with pytest.raises(RessolError, match="empreinte attendue.*attendu 000000000000"):
         fetch(f"{server}/donnees/fichier.bin", tmp_path, "0" * 64, progress=False)
