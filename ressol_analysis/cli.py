@@ -19,6 +19,7 @@ import os
 import sys
 import time
 import traceback
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -591,6 +592,22 @@ def _parser() -> FrenchParser:
     return parser
 
 
+_PYTHON_SHOWWARNING = warnings.showwarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Print a warning of the program as one French line, without Python's file and code line.
+
+    The package's messages about the input (codes worked around, establishments left out) are
+    ``UserWarning``; Python's default display would show them with the path and source line of
+    the module that raised them, which means nothing to a consultant.
+    """
+    if category is UserWarning:
+        print(f"Attention : {message}", file=file or sys.stderr)
+    else:
+        _PYTHON_SHOWWARNING(message, category, filename, lineno, file, line)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``ressol`` command.
 
@@ -604,6 +621,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         Exit status: 0 success, 1 check failed, 2 bad input, 3 internal error.
     """
+    if argv is None:  # the command itself (tests call main with arguments and record warnings)
+        warnings.showwarning = _show_warning
     args = _parser().parse_args(argv)
     sub = {
         "data": "data_command",

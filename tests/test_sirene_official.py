@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import csv
 import gzip
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -378,6 +380,25 @@ def test_national_command_places_the_arrondissements_and_states_vintage_and_geog
     assert table.loc[ess_rows, "millesime"].eq("Stock Sirene, effectifs au 31/12/2023").all()
     assert table.loc[~ess_rows, "millesime"].eq("Stock Sirene au 31/03/2026").all()
     assert table["source"].str.endswith(" — géographie au 01/01/2026").all()
+
+
+def test_warnings_of_the_command_are_french_lines_without_python_internals(root, stocks, tmp_path):
+    # The real entry point, as a process: Python's own display would add the module's path,
+    # « UserWarning » and a line of source code to each message.
+    result = subprocess.run(
+        [sys.executable, "-m", "ressol_analysis.cli", "--racine", str(root), "indicators",
+         "--all-departements", "--sirene", str(stocks["csv"]), "--output",
+         str(tmp_path / "national.csv")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[0].startswith(
+        "Attention : Sirene : 2 établissements employeurs des zones étudiées relèvent de "
+        "catégories juridiques absentes de la nomenclature"
+    )
+    assert "Attention : Sirene : 1 établissement actif des zones étudiées" in result.stderr
+    assert "UserWarning" not in result.stderr
+    assert ".py:" not in result.stderr
 
 
 def correspondence_xls(path: Path) -> Path:
