@@ -64,8 +64,10 @@ def category_message(categories: pd.DataFrame, where: str) -> str | None:
     total = int(categories["etablissements"].sum())
     return (
         f"Sirene : {count(total, 'établissement employeur', 'établissements employeurs')} "
-        f"{where} relèvent de catégories juridiques absentes de la nomenclature de l'Insee "
-        f"(septembre 2022) : {details}. Ils restent comptés, dans la famille de leur groupe."
+        f"{where} {'relève' if total == 1 else 'relèvent'} de catégories juridiques absentes "
+        f"de la nomenclature de l'Insee (septembre 2022) : {details}. "
+        f"{'Il reste compté' if total == 1 else 'Ils restent comptés'}, dans la famille de "
+        "leur groupe."
     )
 
 
@@ -93,7 +95,8 @@ def band_message(bands: pd.DataFrame, where: str) -> str | None:
     total = int(bands["etablissements"].sum())
     return (
         f"Sirene : {count(total, 'établissement actif', 'établissements actifs')} {where} "
-        f"ont un code de tranche d'effectifs inconnu : {details}. Leur caractère employeur et "
+        f"{'a' if total == 1 else 'ont'} un code de tranche d'effectifs inconnu : {details}. "
+        "Leur caractère employeur et "
         "leurs emplois sont inconnus : ils ne sont comptés ni parmi les employeurs ni dans les "
         "emplois. Si le fichier a été ouvert dans un tableur (zéros initiaux perdus), restaurez "
         "le fichier officiel."
@@ -193,9 +196,14 @@ def input_notes(
     """
     notes = [rule.describe()]
     if stale:
+        verb = (
+            "n'est pas compté comme employeur actuel"
+            if stale == 1
+            else "ne sont pas comptés comme employeurs actuels"
+        )
         notes.append(
             f"Sirene : {count(stale, 'établissement actif', 'établissements actifs')} dont la "
-            "tranche d'effectifs est trop ancienne ne sont pas comptés comme employeurs actuels."
+            f"tranche d'effectifs est trop ancienne {verb}."
         )
     where = "des zones étudiées"
     notes += input_warnings(categories, bands, where, activities)

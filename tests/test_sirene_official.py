@@ -562,8 +562,17 @@ def test_run_notes_say_the_rule_and_what_was_worked_around(stocks):
     )
     assert notes[0].startswith("Règle employeur : caractère employeur du répertoire")
     assert "2020 ou avant" in notes[0]
-    assert any("1 établissement actif dont la tranche" in n for n in notes)
     text = " ".join(notes)
+    # One establishment: the verbs agree (singular), as they do for two.
+    assert "1 établissement actif dont la tranche d'effectifs est trop ancienne n'est pas " in text
+    assert "1 établissement employeur des zones étudiées relève de catégories juridiques" in text
+    assert "Il reste compté, dans la famille" in text
+    assert "1 établissement actif des zones étudiées a un code de tranche d'effectifs" in text
+    plural = input_notes(ess.EmployerRule(flag=True, latest_year=2023), *[anomalies[k] for k in (
+        "categories", "tranches")], origins, stale=2)  # fmt: skip
+    assert "2 établissements actifs dont la tranche d'effectifs est trop ancienne ne sont " in (
+        " ".join(plural)
+    )
     assert "NAF rév. 1 : 2 en « secteur inconnu »" in text
     assert "NAF 1993 : 1 en « secteur inconnu »" in text
     assert "code provisoire 00.00Z : 1" in text
