@@ -141,9 +141,12 @@ def classify(
     families = legal_category_families(table["categorieJuridiqueUniteLegale"])
     malformed = result["employeur"] & families["famille"].isna()
     if malformed.any():
+        # The legal-unit file when the table comes from read_sirene (its attrs name the files).
+        files = [f for f in establishments.attrs.get("fichiers", []) if "UniteLegale" in str(f)]
+        where = ", ".join(map(str, files)) or "les unités légales SIRENE"
         raise malformed_legal_category_error(
             table.loc[malformed, "categorieJuridiqueUniteLegale"],
-            "les unités légales SIRENE, categorieJuridiqueUniteLegale",
+            f"{where}, categorieJuridiqueUniteLegale",
         )
     result = result.join(families)
     result["ess"] = ESS_RULES[perimeter](result).astype(bool)

@@ -597,7 +597,7 @@ def test_malformed_legal_category_stops_both_paths(tmp_path):
     units.loc[units["siren"] == "100000003", "categorieJuridiqueUniteLegale"] = "571"
     write_csv(etab_frame(), folder / "StockEtablissement_utf8.csv")
     write_csv(units, folder / "StockUniteLegale_utf8.csv")
-    with pytest.raises(RessolError, match=r"mal formée.*571\b"):
+    with pytest.raises(RessolError, match=r"StockUniteLegale_utf8\.csv.*mal formée.*571\b"):
         classified_of(folder)
     with pytest.raises(RessolError, match=r"StockUniteLegale_utf8\.csv.*mal formée.*571\b"):
         national_indicators(folder, MEMBERSHIP, passage())
