@@ -610,3 +610,18 @@ def test_chapter_rules_end_with_the_run_notes():
         "**Dans ce calcul** : Règle employeur : x. Tous les codes sont connus."
     )
     assert not rules()[-1].startswith("**Dans ce calcul**")
+
+
+def test_reading_the_headers_leaves_no_file_open(stocks):
+    import gc
+    import warnings
+
+    from ressol_analysis.sources.sirene_files import find_stock_file, stock_columns
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for fmt in ("csv", "zip", "geo"):
+            stock = find_stock_file(stocks[fmt], "etablissements")
+            assert "siren" in stock_columns(stock, ("siren",), "etablissements")
+        gc.collect()
+    assert [str(w.message) for w in caught if w.category is ResourceWarning] == []

@@ -301,7 +301,11 @@ def open_binary(path: Path, fmt: str) -> Iterator[io.BufferedIOBase]:
 def _header_line(path: Path, fmt: str) -> str:
     try:
         with open_binary(path, fmt) as raw:
-            line = io.TextIOWrapper(raw, encoding="utf-8", newline="").readline()
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            try:
+                line = text.readline()
+            finally:
+                text.detach()  # the binary file is closed by open_binary, not left to the GC
     except (UnicodeDecodeError, OSError, EOFError) as exc:
         raise RessolError(
             f"La première ligne de {path} est illisible en UTF-8 ({exc}). {DOWNLOAD}"
