@@ -277,6 +277,8 @@ class Diagnostic:
             return pd.concat([table, more], ignore_index=True)
         counts = read_official_ess_jobs(official)
         counts["CODGEO"] = self._current_codes(counts["CODGEO"], official)
+        groups = self.data.communes[["CODGEO", "EPCI"]].rename(columns={"EPCI": "groupe"})
+        covered = ess.official_table_areas(counts, self.membership, self.communes(), groups)
         table = ess.apply_official_table(
             table,
             counts,
@@ -284,9 +286,11 @@ class Diagnostic:
             f"Tableau officiel des emplois de l'ESS par commune et famille ({official.name}) ; "
             f"parts rapportées à l'emploi salarié estimé d'après Sirene",
             f"Tableau officiel ({official.name})",
+            covered,
         )
         ranges = more["indicateur"].str.startswith("part_ess_effectif_salarie_estime_")
-        more.loc[ranges & ~more["indicateur"].str.endswith("statistique"), "valeur"] = None
+        ranges &= ~more["indicateur"].str.endswith("statistique")
+        more.loc[ranges & more["territoire_code"].isin(covered), "valeur"] = None
         return pd.concat([table, more], ignore_index=True)
 
     @cached_property

@@ -440,6 +440,43 @@ def test_official_table_replaces_estimate(classified):
     assert rows.loc[("epci-b", "effectif_salarie_estime"), "source"] == "Sirene"
 
 
+def test_official_table_of_the_territory_leaves_wider_areas_on_the_estimate(classified):
+    # Rule chosen (docs/methode_ess.md): a commune absent from the order counts as zero only
+    # inside the territory, or in an EPCI of which the order lists another commune. Manche also
+    # has 50129 (outside the territory, its EPCI "ext" has no listed commune): a partial sum
+    # would be wrong, so Manche keeps its SIRENE estimate.
+    membership = make_membership()
+    indicators = ess.ess_indicators(classified, membership, "Sirene", "2026")
+    official = pd.DataFrame(
+        {
+            "CODGEO": ["50502", "50147"],
+            "famille": ["associations", "fondations"],
+            "etablissements": [10.0, 1.0],
+            "effectifs": [200.0, 30.0],
+        }
+    )
+    groups = pd.DataFrame(
+        {"CODGEO": ["50502", "50431", "50147", "50129"], "groupe": ["a", "a", "b", "ext"]}
+    )
+    territory = ["50502", "50431", "50147"]
+    covered = ess.official_table_areas(official, membership, territory, groups)
+    assert covered == ["centre-manche", "epci-a", "epci-b"]
+    result = ess.apply_official_table(indicators, official, membership, "Commande", "2024", covered)
+    before = indicators.set_index(["territoire_code", "indicateur"])
+    after = result.set_index(["territoire_code", "indicateur"])
+    # The territory: 200 + 30 official jobs (50431 absent: zero).
+    assert after.loc[("centre-manche", "ess_effectif_salarie_estime"), "valeur"] == 230
+    assert after.loc[("centre-manche", "ess_effectif_salarie_estime"), "source"] == "Commande"
+    # Manche: every row as estimated, with its SIRENE source (not 230 official jobs).
+    manche = after.loc["dep-50"]
+    pd.testing.assert_frame_equal(manche, before.loc["dep-50"])
+    assert manche.loc["ess_effectif_salarie_estime", "source"] == "Sirene"
+    # An order that lists a commune of 50129's EPCI outside the territory covers Manche too.
+    wider = pd.concat([groups, pd.DataFrame({"CODGEO": ["50999"], "groupe": ["ext"]})])
+    more = pd.concat([official, official.iloc[:1].assign(CODGEO="50999")], ignore_index=True)
+    assert "dep-50" in ess.official_table_areas(more, membership, territory, wider)
+
+
 def test_family_table_matches_insee_labels():
     from pathlib import Path
 
@@ -500,6 +537,15 @@ def test_official_table_named_in_the_territory_replaces_the_estimate(built_proje
     # Coutances Mer et Bocage includes a secret cell: its total is not published.
     assert pd.isna(value[("epci-200067023", "ess_effectif_salarie_estime")])
     assert "Tableau officiel" in source[("epci-200066389", "ess_effectif_salarie_estime")]
+    # The order covers the territory only: Manche and Normandie keep the SIRENE estimate
+    # (never the territory's 1 450 official jobs as a département or regional total).
+    estimate = load("centre-manche", str(built_project)).indicators
+    estimated = estimate.set_index(["territoire_code", "indicateur"])["valeur"]
+    for area in ("dep-50", "reg-28"):
+        for key in ("ess_effectif_salarie_estime", "part_ess_effectif_salarie_estime_bas"):
+            assert value[(area, key)] == estimated[(area, key)]
+        assert "Tableau officiel" not in source[(area, "ess_effectif_salarie_estime")]
+    assert pd.isna(value[("cm-officiel", "part_ess_effectif_salarie_estime_bas")])
 
 
 def test_family_levels_table_follows_the_nomenclature_and_the_family_table():
