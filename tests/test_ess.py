@@ -570,3 +570,33 @@ def test_family_levels_table_follows_the_nomenclature_and_the_family_table():
         else:
             assert row.famille == ""  # mixed: the niveau I decides
     assert levels["justification"].str.len().gt(40).all()
+
+
+def test_indicators_need_only_the_required_sirene_columns(built_project, tmp_path):
+    from support.cli import ressol
+
+    from ressol_analysis.sources.sirene import ETAB_REQUIRED, UL_REQUIRED
+
+    # The ESS issue requires only these 8 + 5 columns, « everything else is optional »: the
+    # fixture cut down to them (no dates, no employer flag, no band year, no names of signs).
+    folder = tmp_path / "sirene"
+    folder.mkdir()
+    for stem, columns in (
+        ("StockEtablissement_utf8", ETAB_REQUIRED),
+        ("StockUniteLegale_utf8", UL_REQUIRED),
+    ):
+        table = pd.read_csv(FIXTURE / f"{stem}.csv", dtype=str, keep_default_na=False)
+        table[list(columns)].to_csv(folder / f"{stem}.csv", index=False)
+    out = tmp_path / "indicateurs.csv"
+    args = ("indicators", "--territory", "centre-manche", "--sirene", str(folder))
+    # Without dateCreationEtablissement and dateDebut the dynamics are left out, and said so.
+    with pytest.warns(UserWarning, match="dateCreationEtablissement et dateDebut"):
+        result = ressol(built_project, *args, "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = pd.read_csv(out, dtype={"territoire_code": str})
+    value = rows.set_index(["territoire_code", "indicateur"])["valeur"]
+    # Hand-computed in test_indicators_of_the_territory (the same establishments).
+    assert value[("centre-manche", "ess_etablissements_employeurs")] == 13
+    assert value[("centre-manche", "ess_effectif_salarie_estime")] == 150.5
+    assert value[("centre-manche", "effectif_salarie_estime")] == 574
+    assert not rows["indicateur"].str.contains("depuis_2013|_crees_|_01_01_").any()
