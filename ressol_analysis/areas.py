@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from .errors import RessolError, list_codes
@@ -65,7 +66,8 @@ def aggregate_counts(
 
     A commune restored after a census has no value for it; its value is counted in its former
     commune, given by ``<col>_INCLUS_DANS``: it is not missing when that commune is in the
-    same area.
+    same area. The other way round, the former commune's value is missing in an area that
+    does not hold the restored commune too (it would count the restored commune's people).
 
     Parameters
     ----------
@@ -143,6 +145,32 @@ def aggregate_counts(
         )[["territoire_code", "CODGEO", "variable", "explique"]]
         long = long.merge(parents, on=["territoire_code", "CODGEO", "variable"], how="left")
         long["manquant"] &= ~long["explique"].fillna(False).astype(bool)
+        # The other way round: a former commune whose value still holds a restored commune
+        # that is outside the area would count someone else's people — missing, not summed.
+        restored = {
+            (c.removesuffix(INCLUDED_SUFFIX), child, parent)
+            for c in extra
+            for child, parent in zip(communes["CODGEO"].tolist(), communes[c].tolist(), strict=True)
+            if pd.notna(parent)
+        }
+        inflated = {
+            (area, parent, variable)
+            for variable, child, parent in restored
+            for area, code in pairs
+            if code == parent and (area, child) not in pairs
+        }
+        long["manquant"] |= np.array(
+            [
+                (a, c, v) in inflated
+                for a, c, v in zip(
+                    long["territoire_code"].tolist(),
+                    long["CODGEO"].tolist(),
+                    long["variable"].tolist(),
+                    strict=True,
+                )
+            ],
+            dtype=bool,
+        )
     grouped = long.groupby([*keys, "variable"], sort=False)
     sums = grouped["n"].sum().where(grouped["manquant"].sum() == 0)
     missing = grouped["manquant"].sum().astype("int64")

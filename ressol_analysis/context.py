@@ -33,7 +33,7 @@ from .sources import cog, naf, reference
 from .sources.manifest import raw_file
 from .sources.members import read_members
 from .sources.sirene import read_itdd_ess, read_official_ess_jobs, read_sirene
-from .sources.sirene_dates import read_sirene_dates
+from .sources.sirene_dates import has_dates, read_sirene_dates
 from .sources.urssaf import read_urssaf_commune_ape
 from .territory import Territory, load_territory, resolve
 
@@ -277,6 +277,8 @@ class Diagnostic:
             return pd.concat([table, more], ignore_index=True)
         counts = read_official_ess_jobs(official)
         counts["CODGEO"] = self._current_codes(counts["CODGEO"], official)
+        groups = self.data.communes[["CODGEO", "EPCI"]].rename(columns={"EPCI": "groupe"})
+        covered = ess.official_table_areas(counts, self.membership, self.communes(), groups)
         table = ess.apply_official_table(
             table,
             counts,
@@ -284,9 +286,11 @@ class Diagnostic:
             f"Tableau officiel des emplois de l'ESS par commune et famille ({official.name}) ; "
             f"parts rapportées à l'emploi salarié estimé d'après Sirene",
             f"Tableau officiel ({official.name})",
+            covered,
         )
         ranges = more["indicateur"].str.startswith("part_ess_effectif_salarie_estime_")
-        more.loc[ranges & ~more["indicateur"].str.endswith("statistique"), "valeur"] = None
+        ranges &= ~more["indicateur"].str.endswith("statistique")
+        more.loc[ranges & more["territoire_code"].isin(covered), "valeur"] = None
         return pd.concat([table, more], ignore_index=True)
 
     @cached_property
@@ -307,7 +311,20 @@ class Diagnostic:
         return table
 
     def _dynamics_indicators(self) -> pd.DataFrame:
-        """Creations, closures, active establishments each 1 January and survival since 2013."""
+        """Creations, closures, active establishments each 1 January and survival since 2013.
+
+        None when the stock has no creation or period dates (optional columns): the ESS
+        snapshot is still computed, and a warning says why the dynamics are left out.
+        """
+        if not has_dates(self.sirene_dir):
+            warnings.warn(
+                f"Sirene : le stock des établissements de {self.sirene_dir} n'a pas les colonnes "
+                "dateCreationEtablissement et dateDebut ; les indicateurs de dynamique depuis "
+                "2013 ne sont pas calculés (le reste de l'ESS l'est). Utilisez le stock complet "
+                "de l'Insee pour les obtenir.",
+                stacklevel=2,
+            )
+            return pd.DataFrame(columns=TIDY_COLUMNS)
         found = self.dated_establishments
         stock = found.attrs["date_stock"]
         return dynamics.dynamics_indicators(

@@ -418,6 +418,17 @@ def dynamics_indicators(
     return dynamics_tidy(sums, areas, stock, source, vintage, synthetic, first_year)
 
 
+def available(indicators: pd.DataFrame) -> bool:
+    """Whether a tidy indicator table holds the dynamics (the stock had its date columns).
+
+    Without ``dateCreationEtablissement`` and ``dateDebut`` (optional columns of a stock) a
+    run has no dynamics key; the section then says why instead of drawing.
+    """
+    return bool(
+        indicators["indicateur"].eq(f"evolution_etablissements_actifs_depuis_{FIRST_YEAR}").any()
+    )
+
+
 def yearly_series(indicators: pd.DataFrame) -> pd.DataFrame:
     """The yearly series of tidy dynamics indicators, one row per area, scope and year.
 

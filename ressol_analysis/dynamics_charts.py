@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from . import formatting
 from .chart_style import PALETTE, add_source, percent_axis, style
-from .dynamics import FIRST_YEAR, yearly_series
+from .dynamics import FIRST_YEAR, available, yearly_series
 from .labels import FAMILY_LABELS
 from .sources.reference import FAMILIES
 
@@ -230,7 +230,10 @@ def figures(
     Returns
     -------
     list of (Figure, str)
+        Empty without dynamics (:func:`ressol_analysis.dynamics.available`).
     """
+    if not available(indicators):
+        return []
     source = _source(indicators)
     series = yearly_series(indicators)
     name = areas.set_index("territoire_code").at[territory, "territoire"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .dynamics import FIRST_YEAR, SURVIVAL_YEARS, yearly_series
+from .dynamics import FIRST_YEAR, SURVIVAL_YEARS, available, yearly_series
 from .formatting import count, html_table, number, percent, signed_percent
 from .labels import FAMILY_LABELS
 from .sources.reference import FAMILIES
@@ -20,6 +20,14 @@ COUNTED = (
     "Établissements comptés, employeurs ou non : Sirene ne garde que la tranche d'effectifs "
     "actuelle, pas celle des années passées. ESS et famille : celles de l'unité légale "
     "aujourd'hui."
+)
+
+
+UNAVAILABLE = (
+    "Les fichiers Sirene utilisés n'ont pas les dates de création et de début de période "
+    "(colonnes dateCreationEtablissement et dateDebut, présentes dans le stock complet de "
+    "l'Insee) : la dynamique depuis 2013 ne peut pas être mesurée. Le reste du chapitre ne "
+    "dépend pas de ces dates."
 )
 
 
@@ -152,8 +160,11 @@ def tables_html(
     Returns
     -------
     str
-        Three HTML tables.
+        Three HTML tables; without dynamics (:func:`ressol_analysis.dynamics.available`), a
+        paragraph saying why (:data:`UNAVAILABLE`).
     """
+    if not available(indicators):
+        return f"<p>{UNAVAILABLE}</p>"
     source = source_line(indicators)
     names = _names(indicators)
     cohorts = _cohort_words(indicators)
@@ -233,8 +244,11 @@ def findings(
     -------
     list of str
         Evolution since 2013 (ESS and all, against the reference), creations against closures,
-        survival (ESS and all), and the establishments whose date is unknown.
+        survival (ESS and all), and the establishments whose date is unknown; empty without
+        dynamics (:func:`ressol_analysis.dynamics.available`).
     """
+    if not available(indicators):
+        return []
     wide = _wide(indicators)
     names = dict(zip(areas["territoire_code"], areas["territoire"], strict=True))
     w, r = wide.loc[territory], wide.loc[reference]

@@ -25,6 +25,7 @@ Reference tables are applied with joins; an unknown code raises :class:`RessolEr
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 import pandas as pd
@@ -405,12 +406,55 @@ def ess_indicators(
     return tidy_indicators(sums, areas, source, vintage, synthetic)
 
 
+def official_table_areas(
+    official: pd.DataFrame,
+    membership: pd.DataFrame,
+    territory: Collection[str],
+    groups: pd.DataFrame,
+) -> list[str]:
+    """Areas whose every commune an official table of ESS jobs covers.
+
+    An order lists only the communes that have ESS employers, so an absent commune counts as
+    zero — but only where the order looked: a commune is covered when it is a commune of the
+    territory (the order's subject), when the table lists it, or when the table lists another
+    commune of its group (EPCI) outside the territory. An order for the territory alone thus
+    never gives the département or the region a partial total.
+
+    Parameters
+    ----------
+    official : DataFrame
+        Output of :func:`ressol_analysis.sources.sirene.read_official_ess_jobs` (``CODGEO``
+        in the current COG).
+    membership : DataFrame
+        Columns ``territoire_code``, ``CODGEO``.
+    territory : collection of str
+        Commune codes of the territory.
+    groups : DataFrame
+        ``CODGEO`` and ``groupe`` (the EPCI) of the communes.
+
+    Returns
+    -------
+    list of str
+        ``territoire_code`` of the covered areas, in the order of ``membership``.
+    """
+    listed = set(official["CODGEO"])
+    inside = set(territory)
+    group = groups.drop_duplicates("CODGEO").set_index("CODGEO")["groupe"]
+    outside_listed = listed - inside
+    seen = set(group.reindex(list(outside_listed)).dropna())
+    codes = membership["CODGEO"]
+    covered = codes.isin(inside | listed) | codes.map(group).isin(seen).fillna(False).astype(bool)
+    complete = covered.astype(bool).groupby(membership["territoire_code"], sort=False).all()
+    return [str(code) for code in complete[complete].index]
+
+
 def apply_official_table(
     indicators: pd.DataFrame,
     official: pd.DataFrame,
     membership: pd.DataFrame,
     source: str,
     vintage: str,
+    covered: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Replace the band-based ESS figures by an official table of ESS jobs by commune × family.
 
@@ -425,14 +469,17 @@ def apply_official_table(
         Columns ``territoire_code``, ``territoire``, ``CODGEO``.
     source, vintage : str
         Source line and vintage of the official table, written on the replaced rows.
+    covered : collection of str, optional
+        Areas the table covers (:func:`official_table_areas`); by default every area. The
+        other areas keep their SIRENE rows (estimate, source, vintage, marker) unchanged.
 
     Returns
     -------
     DataFrame
-        ``indicators`` where every ``ess_*`` row (establishments, jobs, low/high = the
-        official count, families) comes from the official table, and both shares are
-        recomputed with the SIRENE denominators. An area sum that involves a secret cell is
-        missing.
+        ``indicators`` where, for each covered area, every ``ess_*`` row (establishments,
+        jobs, low/high = the official count, families) comes from the official table, and
+        both shares are recomputed with the SIRENE denominators. An area sum that involves a
+        secret cell is missing.
     """
     merged = membership[["territoire_code", "CODGEO"]].merge(official, on="CODGEO")
     areas = _areas(membership)
@@ -470,6 +517,11 @@ def apply_official_table(
     result.loc[is_official, "millesime"] = vintage
     # Counts come from the official table; shares keep the SIRENE denominators' marker.
     result.loc[result["indicateur"].isin(replaced.columns), SYNTHETIC_COLUMN] = SYNTHETIC_NO
+    if covered is not None:
+        # An area the order does not cover keeps its estimate, never a partial official sum.
+        kept = ~result["territoire_code"].isin(list(covered))
+        for column in ("valeur", "source", "millesime", SYNTHETIC_COLUMN):
+            result.loc[kept, column] = original.loc[key, column].to_numpy()[kept.to_numpy()]
     return result
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
 import pandas as pd
@@ -34,9 +35,21 @@ def number(value: object, decimals: int = 0) -> str:
     """
     if _is_missing(value):
         return MISSING
-    rounded = round(float(value), decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
-    text = f"{rounded:,.{decimals}f}"
+    text = f"{_half_up(float(value), decimals):,.{decimals}f}"
     return text.replace(",", NBSP).replace(".", ",").replace("-", "−")
+
+
+def _half_up(value: float, decimals: int) -> float | Decimal:
+    """Round half away from zero on the number as written, like Excel and INSEE's tables.
+
+    Python's ``round`` rounds half to even (2 788,5 → 2 788) and on the binary value (8,95 →
+    8,9), so a job estimate ending in ,5 read 2 788 in the report and 2 789 in the workbook.
+    """
+    if not math.isfinite(value):
+        return value
+    step = Decimal(1).scaleb(-decimals)
+    rounded = Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP)
+    return abs(rounded) if rounded == 0 else rounded  # no « −0 »
 
 
 def count(n: int, one: str, many: str) -> str:

@@ -30,6 +30,7 @@ from papermill.exceptions import PapermillExecutionError
 from . import ess
 from .browser import find_chromium
 from .context import Diagnostic, load
+from .contract import round_values
 from .display import figure
 from .errors import RessolError
 from .ess_charts import ess_map
@@ -271,13 +272,20 @@ def _commune_table(diag, staging: Path) -> None:
     The directory of ESS employers is not written here: with the commune table it would let
     a reader rebuild the masked cells (``ressol annuaire`` writes it to ``travail/``).
     """
-    table = marked(diag.ess_communes, diag.synthetic)
+    table = marked(_rounded(diag.ess_communes), diag.synthetic)
     write_csv(table, staging / "ess_par_commune.csv")
     write_excel_csv(table, excel_name(staging / "ess_par_commune.csv"), COMMUNE_CODES)
     sectors = diag.of_territory(
         ess.ess_by_sector(diag.establishments, diag.membership, diag.naf, "A38")
     )
-    write_csv(marked(sector_table(sectors, "A38"), diag.synthetic), staging / SECTORS_FILE)
+    sector_rows = _rounded(sector_table(sectors, "A38"))
+    write_csv(marked(sector_rows, diag.synthetic), staging / SECTORS_FILE)
+
+
+def _rounded(table: pd.DataFrame) -> pd.DataFrame:
+    """Float columns rounded as in the indicator file (no ``10.05098324836`` in a CSV)."""
+    floats = [c for c in table.columns if pd.api.types.is_float_dtype(table[c])]
+    return table.assign(**{c: round_values(table[c]) for c in floats})
 
 
 def _scenarios_summary(

@@ -87,9 +87,9 @@ def test_growth_rates_bars_are_the_rates_with_signed_french_labels():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["2011-2016", "2016-2022"]
     assert ax.get_legend().get_title().get_text() == "Période"
     # One label per bar, period by period: signed, two decimals, French; zero has no sign
-    # and −0.125 is printed −0,12 (round half to even).
+    # and −0.125 is printed −0,13 (half away from zero, as in the workbook).
     labels = [plain(t.get_text()) for t in ax.texts]
-    assert labels == ["+0,50 %", "−0,25 %", "−0,12 %", "0,00 %"]
+    assert labels == ["+0,50 %", "−0,25 %", "−0,13 %", "0,00 %"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Terre", "Manche"]
 
 

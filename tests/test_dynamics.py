@@ -310,3 +310,21 @@ def test_section_figures_draw_three_charts_with_their_source():
         texts = " ".join(t.get_text() for t in fig.texts)
         assert "Source : s" in texts and "Données synthétiques" in texts
         plt.close(fig)
+
+
+def test_section_says_why_when_the_stock_had_no_dates():
+    from ressol_analysis import dynamics_charts, dynamics_text
+
+    # A run on a stock without date columns has no dynamics key: no figure, no finding, and
+    # the table slot says why (the notebook calls the three unchanged).
+    without = pd.DataFrame(
+        {"territoire_code": ["t", "r"], "territoire": ["T", "R"], "indicateur": "population"}
+    )
+    areas = without[["territoire_code", "territoire"]]
+    assert not dynamics.available(without)
+    assert dynamics_charts.figures(without, areas, "t", "r", False) == []
+    assert dynamics_text.findings(without, areas, "t", "r") == []
+    html = dynamics_text.tables_html(without, areas, "t", "r", "")
+    assert "dateCreationEtablissement et dateDebut" in html
+    with_dates = pd.DataFrame({"indicateur": ["evolution_etablissements_actifs_depuis_2013"]})
+    assert dynamics.available(with_dates)

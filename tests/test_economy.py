@@ -400,3 +400,27 @@ def test_restored_commune_value_counted_in_its_former_commune():
     assert sums["emplois_precedent"].iloc[0] == 150.0
     assert sums["manquants_emplois_precedent"].tolist() == [0, 1]
     assert pd.isna(sums["emplois_precedent"].iloc[1])
+
+
+def test_former_commune_without_its_restored_commune_is_not_summed():
+    # P's 150 previous-census jobs include R's (restored since): an area with P but not R
+    # would count R's jobs as its own, so its total is missing (1 commune), not 150 + 40.
+    communes = pd.DataFrame(
+        {
+            "CODGEO": pd.array(["P", "R", "X"], dtype="string"),
+            "emplois_precedent": [150.0, float("nan"), 40.0],
+            "emplois_precedent_INCLUS_DANS": pd.array([None, "P", None], dtype="string"),
+        }
+    )
+    membership = pd.DataFrame(
+        {
+            "territoire_code": ["p-seule", "p-seule", "les-deux", "les-deux", "x-seule"],
+            "territoire": ["P seule", "P seule", "Les deux", "Les deux", "X seule"],
+            "CODGEO": ["P", "X", "P", "R", "X"],
+        },
+        dtype="string",
+    )
+    sums = aggregate_counts(communes, membership, ["emplois_precedent"], absent="missing")
+    assert sums["manquants_emplois_precedent"].tolist() == [1, 0, 0]
+    assert pd.isna(sums["emplois_precedent"].iloc[0])
+    assert sums["emplois_precedent"].iloc[1:].tolist() == [150.0, 40.0]

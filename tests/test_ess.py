@@ -440,6 +440,43 @@ def test_official_table_replaces_estimate(classified):
     assert rows.loc[("epci-b", "effectif_salarie_estime"), "source"] == "Sirene"
 
 
+def test_official_table_of_the_territory_leaves_wider_areas_on_the_estimate(classified):
+    # Rule chosen (docs/methode_ess.md): a commune absent from the order counts as zero only
+    # inside the territory, or in an EPCI of which the order lists another commune. Manche also
+    # has 50129 (outside the territory, its EPCI "ext" has no listed commune): a partial sum
+    # would be wrong, so Manche keeps its SIRENE estimate.
+    membership = make_membership()
+    indicators = ess.ess_indicators(classified, membership, "Sirene", "2026")
+    official = pd.DataFrame(
+        {
+            "CODGEO": ["50502", "50147"],
+            "famille": ["associations", "fondations"],
+            "etablissements": [10.0, 1.0],
+            "effectifs": [200.0, 30.0],
+        }
+    )
+    groups = pd.DataFrame(
+        {"CODGEO": ["50502", "50431", "50147", "50129"], "groupe": ["a", "a", "b", "ext"]}
+    )
+    territory = ["50502", "50431", "50147"]
+    covered = ess.official_table_areas(official, membership, territory, groups)
+    assert covered == ["centre-manche", "epci-a", "epci-b"]
+    result = ess.apply_official_table(indicators, official, membership, "Commande", "2024", covered)
+    before = indicators.set_index(["territoire_code", "indicateur"])
+    after = result.set_index(["territoire_code", "indicateur"])
+    # The territory: 200 + 30 official jobs (50431 absent: zero).
+    assert after.loc[("centre-manche", "ess_effectif_salarie_estime"), "valeur"] == 230
+    assert after.loc[("centre-manche", "ess_effectif_salarie_estime"), "source"] == "Commande"
+    # Manche: every row as estimated, with its SIRENE source (not 230 official jobs).
+    manche = after.loc["dep-50"]
+    pd.testing.assert_frame_equal(manche, before.loc["dep-50"])
+    assert manche.loc["ess_effectif_salarie_estime", "source"] == "Sirene"
+    # An order that lists a commune of 50129's EPCI outside the territory covers Manche too.
+    wider = pd.concat([groups, pd.DataFrame({"CODGEO": ["50999"], "groupe": ["ext"]})])
+    more = pd.concat([official, official.iloc[:1].assign(CODGEO="50999")], ignore_index=True)
+    assert "dep-50" in ess.official_table_areas(more, membership, territory, wider)
+
+
 def test_family_table_matches_insee_labels():
     from pathlib import Path
 
@@ -500,6 +537,15 @@ def test_official_table_named_in_the_territory_replaces_the_estimate(built_proje
     # Coutances Mer et Bocage includes a secret cell: its total is not published.
     assert pd.isna(value[("epci-200067023", "ess_effectif_salarie_estime")])
     assert "Tableau officiel" in source[("epci-200066389", "ess_effectif_salarie_estime")]
+    # The order covers the territory only: Manche and Normandie keep the SIRENE estimate
+    # (never the territory's 1 450 official jobs as a département or regional total).
+    estimate = load("centre-manche", str(built_project)).indicators
+    estimated = estimate.set_index(["territoire_code", "indicateur"])["valeur"]
+    for area in ("dep-50", "reg-28"):
+        for key in ("ess_effectif_salarie_estime", "part_ess_effectif_salarie_estime_bas"):
+            assert value[(area, key)] == estimated[(area, key)]
+        assert "Tableau officiel" not in source[(area, "ess_effectif_salarie_estime")]
+    assert pd.isna(value[("cm-officiel", "part_ess_effectif_salarie_estime_bas")])
 
 
 def test_family_levels_table_follows_the_nomenclature_and_the_family_table():
@@ -524,3 +570,33 @@ def test_family_levels_table_follows_the_nomenclature_and_the_family_table():
         else:
             assert row.famille == ""  # mixed: the niveau I decides
     assert levels["justification"].str.len().gt(40).all()
+
+
+def test_indicators_need_only_the_required_sirene_columns(built_project, tmp_path):
+    from support.cli import ressol
+
+    from ressol_analysis.sources.sirene import ETAB_REQUIRED, UL_REQUIRED
+
+    # The ESS issue requires only these 8 + 5 columns, « everything else is optional »: the
+    # fixture cut down to them (no dates, no employer flag, no band year, no names of signs).
+    folder = tmp_path / "sirene"
+    folder.mkdir()
+    for stem, columns in (
+        ("StockEtablissement_utf8", ETAB_REQUIRED),
+        ("StockUniteLegale_utf8", UL_REQUIRED),
+    ):
+        table = pd.read_csv(FIXTURE / f"{stem}.csv", dtype=str, keep_default_na=False)
+        table[list(columns)].to_csv(folder / f"{stem}.csv", index=False)
+    out = tmp_path / "indicateurs.csv"
+    args = ("indicators", "--territory", "centre-manche", "--sirene", str(folder))
+    # Without dateCreationEtablissement and dateDebut the dynamics are left out, and said so.
+    with pytest.warns(UserWarning, match="dateCreationEtablissement et dateDebut"):
+        result = ressol(built_project, *args, "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = pd.read_csv(out, dtype={"territoire_code": str})
+    value = rows.set_index(["territoire_code", "indicateur"])["valeur"]
+    # Hand-computed in test_indicators_of_the_territory (the same establishments).
+    assert value[("centre-manche", "ess_etablissements_employeurs")] == 13
+    assert value[("centre-manche", "ess_effectif_salarie_estime")] == 150.5
+    assert value[("centre-manche", "effectif_salarie_estime")] == 574
+    assert not rows["indicateur"].str.contains("depuis_2013|_crees_|_01_01_").any()

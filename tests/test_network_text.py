@@ -73,8 +73,8 @@ def test_coverage_findings(flagged):
     assert len(findings) == 5
     # 5 of the 13 ESS employer establishments: 100 × 5 / 13 = 38.5 %.
     assert_states(findings[0], "5 établissements employeurs de l'ESS", "sur les 13", "38,5 %")
-    # 132.5 jobs (printed 132, to the unit): 100 × 132.5 / 185 = 71.6 %.
-    assert_states(findings[1], "environ 132 salariés", "71,6 %")
+    # 132.5 jobs (printed 133, to the unit, half up): 100 × 132.5 / 185 = 71.6 %.
+    assert_states(findings[1], "environ 133 salariés", "71,6 %")
     # 71.6 − 38.5 = 33.2 points (unrounded shares): members are larger employers.
     assert_states(findings[2], "plus forte dans l'emploi", "33,2 points", "plus grands employeurs")
     # EPCI B 2 of 6 = 33.3 %, EPCI A 3 of 7 = 42.9 %.

@@ -80,6 +80,12 @@ def test_every_file_built_from_the_demonstration_extract_says_so(report_run):
     communes = pd.read_csv(report_run / "ess_par_commune.csv", dtype=str)
     assert list(communes.columns)[0] == "avertissement"
     assert (communes["avertissement"] == SYNTHETIC_MARK).all()
+    # Stored values rounded as in the indicator file (4 decimals), never 10.05098324836.
+    for name in ("ess_par_commune.csv", "ess_par_secteur.csv"):
+        cells = pd.read_csv(report_run / name, dtype=str).stack()
+        assert cells.str.fullmatch(r"-?\d+\.\d{5,}").sum() == 0, name
+    shares = pd.to_numeric(communes["part_ess_effectif_salarie_estime"]).dropna()
+    assert len(shares) > 0 and (shares == shares.round(4)).all()
     indicators = pd.read_csv(report_run / "indicateurs.csv", dtype=str)
     ess = indicators[indicators["indicateur"].str.contains("ess_")]
     assert (ess["synthetique"] == "oui").all()

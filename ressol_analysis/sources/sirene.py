@@ -252,7 +252,8 @@ def read_official_ess_jobs(path: Path) -> pd.DataFrame:
 
     The format of INSEE or CRESS custom orders: a CSV separated by ``;``, UTF-8, columns
     ``CODGEO`` (commune code), ``famille`` (``associations``, ``cooperatives``,
-    ``mutuelles``, ``fondations``, ``autres``), ``etablissements`` (employer establishments)
+    ``mutuelles``, ``fondations``, ``organismes_non_lucratifs``, ``autres``: the keys of
+    ``FAMILIES``), ``etablissements`` (employer establishments)
     and ``effectifs`` (salaried jobs); secret cells written ``s`` are read as missing values.
 
     Parameters

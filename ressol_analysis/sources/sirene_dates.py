@@ -50,6 +50,32 @@ def _clean(column: str) -> str:
     return f"NULLIF(TRIM(CAST(\"{column}\" AS VARCHAR)), '')"
 
 
+def has_dates(directory: Path) -> bool:
+    """Whether the establishment stock of a SIRENE folder carries the two date columns.
+
+    Only the ESS snapshot's columns are required of a stock (issue of the ESS diagnostic:
+    everything else is optional); the dynamics since 2013 need ``dateCreationEtablissement``
+    and ``dateDebut`` as well.
+
+    Parameters
+    ----------
+    directory : Path
+        Folder of the SIRENE stock files.
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    RessolError
+        If the establishment stock is missing or lacks a column the snapshot requires.
+    """
+    etab = find_stock_file(Path(directory), "etablissements")
+    columns = stock_columns(etab, ETAB_REQUIRED, "etablissements")
+    return CREATION in columns and PERIOD_START in columns
+
+
 def read_sirene_dates(
     directory: str | Path, membership: pd.DataFrame, passage: pd.DataFrame, first_year: int
 ) -> pd.DataFrame:
