@@ -133,6 +133,8 @@ def test_period_follows_the_stock_date():
     assert years["cohortes"] == list(range(2013, 2023))
     # A stock of 31 December closes its own year.
     assert dynamics.period(date(2025, 12, 31))["flux"][-1] == 2025
+    assert dynamics.period(date(2025, 12, 31))["actifs"][-1] == 2026
+    assert dynamics.period(date(2025, 12, 30))["actifs"][-1] == 2025
     assert dynamics.period(date(2026, 1, 1))["flux"][-1] == 2025
 
 
