@@ -86,8 +86,9 @@ def period(stock: date, first_year: int = FIRST_YEAR) -> dict[str, list[int]]:
     -------
     dict
         ``flux``: years of creations and closures (first year → last full year before the
-        stock's date); ``actifs``: years whose 1 January is counted (first year → the last
-        1 January not after the stock's date); ``cohortes``: survival cohorts (first year →
+        stock's date); ``actifs``: years whose 1 January is counted (first year → the 1 January
+        that ends the last full year: a stock dated 31 December, as INSEE's stock of 1 January
+        is, counts the next day); ``cohortes``: survival cohorts (first year →
         the last year with three full years behind it).
     """
     last_full = stock.year - 1 if stock < date(stock.year, 12, 31) else stock.year

@@ -323,6 +323,7 @@ RULES = [
     "Survie à trois ans : parmi les établissements créés de 2013 à la dernière année qui a "
     "trois années pleines derrière elle, la part encore active trois ans après sa création "
     "(fermé exactement trois ans après : non survivant).",
-    "Date absente, illisible ou « non déterminée » (1900-01-01) : l'établissement est compté à "
-    "part (« date inconnue »), dans aucune série.",
+    "Date de création, ou date de fermeture d'un établissement fermé, absente, illisible ou "
+    "« non déterminée » (1900-01-01) : l'établissement est compté à part (« date inconnue »), "
+    "dans aucune série.",
 ]

@@ -6,10 +6,14 @@ is stated in :func:`ambition_assumptions`, shown under the tables of the chapter
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from . import formatting
+from .contract import key_is_synthetic
 from .formatting import number, percent
+from .labels import demo_sentence
 from .scenarios_sheets import ScenarioFolder
 from .scenarios_text import grouped, scenario_titles, source_line
 
@@ -178,6 +182,50 @@ OTHER_TARGET_FORMATS = {
     "Structures membres visées": number,
     "Rapportées aux établissements employeurs de l'ESS": percent,
 }
+
+
+ESS_ACTIVE = re.compile(r"^ess_etablissements_actifs_01_01_(\d{4})$")
+
+
+def ess_dynamics_comparison(indicators: pd.DataFrame, territory: str) -> list[str]:
+    """The ESS's past pace (dynamics since 2013), beside the jobs the scenarios require.
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        The diagnostic's tidy indicators (keys ``ess_etablissements_actifs_01_01_AAAA``).
+    territory : str
+        Code of the territory.
+
+    Returns
+    -------
+    list of str
+        One sentence: active ESS establishments on the first and the last 1 January and the
+        net change per year, said to count establishments (employers or not), not jobs, with
+        the demonstration mark (:func:`ressol_analysis.labels.demo_sentence`) when
+        synthetic; empty when the dynamics are not in the table.
+    """
+    rows = indicators[indicators["territoire_code"] == territory]
+    found = rows["indicateur"].str.extract(ESS_ACTIVE)[0]
+    active = rows.assign(annee=pd.to_numeric(found))[found.notna()].dropna(subset=["valeur"])
+    if len(active) < 2:
+        return []
+    active = active.sort_values("annee")
+    first, last = active.iloc[0], active.iloc[-1]
+    years = int(last["annee"] - first["annee"])
+    per_year = (last["valeur"] - first["valeur"]) / years
+    sign = "+" if per_year > 0 else "−" if per_year < 0 else ""
+    synthetic = any(key_is_synthetic(rows, k) for k in (first["indicateur"], last["indicateur"]))
+    sentence = (
+        f"Pour comparer avec le rythme passé : l'ESS comptait {number(first['valeur'])} "
+        f"établissements en activité au 1er janvier {int(first['annee'])} et "
+        f"{number(last['valeur'])} au 1er janvier {int(last['annee'])}, soit "
+        f"{sign}{number(abs(per_year), 1)} par an (créations moins fermetures, voir « Dynamique "
+        "de l'ESS depuis 2013 » au chapitre ESS). Ce sont des établissements, employeurs ou non, "
+        "pas des emplois : un ordre de grandeur du rythme passé, pas une mesure comparable aux "
+        "emplois à créer."
+    )
+    return [demo_sentence(sentence) if synthetic else sentence]
 
 
 def ambition_html(

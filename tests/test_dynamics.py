@@ -133,6 +133,8 @@ def test_period_follows_the_stock_date():
     assert years["cohortes"] == list(range(2013, 2023))
     # A stock of 31 December closes its own year.
     assert dynamics.period(date(2025, 12, 31))["flux"][-1] == 2025
+    assert dynamics.period(date(2025, 12, 31))["actifs"][-1] == 2026
+    assert dynamics.period(date(2025, 12, 30))["actifs"][-1] == 2025
     assert dynamics.period(date(2026, 1, 1))["flux"][-1] == 2025
 
 
@@ -170,6 +172,29 @@ def test_missing_dates_are_counted_not_dropped(zone):
     # before 2013 is out of scope, row 10 is outside the areas.
     assert zone["etablissements_date_inconnue"] == 3
     assert zone["ess_etablissements_date_inconnue"] == 1
+
+
+def test_active_establishment_without_date_debut_is_dated():
+    # The issue counts a missing dateDebut « date inconnue »; the rules only read dateDebut
+    # for a closed establishment, so an active one with a known creation date stays in every
+    # series (docs/methode_ess.md, rule 9). Its closure is the missing one only when closed.
+    history = pd.DataFrame(
+        {
+            "CODGEO": ["50431"] * 3,
+            "etatAdministratifEtablissement": ["A", "A", "F"],
+            "dateCreationEtablissement": ["2014-05-01", "2014-05-01", "2014-05-01"],
+            "dateDebut": [None, "pas une date", ""],
+            "ess": [False, True, False],
+            "famille": [None, "associations", None],
+        }
+    )
+    rows = dynamics.dated(history, STOCK)
+    assert rows["inconnue"].tolist() == [False, False, True]
+    sums = dynamics.dynamics_sums(history, MEMBERSHIP, STOCK).loc["zone"]
+    assert sums["etablissements_crees_2014"] == 2
+    assert sums["etablissements_actifs_01_01_2026"] == 2
+    assert sums["etablissements_date_inconnue"] == 1
+    assert sums["etablissements_survivants_3_ans"] == 2
 
 
 def test_survival_exactly_at_three_years_is_not_survival(zone):

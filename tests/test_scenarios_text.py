@@ -26,6 +26,7 @@ from ressol_analysis import scenarios_ambition_text as sat
 from ressol_analysis import scenarios_charts as charts
 from ressol_analysis import scenarios_sheets as ss
 from ressol_analysis import scenarios_text as st
+from ressol_analysis.labels import SYNTHETIC_MARK
 
 FIXTURE = Path(__file__).parent / "fixtures" / "scenarios"
 NBSP = "\u00a0"
@@ -324,3 +325,33 @@ def test_tables_group_rows_by_scenario_and_headers_sit_over_their_column(folder)
     assert re.search(r"th\.col_heading\.col2 \{\s*text-align: right;", html)
     swaps = st.swap_html(sc.swap_weights(*args(folder)), folder)
     assert ">+0,33</td>" in swaps and ">−0,50</td>" in swaps  # signed variations
+
+
+def test_ess_dynamics_are_cited_beside_the_ambition_when_the_diagnostic_has_them():
+    def row(key, value, synthetic="non"):
+        return {"territoire_code": "t", "territoire": "T", "indicateur": key, "valeur": value,
+                "unite": "établissements", "source": "Sirene", "millesime": "2026",
+                "synthetique": synthetic}  # fmt: skip
+
+    table = pd.DataFrame(
+        [
+            row("ess_etablissements_actifs_01_01_2013", 476.0),
+            row("ess_etablissements_actifs_01_01_2020", 470.0),
+            row("ess_etablissements_actifs_01_01_2026", 502.0),
+            row("etablissements_actifs_01_01_2013", 9000.0),
+        ]
+    )
+    (line,) = sat.ess_dynamics_comparison(table, "t")
+    # (502 − 476) / 13 years = 2.0 a year.
+    assert_states(
+        line, "476", "1er janvier 2013", "502", "1er janvier 2026", "+2,0 par an",
+        "employeurs ou non", "pas des emplois",
+    )  # fmt: skip
+    assert not line.startswith(SYNTHETIC_MARK)
+    table["synthetique"] = "oui"
+    (demo,) = sat.ess_dynamics_comparison(table, "t")
+    assert demo.startswith(SYNTHETIC_MARK)
+    falling = table.assign(valeur=[476.0, 470.0, 450.0, 9000.0])
+    assert "−2,0 par an" in sat.ess_dynamics_comparison(falling, "t")[0]
+    # Without the dynamics (an older table), nothing is said.
+    assert sat.ess_dynamics_comparison(table.iloc[3:], "t") == []
