@@ -8,14 +8,13 @@ the wording and the rules, which quote the constants of :mod:`ressol_analysis.es
 from __future__ import annotations
 
 from html import escape
-from pathlib import Path
 
 import pandas as pd
 
 from .employers import BAND_MAX_AGE
 from .errors import RessolError
 from .ess_communes import SECRET_DOMINANCE, SECRET_MIN_COUNT
-from .formatting import html_table, number, percent, points_gap
+from .formatting import html_table, number, percent, points_gap, short_path
 from .labels import FAMILY_LABELS, SYNTHETIC_MARK, sentence_case
 from .sources.reference import FAMILIES
 
@@ -61,11 +60,6 @@ def _compare(value: float, reference: float, name: str) -> str:
     return f"{points_gap(value - reference)} que la zone {name} ({percent(reference)})"
 
 
-def _short_path(path: str) -> str:
-    """``territoires/centre-manche.yaml``: a file named by its folder, not the machine's path."""
-    return "/".join(Path(path).parts[-2:])
-
-
 def data_banner(synthetic: bool, territory: str, yaml_path: str, vintage: str) -> str:
     """HTML banner saying which SIRENE data the chapter uses, and how to use the real files.
 
@@ -104,7 +98,7 @@ def data_banner(synthetic: bool, territory: str, yaml_path: str, vintage: str) -
         "<code>StockUniteLegale</code>, Parquet, CSV ou zip de data.gouv.fr) puis lancer "
         f"<code>ressol report --territory {escape(territory)} --sirene DOSSIER</code>, ou "
         f"indiquer ce dossier sous la clé <code>sirene:</code> du fichier "
-        f"<code>{escape(_short_path(yaml_path))}</code>.</p></div>"
+        f"<code>{escape(short_path(yaml_path))}</code>.</p></div>"
     )
 
 

@@ -7,6 +7,7 @@ import math
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
+from pathlib import PurePath
 
 import pandas as pd
 
@@ -68,6 +69,14 @@ def signed_percent(value: object, decimals: int = 2) -> str:
         return MISSING
     sign = "+" if float(value) > 0 else ""
     return f"{sign}{number(value, decimals)}{NBSP}%"
+
+
+def short_path(path: str) -> str:
+    """``territoires/centre-manche.yaml``: a file named by its folder, not the machine's path.
+
+    A page of the report never shows where the consultant's machine keeps the project.
+    """
+    return "/".join(PurePath(path).parts[-2:])
 
 
 def with_unit(value: object, unit: str, decimals: int = 0) -> str:

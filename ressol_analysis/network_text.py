@@ -12,7 +12,7 @@ from html import escape
 import pandas as pd
 
 from .ess_communes import SECRET_DOMINANCE, SECRET_MIN_COUNT
-from .formatting import count, html_table, number, percent, points
+from .formatting import count, html_table, number, percent, points, short_path
 from .labels import FAMILY_LABELS, SYNTHETIC_MARK, sentence_case
 from .network_matching import (
     AMBIGUITY_MARGIN,
@@ -96,7 +96,7 @@ def data_banner(synthetic: bool, members_file: str | None, territory: str, yaml_
                 "ligne par adhérent et au moins la colonne <code>nom</code> ; ajouter si possible "
                 "<code>siret</code> (le plus sûr), <code>siren</code> et <code>commune</code>. "
                 f"Puis lancer <code>{command}</code>, ou indiquer ce fichier sous la clé "
-                f"<code>adherents:</code> du fichier <code>{escape(yaml_path)}</code>.",
+                f"<code>adherents:</code> du fichier <code>{escape(short_path(yaml_path))}</code>.",
                 "Le format, les règles de rapprochement avec le répertoire Sirene et ce qui est "
                 "compté sont décrits dans <code>docs/reseau.md</code> ; le fichier "
                 "<code>adherents/exemple_adherents.csv</code> montre chaque cas (il ne décrit "
@@ -605,7 +605,7 @@ def kit_note(network: str | None, territory: str, yaml_path: str) -> str:
         return (
             "Le kit de communication (une page A4 et une carte carrée pour les réseaux sociaux) "
             "n'est pas produit : il porte le nom du réseau, à indiquer sous la clé `reseau:` du "
-            f"fichier `{yaml_path}`."
+            f"fichier `{short_path(yaml_path)}`."
         )
     stem = f"kit/kit_{territory}"
     return (

@@ -142,6 +142,15 @@ def test_banner_says_what_to_do_without_members_file():
     assert SYNTHETIC_MARK not in real and "établissements réels" in real
 
 
+def test_banner_and_kit_note_never_show_the_machine_s_path():
+    located = "/home/consultante/projet/territoires/terr.yaml"
+    missing = network_text.data_banner(True, None, "terr", located)
+    assert "<code>adherents:</code> du fichier <code>territoires/terr.yaml</code>" in missing
+    note = network_text.kit_note(None, "terr", located)
+    assert "fichier `territoires/terr.yaml`." in note
+    assert "/home" not in missing + note and "consultante" not in missing + note
+
+
 def test_kit_note_links_to_the_report_kit():
     note = network_text.kit_note("RESSOL", "terr", "territoires/terr.yaml")
     assert "(kit/kit_terr_page_a4.pdf)" in note and "(kit/kit_terr_carte_1080.png)" in note

@@ -41,7 +41,15 @@ def visible(page: Path) -> str:
 def test_no_page_carries_another_territory_s_words(other_run, built_project):
     pages = sorted(other_run.glob("*.html"))
     assert len(pages) >= 7  # the index, the sources annex and every chapter
-    machine = (str(built_project), str(other_run), str(Path.home()), "shared/data")
+    # The territory file lies outside the project (other_run is <folder>/rapports/<id>/<run>).
+    territory_folder = str(other_run.parents[2])
+    machine = (
+        str(built_project),
+        str(other_run),
+        territory_folder,
+        str(Path.home()),
+        "shared/data",
+    )
     for page in pages:
         text = visible(page)
         assert "Villedieu Intercom" in text, page.name
