@@ -278,8 +278,9 @@ def _commune_table(diag, staging: Path) -> None:
     sectors = diag.of_territory(
         ess.ess_by_sector(diag.establishments, diag.membership, diag.naf, "A38")
     )
-    sector_rows = _rounded(sector_table(sectors, "A38"))
-    write_csv(marked(sector_rows, diag.synthetic), staging / SECTORS_FILE)
+    sector_rows = marked(_rounded(sector_table(sectors, "A38")), diag.synthetic)
+    write_csv(sector_rows, staging / SECTORS_FILE)
+    write_excel_csv(sector_rows, excel_name(staging / SECTORS_FILE))
 
 
 def _rounded(table: pd.DataFrame) -> pd.DataFrame:

@@ -281,6 +281,18 @@ def test_the_report_run_writes_the_excel_variants_beside_the_contract_csv(report
     assert excel.loc[0, "valeur"] == "146623,0"
     communes = (report_run / "ess_par_commune_excel.csv").read_bytes()
     assert communes.startswith(b"\xef\xbb\xbf") and b'"=""50502"""' in communes
+    # The full sector table (the chapter shows its first 10 rows) has its Excel variant too.
+    sectors = pd.read_csv(report_run / "ess_par_secteur.csv", dtype=str)
+    raw = (report_run / "ess_par_secteur_excel.csv").read_bytes()
+    assert raw.startswith("\ufeffavertissement;Secteur;".encode())
+    sectors_excel = pd.read_csv(
+        report_run / "ess_par_secteur_excel.csv", sep=";", encoding="utf-8-sig", dtype=str
+    )
+    assert list(sectors_excel.columns) == list(sectors.columns)
+    assert (sectors_excel["Secteur"] == sectors["Secteur"]).all()
+    assert (
+        sectors_excel["Part ESS (établ.)"] == sectors["Part ESS (établ.)"].str.replace(".", ",")
+    ).all()
 
 
 def test_ressol_indicators_writes_the_workbook_when_asked_for_xlsx(built_project, tmp_path):
