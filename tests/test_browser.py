@@ -26,6 +26,7 @@ from support.pages import (
 )
 
 from ressol_analysis.formatting import NBSP, number, percent
+from ressol_analysis.labels import SYNTHETIC_MARK
 from ressol_analysis.report import CHAPTERS
 
 ARTEFACTS = Path(__file__).parent / "artefacts"
@@ -166,12 +167,39 @@ def test_synthesis_table_shows_the_run_figures(run, browser):
     assert rows["Part des moins de 15 ans"] == expected("part_moins_15_ans", percent)
     assert rows["Part des 60 ans et plus"] == expected("part_60_ans_plus", percent)
     assert rows["Part des 75 ans et plus"] == expected("part_75_ans_plus", percent)
+    assert rows["Emplois situés sur le territoire"] == expected(
+        "emplois_au_lieu_de_travail", number
+    )
+    assert rows["Emplois situés sur le territoire"][0] == "58 891"
+    assert rows["Taux de chômage des 15-64 ans (recensement)"] == expected(
+        "taux_de_chomage_15_64_ans", percent
+    )
+    # The ESS rows carry the demonstration mark after their label.
+    ess_rows = {k.split(SYNTHETIC_MARK)[0].strip(): v for k, v in rows.items() if "ESS" in k}
+    assert ess_rows == {
+        "ESS : part des établissements employeurs": expected(
+            "part_ess_etablissements_employeurs", percent
+        ),
+        "ESS : part des emplois salariés (estimation)": expected(
+            "part_ess_effectif_salarie_estime", percent
+        ),
+    }
+    assert len(rows) == 9  # every key figure of the page is checked above
     epcis = tables[1]
     assert epcis["caption"] == "Centre Manche et ses intercommunalités"
     assert epcis["header"][2:5] == [
         "CA Saint-Lô Agglo",
         "CC Coutances Mer et Bocage",
         "CC Côte Ouest Centre Manche",
+    ]
+    codes = ["epci-200066389", "epci-200067023", "epci-200067031"]
+    by_epci = {r[0]: [c.replace(NBSP, " ") for c in r[2:5]] for r in epcis["rows"]}
+    assert by_epci["Habitants"] == [
+        number(value[(c, "population")]).replace(NBSP, " ") for c in codes
+    ]
+    assert by_epci["Habitants"] == ["76 674", "47 755", "22 194"]
+    assert by_epci["Part des 60 ans et plus"] == [
+        percent(value[(c, "part_60_ans_plus")]).replace(NBSP, " ") for c in codes
     ]
 
 
