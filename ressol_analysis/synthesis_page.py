@@ -26,6 +26,7 @@ from .synthesis_decide import findings as decision_findings
 from .synthesis_text import (
     FINDINGS,
     KEY_FIGURES,
+    MAX_FINDINGS,
     SYNTHETIC_FINDINGS,
     area_names,
     as_published,
@@ -655,7 +656,7 @@ def synthesis_page(
     since = finding_since_2013(table, territory_code, territory_name, reference)
     if since:
         findings.append(f"<li>{escape(since)}</li>")
-    findings = findings[:9]
+    findings = findings[:MAX_FINDINGS]
 
     meta = []
     if run_info.get("date"):

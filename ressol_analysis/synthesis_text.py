@@ -669,6 +669,8 @@ FINDINGS: tuple[Callable[[pd.DataFrame, str, str], str | None], ...] = (
     finding_ess,
     finding_ess_dynamics,
 )
+# The synthesis gives five to eight findings (issue 5): a ninth would dilute the page.
+MAX_FINDINGS = 8
 SYNTHETIC_FINDINGS = {
     finding_ess: ("part_ess_etablissements_employeurs", "part_ess_effectif_salarie_estime"),
     finding_ess_dynamics: ("ess_evolution_etablissements_actifs_depuis_2013",),
@@ -706,7 +708,7 @@ def synthesis_findings(
     territory_name: str,
     reference_2013: Mapping | None = None,
 ) -> list[str]:
-    """Five to nine plain-French sentences generated from the indicator table.
+    """Five to eight plain-French sentences generated from the indicator table.
 
     Parameters
     ----------
@@ -722,9 +724,11 @@ def synthesis_findings(
     Returns
     -------
     list of str
-        At most nine sentences (fewer when keys are missing), figures in French format.
+        At most :data:`MAX_FINDINGS` sentences (fewer when keys are missing), figures in
+        French format; beyond eight, the last in reading order give way (the comparison with
+        2013 first: it stays on the decision page and in the « 2013 et aujourd'hui » table).
     """
     table = check_table(indicators, territory_code)
     sentences = [f(table, territory_code, territory_name) for f in FINDINGS]
     sentences.append(finding_since_2013(table, territory_code, territory_name, reference_2013))
-    return [s for s in sentences if s][:9]
+    return [s for s in sentences if s][:MAX_FINDINGS]

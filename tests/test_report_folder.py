@@ -129,6 +129,10 @@ def test_generated_findings_carry_the_demonstration_mark_in_the_sentence(report_
     ]
     index = visible_text(report_run / "index.html")
     assert f"{SYNTHETIC_MARK} (chiffres fictifs) — L'économie sociale et solidaire" in index
+    # « Les chiffres en bref »: five to eight findings (Centre Manche has nine candidates).
+    html = (report_run / "index.html").read_text(encoding="utf-8")
+    brief = re.search(r'<section id="en-bref">.*?</section>', html, flags=re.S).group(0)
+    assert brief.count("<li>") == 8
     demography = visible_text(report_run / "01_demographie.html")
     assert not re.search("diminué de [−-]", demography)
     economy = visible_text(report_run / "02_economie.html")

@@ -186,6 +186,19 @@ def test_findings_are_generated_from_the_numbers():
     assert "environ 15,0 % des emplois salariés" in text
 
 
+def test_never_more_than_eight_findings_the_2013_comparison_gives_way_first(monkeypatch):
+    from ressol_analysis import synthesis_text
+
+    eight = tuple(lambda t, c, n, i=i: f"Constat {i}." for i in range(1, 9))
+    monkeypatch.setattr(synthesis_text, "FINDINGS", eight)
+    monkeypatch.setattr(synthesis_text, "finding_since_2013", lambda *a: "Depuis 2013.")
+    findings = synthesis_findings(tidy_fixture(), "tc", "Terre du Centre")
+    assert findings == [f"Constat {i}." for i in range(1, 9)]
+    monkeypatch.setattr(synthesis_text, "FINDINGS", eight[:7])
+    findings = synthesis_findings(tidy_fixture(), "tc", "Terre du Centre")
+    assert findings == [*(f"Constat {i}." for i in range(1, 8)), "Depuis 2013."]
+
+
 def test_findings_follow_the_data_not_fixed_text():
     table = tidy_fixture()
     table.loc[
