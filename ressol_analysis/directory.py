@@ -22,7 +22,7 @@ from .errors import RessolError
 from .files import marked, replace_folder, write_atomic, write_csv
 from .labels import FAMILY_LABELS, sentence_case
 from .paths import ProjectPaths
-from .sources.sirene import ADDRESS_COLUMNS
+from .sources.sirene import street_addresses
 from .workbook import write_table
 
 WORK_FOLDER = "travail"
@@ -94,21 +94,7 @@ def readable_directory(
         ``commune``, ``epci``, ``epci_nom`` and ``famille_libelle``; the sector in sentence
         case; same rows, same order.
     """
-    missing = pd.Series(pd.NA, index=establishments.index, dtype="string")
-    parts = [
-        establishments.get(c, missing).astype("string").str.strip() for c in ADDRESS_COLUMNS[:4]
-    ]
-    street = parts[0].fillna("")
-    for part in parts[1:]:
-        street = street.str.cat(part.fillna(""), sep=" ")
-    street = street.str.split().str.join(" ").replace("", pd.NA)
-    address = pd.DataFrame(
-        {
-            "siret": establishments["siret"].astype("string"),
-            "adresse": street,
-            "code_postal": establishments.get(ADDRESS_COLUMNS[4], missing).astype("string"),
-        }
-    ).drop_duplicates("siret")
+    address = street_addresses(establishments)
     places = communes[["CODGEO", "LIBELLE", "EPCI", "EPCI_NOM"]].rename(
         columns={"LIBELLE": "commune", "EPCI": "epci", "EPCI_NOM": "epci_nom"}
     )

@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import ess
 from .network_matching import FOUND, NOT_FOUND, REVIEW
+from .sources.sirene import street_addresses
 
 
 def non_member_employers(
@@ -34,7 +35,8 @@ def non_member_employers(
     -------
     DataFrame
         ``siret``, ``nom``, ``enseigne``, ``famille``, ``A21``, ``secteur``, ``activite``,
-        ``CODGEO``, ``commune``, ``EPCI``, ``EPCI_NOM``, ``tranche``, ``tranche_libelle``,
+        ``adresse``, ``code_postal`` (empty when the stock has no address), ``CODGEO``,
+        ``commune``, ``EPCI``, ``EPCI_NOM``, ``tranche``, ``tranche_libelle``,
         ``effectif_salarie_estime`` (centre of the band); sorted by estimated jobs
         (descending), then name and SIRET.
     """
@@ -45,14 +47,17 @@ def non_member_employers(
     places = communes[["CODGEO", "LIBELLE", "EPCI", "EPCI_NOM"]].rename(
         columns={"LIBELLE": "commune"}
     )
-    table = directory.merge(places, on="CODGEO", how="left")
+    table = directory.merge(street_addresses(allowed), on="siret", how="left").merge(
+        places, on="CODGEO", how="left"
+    )
     table["effectif_salarie_estime"] = table["siret"].map(jobs).astype(float)
     table = table.sort_values(
         ["effectif_salarie_estime", "nom", "siret"], ascending=[False, True, True], kind="stable"
     )
     columns = [
-        "siret", "nom", "enseigne", "famille", "A21", "secteur", "activite", "CODGEO",
-        "commune", "EPCI", "EPCI_NOM", "tranche", "tranche_libelle", "effectif_salarie_estime",
+        "siret", "nom", "enseigne", "famille", "A21", "secteur", "activite", "adresse",
+        "code_postal", "CODGEO", "commune", "EPCI", "EPCI_NOM", "tranche", "tranche_libelle",
+        "effectif_salarie_estime",
     ]  # fmt: skip
     table = table[columns].reset_index(drop=True)
     table.attrs["non_listes"] = int(len(candidates) - len(allowed))

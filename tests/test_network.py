@@ -496,6 +496,33 @@ def test_non_members_list_names_only_listable_legal_persons_largest_first(flagge
     assert listed.attrs["non_listes"] == 6  # E7 E8 E9 E10 E11 E12
 
 
+def test_non_members_list_gives_the_address_when_the_stock_has_one(flagged):
+    naf = pd.DataFrame(
+        {"sous_classe": ["88.10A"], "A21": ["Q"], "libelle_A21": ["Santé humaine"]},
+        dtype="string",
+    )
+    with_address = flagged.assign(
+        numeroVoieEtablissement=pd.NA,
+        indiceRepetitionEtablissement=pd.NA,
+        typeVoieEtablissement=pd.NA,
+        libelleVoieEtablissement=pd.NA,
+        codePostalEtablissement=pd.NA,
+    ).astype({"numeroVoieEtablissement": "string", "codePostalEtablissement": "string"})
+    e16 = with_address["siret"] == SIRETS["E16"]
+    with_address.loc[e16, "numeroVoieEtablissement"] = "12"
+    with_address.loc[e16, "indiceRepetitionEtablissement"] = "B"
+    with_address.loc[e16, "typeVoieEtablissement"] = "RUE"
+    with_address.loc[e16, "libelleVoieEtablissement"] = " DES ECOLES "
+    with_address.loc[e16, "codePostalEtablissement"] = "50200"
+    listed = network_lists.non_member_employers(with_address, naf, COMMUNES)
+    assert listed["siret"].tolist() == [SIRETS["E16"], SIRETS["E3"]]
+    assert listed.loc[0, ["adresse", "code_postal"]].tolist() == ["12 B RUE DES ECOLES", "50200"]
+    assert listed.loc[1, ["adresse", "code_postal"]].isna().all()  # the stock has none for E3
+    # A stock without address columns at all (the demonstration extract): the columns are empty.
+    bare = network_lists.non_member_employers(flagged, naf, COMMUNES)
+    assert bare["adresse"].isna().all() and bare["code_postal"].isna().all()
+
+
 def test_working_lists(matches, flagged, territory):
     review = network_lists.review_list(matches, territory, COMMUNES)
     assert review["ligne"].tolist() == [6, 6]

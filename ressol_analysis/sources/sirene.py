@@ -69,6 +69,40 @@ ADDRESS_COLUMNS = (
     "libelleVoieEtablissement",
     "codePostalEtablissement",
 )
+
+
+def street_addresses(establishments: pd.DataFrame) -> pd.DataFrame:
+    """Each establishment's address as SIRENE writes it: one line per ``siret``.
+
+    Parameters
+    ----------
+    establishments : DataFrame
+        SIRENE establishments with ``siret`` and, when the stock has them, the
+        :data:`ADDRESS_COLUMNS`.
+
+    Returns
+    -------
+    DataFrame
+        ``siret``, ``adresse`` (number, repetition index, type and name of the street, joined
+        by single spaces; missing when the stock has none) and ``code_postal``, as text.
+    """
+    missing = pd.Series(pd.NA, index=establishments.index, dtype="string")
+    parts = [
+        establishments.get(c, missing).astype("string").str.strip() for c in ADDRESS_COLUMNS[:4]
+    ]
+    street = parts[0].fillna("")
+    for part in parts[1:]:
+        street = street.str.cat(part.fillna(""), sep=" ")
+    street = street.str.split().str.join(" ").replace("", pd.NA)
+    return pd.DataFrame(
+        {
+            "siret": establishments["siret"].astype("string"),
+            "adresse": street,
+            "code_postal": establishments.get(ADDRESS_COLUMNS[4], missing).astype("string"),
+        }
+    ).drop_duplicates("siret")
+
+
 ETAB_OPTIONAL = (
     "denominationUsuelleEtablissement",
     "enseigne1Etablissement",
