@@ -44,6 +44,13 @@ def test_report_of_centre_manche(report_run, report_log, built_project):
         assert '<html lang="fr">' in page, name
         assert "Traceback (most recent call last)" not in page, name
         assert not re.search(r'<(script|img|link)[^>]*(src|href)="(https?:)?//', page), name
+        # Every page, not only the first chapter: no warning, no code cell, no prompt, and
+        # every image has its alt text.
+        shown = re.sub(r"<style.*?</style>", "", page, flags=re.S)
+        assert "application/vnd.jupyter.stderr" not in shown, name
+        assert "Warning" not in shown and "jp-InputPrompt" not in shown, name
+        assert "hl-ipython3" not in shown and "jp-OutputPrompt" not in shown, name
+        assert all(re.search(r'alt="[^"]{20,}"', i) for i in re.findall(r"<img[^>]*>", page)), name
     for name in ("indicateurs.xlsx", "ess_par_commune.csv", "rapport.pdf"):
         assert (folder / name).stat().st_size > 0, name
     assert not list(folder.glob("annuaire*"))  # a working file (ressol annuaire), not the report's
