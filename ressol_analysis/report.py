@@ -40,6 +40,7 @@ from .ess_text import rules as ess_rules
 from .files import excel_name, marked, probe_folder, write_csv, write_excel_csv
 from .interruption import children, deferred, interruptible, stop_children
 from .network_run import KIT_FOLDER, write_kit
+from .network_text import chapter_title
 from .paths import ProjectPaths
 from .pdf import report_pdf
 from .runs import RUN_INFO, base_name, reserve
@@ -61,11 +62,12 @@ OPTIONAL_INPUTS = {"urssaf_commune_ape": "urssaf"}
 MAP_NAMES = 8
 # Code columns of ess_par_commune.csv, kept as text in its Excel variant.
 COMMUNE_CODES = ("CODGEO", "groupe")
+NETWORK_CHAPTER = "04_reseau"
 CHAPTERS = (
     ("01_demographie", "Démographie"),
     ("02_economie", "Économie"),
     ("03_ess", "Économie sociale et solidaire"),
-    ("04_reseau", "Le réseau RESSOL"),
+    (NETWORK_CHAPTER, "Le réseau RESSOL"),
     (SCENARIOS_CHAPTER, "Scénarios"),
     (PLAN_CHAPTER, "Plan d'actions"),
 )
@@ -301,6 +303,19 @@ def _scenarios_summary(
     return synthesis_lines(folder, table, swaps), page, example_warning(folder)
 
 
+def titled(
+    chapters: tuple[tuple[str, str], ...], network: str | None
+) -> tuple[tuple[str, str], ...]:
+    """The chapters with the network chapter named after the territory's own network.
+
+    The title in :data:`CHAPTERS` is Centre Manche's (``reseau: RESSOL``); a territory whose
+    file names another network, or none, reads its own title in the page, the links, the
+    contents and the PDF (:func:`ressol_analysis.network_text.chapter_title`).
+    """
+    title = chapter_title(network).removeprefix("# ")
+    return tuple((name, title if name == NETWORK_CHAPTER else t) for name, t in chapters)
+
+
 def _run_chapters(
     paths: ProjectPaths,
     chapters: tuple[tuple[str, str], ...],
@@ -412,6 +427,7 @@ def run_report(
     with interruptible():
         # Validates everything before any work, the members file included.
         diag = load(territory, str(paths.root), sirene, members=members)
+        chapters = titled(chapters, diag.territory.network)
         diag.plan_folder(fiches)  # a missing folder of action sheets stops the run here
         scenarios = diag.scenario_folder()  # the members' grids too
         for note in diag.sirene_notes:

@@ -27,6 +27,7 @@ FOREIGN = (
     "côte ouest",
     "Rouen",
     "(exemple)",
+    "réseau RESSOL",  # Centre Manche's network: Villedieu's file names none
 )
 
 
@@ -69,6 +70,10 @@ def test_the_other_territory_s_chapters_say_what_is_true_for_it(other_run):
     assert "Zones de comparaison : Manche ; Normandie." in visible(
         other_run / "01_demographie.html"
     )
+    # The network chapter is named after the territory's network (none here), everywhere.
+    network = (other_run / "04_reseau.html").read_text(encoding="utf-8")
+    assert "<title>Le réseau et ses adhérents — Villedieu Intercom</title>" in network
+    assert "Le réseau et ses adhérents" in index
     sources = visible(other_run / "sources.html")
     assert "Urssaf" not in sources  # the Rouen sample is not this territory's
     assert "Sirene" in sources
