@@ -513,6 +513,7 @@ def _produce(
         map_html=ess_map_html(diag),
         chapter_names=[name for name, _ in chapters],
         pdf=pdf and find_chromium() is not None,
+        network=diag.territory.network,
     )
     (staging / "index.html").write_text(page, encoding="utf-8")
     annex = sources_page(

@@ -585,6 +585,7 @@ def synthesis_page(
     map_html: str = "",
     chapter_names: Sequence[str] = (),
     pdf: bool = True,
+    network: str | None = "RESSOL",
 ) -> str:
     """Build the synthesis page of a report, as one self-contained HTML document.
 
@@ -627,6 +628,9 @@ def synthesis_page(
         and questions link to the chapter supporting them.
     pdf : bool
         Whether the run has ``rapport.pdf`` (linked from the page).
+    network : str, optional
+        The network named by the territory's ``reseau:`` key, above the title; ``None`` for a
+        territory whose file names none (the page then names no network).
 
     Returns
     -------
@@ -721,13 +725,15 @@ def synthesis_page(
         if scenarios
         else ""
     )
+    surtitle = "Diagnostic territorial de l'économie sociale et solidaire"
+    if network:
+        surtitle = f"{network} — diagnostic territorial de l'économie sociale et solidaire"
     return (
         '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>Synthèse — {escape(territory_name)} — diagnostic de l'ESS</title>\n"
         f"<style>{PAGE_CSS}</style>\n</head>\n<body>\n<main>\n"
-        '<header><p class="surtitre">RESSOL — diagnostic territorial de l\'économie sociale '
-        "et solidaire</p>"
+        f'<header><p class="surtitre">{escape(surtitle)}</p>'
         f"<h1>{escape(territory_name)} : la synthèse</h1>"
         f'<p class="meta">{escape(" · ".join(meta))}</p></header>\n'
         f"{banner}{decision}"

@@ -74,6 +74,7 @@ def test_the_other_territory_s_chapters_say_what_is_true_for_it(other_run):
     network = (other_run / "04_reseau.html").read_text(encoding="utf-8")
     assert "<title>Le réseau et ses adhérents — Villedieu Intercom</title>" in network
     assert "Le réseau et ses adhérents" in index
+    assert "RESSOL" not in index  # the index names no network: the territory's file names none
     sources = visible(other_run / "sources.html")
     assert "Urssaf" not in sources  # the Rouen sample is not this territory's
     assert "Sirene" in sources
