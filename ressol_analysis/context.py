@@ -15,7 +15,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import demography, dynamics, economy, ess, ess_communes, ess_perimeter, network, sectors
+from . import (
+    demography,
+    dynamics,
+    economy,
+    ess,
+    ess_communes,
+    ess_official,
+    ess_perimeter,
+    network,
+    sectors,
+)
 from .build import ProcessedData, load_geometry, load_processed
 from .contract import TIDY_COLUMNS, conform, geography_note, mark_synthetic
 from .demo_stock import BAND_YEAR
@@ -278,20 +288,9 @@ class Diagnostic:
         counts = read_official_ess_jobs(official)
         counts["CODGEO"] = self._current_codes(counts["CODGEO"], official)
         groups = self.data.communes[["CODGEO", "EPCI"]].rename(columns={"EPCI": "groupe"})
-        covered = ess.official_table_areas(counts, self.membership, self.communes(), groups)
-        table = ess.apply_official_table(
-            table,
-            counts,
-            self.membership,
-            f"Tableau officiel des emplois de l'ESS par commune et famille ({official.name}) ; "
-            f"parts rapportées à l'emploi salarié estimé d'après Sirene",
-            f"Tableau officiel ({official.name})",
-            covered,
+        return ess_official.with_official_table(
+            table, more, counts, self.membership, self.communes(), groups, official.name
         )
-        ranges = more["indicateur"].str.startswith("part_ess_effectif_salarie_estime_")
-        ranges &= ~more["indicateur"].str.endswith("statistique")
-        more.loc[ranges & more["territoire_code"].isin(covered), "valeur"] = None
-        return pd.concat([table, more], ignore_index=True)
 
     @cached_property
     def dated_establishments(self) -> pd.DataFrame:
@@ -626,24 +625,10 @@ class Diagnostic:
     def plan_folder(self, folder: str | Path | None = None) -> Path | None:
         """Folder of the action sheets: the one given, else the territory's ``fiches`` key.
 
-        ``None`` when neither names one: no example folder stands in for another territory's
-        action sheets.
-
-        Raises
-        ------
-        RessolError
-            If the folder named by the territory file does not exist.
+        See :meth:`ressol_analysis.territory.Territory.folder` (None, or an error when the
+        territory file names a folder that does not exist).
         """
-        if folder:
-            return Path(folder)
-        named = self.territory.fiches
-        if named is not None and not named.is_dir():
-            raise RessolError(
-                f"Le dossier de fiches actions {named}, nommé par la clé « fiches » de "
-                f"{self.territory.source}, n'existe pas. Corrigez le chemin (relatif au fichier "
-                "du territoire) ou retirez la clé."
-            )
-        return named
+        return self.territory.folder("fiches", folder)
 
     @cached_property
     def reference_2013(self) -> dict | None:
@@ -679,32 +664,10 @@ class Diagnostic:
     def scenarios_path(self, folder: str | Path | None = None) -> Path | None:
         """Folder of the strategy scenarios: the one given, else the territory's ``scenarios``.
 
-        Parameters
-        ----------
-        folder : path, optional
-            Folder given by the consultant (a notebook parameter).
-
-        Returns
-        -------
-        Path or None
-            None when the territory names no scenarios folder and none is given: no example
-            folder stands in for another territory's scenarios.
-
-        Raises
-        ------
-        RessolError
-            If the folder named by the territory file does not exist.
+        See :meth:`ressol_analysis.territory.Territory.folder` (None, or an error when the
+        territory file names a folder that does not exist).
         """
-        if folder:
-            return Path(folder)
-        named = self.territory.scenarios
-        if named is not None and not named.is_dir():
-            raise RessolError(
-                f"Le dossier de scénarios {named}, nommé par la clé « scenarios » de "
-                f"{self.territory.source}, n'existe pas. Corrigez le chemin (relatif au fichier "
-                "du territoire) ou retirez la clé."
-            )
-        return named
+        return self.territory.folder("scenarios", folder)
 
     def scenario_folder(self, folder: str | Path | None = None) -> ScenarioFolder | None:
         """The scenarios, criteria, members' grids and decision of :meth:`scenarios_path`.

@@ -25,12 +25,11 @@ Reference tables are applied with joins; an unknown code raises :class:`RessolEr
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from pathlib import Path
 
 import pandas as pd
 
-from .contract import SYNTHETIC_COLUMN, SYNTHETIC_NO, TIDY_COLUMNS, tidy
+from .contract import TIDY_COLUMNS, tidy
 from .employers import BAND_MAX_AGE, EmployerRule, employer_rule, employer_status
 from .errors import RessolError
 from .sources.naf import UNKNOWN_SECTOR, UNKNOWN_SECTOR_LABEL
@@ -250,7 +249,19 @@ def _by_area(
     )
 
 
-def _areas(membership: pd.DataFrame) -> pd.DataFrame:
+def area_names(membership: pd.DataFrame) -> pd.DataFrame:
+    """The areas of a membership table, once each, in their order of appearance.
+
+    Parameters
+    ----------
+    membership : DataFrame
+        ``territoire_code``, ``territoire``, ``CODGEO``.
+
+    Returns
+    -------
+    DataFrame
+        ``territoire_code``, ``territoire``.
+    """
     return membership[["territoire_code", "territoire"]].drop_duplicates("territoire_code")
 
 
@@ -400,129 +411,10 @@ def ess_indicators(
         :func:`indicator_units` (families with no establishment have a zero row). Shares are
         in percent and missing when the area has no employer.
     """
-    areas = _areas(membership)
+    areas = area_names(membership)
     used = ["employeur", "ess", "famille", "effectif_central", "effectif_bas", "effectif_haut"]
     sums = with_shares(_area_sums(_by_area(classified, membership, used), areas))
     return tidy_indicators(sums, areas, source, vintage, synthetic)
-
-
-def official_table_areas(
-    official: pd.DataFrame,
-    membership: pd.DataFrame,
-    territory: Collection[str],
-    groups: pd.DataFrame,
-) -> list[str]:
-    """Areas whose every commune an official table of ESS jobs covers.
-
-    An order lists only the communes that have ESS employers, so an absent commune counts as
-    zero — but only where the order looked: a commune is covered when it is a commune of the
-    territory (the order's subject), when the table lists it, or when the table lists another
-    commune of its group (EPCI) outside the territory. An order for the territory alone thus
-    never gives the département or the region a partial total.
-
-    Parameters
-    ----------
-    official : DataFrame
-        Output of :func:`ressol_analysis.sources.sirene.read_official_ess_jobs` (``CODGEO``
-        in the current COG).
-    membership : DataFrame
-        Columns ``territoire_code``, ``CODGEO``.
-    territory : collection of str
-        Commune codes of the territory.
-    groups : DataFrame
-        ``CODGEO`` and ``groupe`` (the EPCI) of the communes.
-
-    Returns
-    -------
-    list of str
-        ``territoire_code`` of the covered areas, in the order of ``membership``.
-    """
-    listed = set(official["CODGEO"])
-    inside = set(territory)
-    group = groups.drop_duplicates("CODGEO").set_index("CODGEO")["groupe"]
-    outside_listed = listed - inside
-    seen = set(group.reindex(list(outside_listed)).dropna())
-    codes = membership["CODGEO"]
-    covered = codes.isin(inside | listed) | codes.map(group).isin(seen).fillna(False).astype(bool)
-    complete = covered.astype(bool).groupby(membership["territoire_code"], sort=False).all()
-    return [str(code) for code in complete[complete].index]
-
-
-def apply_official_table(
-    indicators: pd.DataFrame,
-    official: pd.DataFrame,
-    membership: pd.DataFrame,
-    source: str,
-    vintage: str,
-    covered: Collection[str] | None = None,
-) -> pd.DataFrame:
-    """Replace the band-based ESS figures by an official table of ESS jobs by commune × family.
-
-    Parameters
-    ----------
-    indicators : DataFrame
-        Output of :func:`ess_indicators`.
-    official : DataFrame
-        Output of :func:`ressol_analysis.sources.sirene.read_official_ess_jobs`, with current
-        commune codes.
-    membership : DataFrame
-        Columns ``territoire_code``, ``territoire``, ``CODGEO``.
-    source, vintage : str
-        Source line and vintage of the official table, written on the replaced rows.
-    covered : collection of str, optional
-        Areas the table covers (:func:`official_table_areas`); by default every area. The
-        other areas keep their SIRENE rows (estimate, source, vintage, marker) unchanged.
-
-    Returns
-    -------
-    DataFrame
-        ``indicators`` where, for each covered area, every ``ess_*`` row (establishments,
-        jobs, low/high = the official count, families) comes from the official table, and
-        both shares are recomputed with the SIRENE denominators. An area sum that involves a
-        secret cell is missing.
-    """
-    merged = membership[["territoire_code", "CODGEO"]].merge(official, on="CODGEO")
-    areas = _areas(membership)
-
-    def total(frame: pd.DataFrame, column: str) -> pd.Series:
-        grouped = frame.groupby("territoire_code")[column]
-        sums = grouped.sum().where(grouped.count() == grouped.size())
-        return sums.reindex(areas["territoire_code"], fill_value=0.0).astype(float)
-
-    values = {
-        "ess_etablissements_employeurs": total(merged, "etablissements"),
-        "ess_effectif_salarie_estime": total(merged, "effectifs"),
-    }
-    values["ess_effectif_salarie_estime_bas"] = values["ess_effectif_salarie_estime"]
-    values["ess_effectif_salarie_estime_haut"] = values["ess_effectif_salarie_estime"]
-    for family in FAMILIES:
-        of_family = merged[merged["famille"] == family]
-        values[f"ess_etablissements_employeurs_{family}"] = total(of_family, "etablissements")
-        values[f"ess_effectif_salarie_estime_{family}"] = total(of_family, "effectifs")
-    wide = indicators.pivot(index="territoire_code", columns="indicateur", values="valeur")
-    replaced = pd.DataFrame(values)
-    for key, value in replaced.items():
-        wide[key] = value
-    wide = with_shares(wide.reindex(areas["territoire_code"]))
-    result = tidy_indicators(wide, areas, "", "")
-    original = indicators.set_index(["territoire_code", "indicateur"])
-    key = list(zip(result["territoire_code"], result["indicateur"], strict=True))
-    result["source"] = original.loc[key, "source"].to_numpy()
-    result["millesime"] = original.loc[key, "millesime"].to_numpy()
-    result[SYNTHETIC_COLUMN] = original.loc[key, SYNTHETIC_COLUMN].to_numpy()
-    official_keys = [*replaced.columns, "part_ess_etablissements_employeurs"]
-    official_keys.append("part_ess_effectif_salarie_estime")
-    is_official = result["indicateur"].isin(official_keys)
-    result.loc[is_official, "source"] = source
-    result.loc[is_official, "millesime"] = vintage
-    # Counts come from the official table; shares keep the SIRENE denominators' marker.
-    result.loc[result["indicateur"].isin(replaced.columns), SYNTHETIC_COLUMN] = SYNTHETIC_NO
-    if covered is not None:
-        # An area the order does not cover keeps its estimate, never a partial official sum.
-        kept = ~result["territoire_code"].isin(list(covered))
-        for column in ("valeur", "source", "millesime", SYNTHETIC_COLUMN):
-            result.loc[kept, column] = original.loc[key, column].to_numpy()[kept.to_numpy()]
-    return result
 
 
 def _sector_codes(classified: pd.DataFrame, naf: pd.DataFrame, level: str) -> pd.DataFrame:
@@ -599,7 +491,7 @@ def ess_by_sector(
         ),
         part_secteur_dans_ess=share(table["ess_effectif_salarie_estime"], ess_total),
     )
-    order = {c: i for i, c in enumerate(_areas(membership)["territoire_code"])}
+    order = {c: i for i, c in enumerate(area_names(membership)["territoire_code"])}
     table = table.sort_values([level], kind="stable").sort_values(
         "territoire_code", key=lambda s: s.map(order), kind="stable"
     )
@@ -653,7 +545,7 @@ def ess_by_band(classified: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFr
         ess_effectif_salarie_estime=("ess_jobs", "sum"),
     )
     counts = counts.rename(columns={"trancheEffectifsEtablissement": "tranche"})
-    grid = _areas(membership).merge(bands, how="cross")
+    grid = area_names(membership).merge(bands, how="cross")
     table = grid.merge(counts, on=["territoire_code", "tranche"], how="left")
     for column in (
         "etablissements_employeurs",
@@ -800,9 +692,9 @@ def family_shares(indicators: pd.DataFrame) -> pd.DataFrame:
 __all__ = [
     "BAND_MAX_AGE",
     "EmployerRule",
+    "area_names",
     "FAMILIES",
     "PERIMETERS",
-    "apply_official_table",
     "classify",
     "employer_rule",
     "employer_status",

@@ -98,6 +98,39 @@ class Territory:
     diagnostic_2013: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def folder(self, key: str, given: str | Path | None = None) -> Path | None:
+        """The folder given, else the one the territory file names under ``key``.
+
+        Parameters
+        ----------
+        key : {"fiches", "scenarios"}
+            Key of the territory file (the action sheets, the strategy scenarios).
+        given : path, optional
+            Folder given by the consultant (command option, notebook parameter).
+
+        Returns
+        -------
+        Path or None
+            None when neither names one: no example folder stands in for another
+            territory's.
+
+        Raises
+        ------
+        RessolError
+            If the folder named by the territory file does not exist.
+        """
+        if given:
+            return Path(given)
+        named = {"fiches": self.fiches, "scenarios": self.scenarios}[key]
+        if named is not None and not named.is_dir():
+            what = {"fiches": "de fiches actions", "scenarios": "de scénarios"}[key]
+            raise RessolError(
+                f"Le dossier {what} {named}, nommé par la clé « {key} » de {self.source}, "
+                "n'existe pas. Corrigez le chemin (relatif au fichier du territoire) ou retirez "
+                "la clé."
+            )
+        return named
+
 
 def _codes(value: Any, where: str, path: Path) -> tuple[str, ...]:
     if isinstance(value, str):

@@ -33,7 +33,7 @@ import pandas as pd
 import pytest
 from test_sirene import FIXTURE, make_membership, make_passage
 
-from ressol_analysis import ess, ess_communes
+from ressol_analysis import ess, ess_communes, ess_official
 from ressol_analysis.errors import RessolError
 from ressol_analysis.sources import reference
 from ressol_analysis.sources.sirene import read_sirene
@@ -422,7 +422,7 @@ def test_official_table_replaces_estimate(classified):
             "effectifs": [200.0, 20.0, 30.0, np.nan],
         }
     )
-    result = ess.apply_official_table(indicators, official, membership, "Commande", "2024")
+    result = ess_official.apply_official_table(indicators, official, membership, "Commande", "2024")
     values = wide(result)
     # Centre: establishments 10+1+1+2 = 14; jobs involve a secret cell (50431) → missing.
     assert values.loc["ess_etablissements_employeurs", "centre-manche"] == 14
@@ -459,9 +459,11 @@ def test_official_table_of_the_territory_leaves_wider_areas_on_the_estimate(clas
         {"CODGEO": ["50502", "50431", "50147", "50129"], "groupe": ["a", "a", "b", "ext"]}
     )
     territory = ["50502", "50431", "50147"]
-    covered = ess.official_table_areas(official, membership, territory, groups)
+    covered = ess_official.official_table_areas(official, membership, territory, groups)
     assert covered == ["centre-manche", "epci-a", "epci-b"]
-    result = ess.apply_official_table(indicators, official, membership, "Commande", "2024", covered)
+    result = ess_official.apply_official_table(
+        indicators, official, membership, "Commande", "2024", covered
+    )
     before = indicators.set_index(["territoire_code", "indicateur"])
     after = result.set_index(["territoire_code", "indicateur"])
     # The territory: 200 + 30 official jobs (50431 absent: zero).
@@ -474,7 +476,7 @@ def test_official_table_of_the_territory_leaves_wider_areas_on_the_estimate(clas
     # An order that lists a commune of 50129's EPCI outside the territory covers Manche too.
     wider = pd.concat([groups, pd.DataFrame({"CODGEO": ["50999"], "groupe": ["ext"]})])
     more = pd.concat([official, official.iloc[:1].assign(CODGEO="50999")], ignore_index=True)
-    assert "dep-50" in ess.official_table_areas(more, membership, territory, wider)
+    assert "dep-50" in ess_official.official_table_areas(more, membership, territory, wider)
 
 
 def test_family_table_matches_insee_labels():
