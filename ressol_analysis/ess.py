@@ -84,6 +84,15 @@ def _ess_statistical(table: pd.DataFrame) -> pd.Series:
 ESS_RULES = {"loi": _ess_legal, "statistique": _ess_statistical}
 
 
+def _check_perimeter(perimeter: str) -> None:
+    """Refuse a perimeter that is not one of :data:`PERIMETERS`, naming those that are."""
+    if perimeter not in ESS_RULES:
+        raise RessolError(
+            f"Périmètre de l'ESS inconnu : « {perimeter} ». Périmètres possibles : "
+            f"{', '.join(PERIMETERS)} (loi de 2014 ou périmètre statistique de l'Insee)."
+        )
+
+
 def classify(
     establishments: pd.DataFrame, perimeter: str = "loi", rule: EmployerRule | None = None
 ) -> pd.DataFrame:
@@ -119,11 +128,7 @@ def classify(
         On a missing column, an unknown ``perimeter``, or an employer whose catégorie
         juridique is not four digits.
     """
-    if perimeter not in ESS_RULES:
-        raise RessolError(
-            f"Périmètre de l'ESS inconnu : « {perimeter} ». Périmètres possibles : "
-            f"{', '.join(PERIMETERS)} (loi de 2014 ou périmètre statistique de l'Insee)."
-        )
+    _check_perimeter(perimeter)
     require_columns(
         Path("établissements SIRENE"),
         list(establishments.columns),
@@ -173,11 +178,7 @@ def ess_membership(establishments: pd.DataFrame, perimeter: str = "loi") -> pd.D
         Same index; ``famille`` (missing for a malformed catégorie juridique, which a closed
         unit may carry) and ``ess`` (bool).
     """
-    if perimeter not in ESS_RULES:
-        raise RessolError(
-            f"Périmètre de l'ESS inconnu : « {perimeter} ». Périmètres possibles : "
-            f"{', '.join(PERIMETERS)} (loi de 2014 ou périmètre statistique de l'Insee)."
-        )
+    _check_perimeter(perimeter)
     require_columns(
         Path("établissements SIRENE"),
         list(establishments.columns),
